@@ -1,0 +1,137 @@
+//! The crate's error type for configuration and authentication.
+//!
+//! API calls return progenitor's [`progenitor_client::Error`]; everything that
+//! happens before or around them (reading the configuration, fetching a token,
+//! logging in) fails with [`Error`]. No variant ever carries a secret: values
+//! quoted in messages are the non-sensitive ones (a region, a URL, a variable
+//! name), and response bodies are cut to a short excerpt.
+
+use std::time::Duration;
+
+/// Configuration and authentication errors.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ----- configuration -------------------------------------------------
+    /// A required setting is missing.
+    #[error("missing setting: {what} (set {variables})")]
+    MissingSetting {
+        /// What is missing, in words.
+        what: &'static str,
+        /// The environment variables (or builder methods) that provide it.
+        variables: &'static str,
+    },
+
+    /// Settings that cannot be used together, or an incomplete pair.
+    #[error("conflicting settings: {message}")]
+    ConflictingSettings {
+        /// Which settings conflict, naming the variables.
+        message: String,
+    },
+
+    /// A setting has a value that cannot be used.
+    #[error("invalid value {value:?} for {setting}: {reason}")]
+    InvalidValue {
+        /// The variable or builder method.
+        setting: String,
+        /// The offending value (never a secret).
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// A plain-http URL where https is required, without the explicit opt-in.
+    #[error("refusing plain http for {setting} ({url}): use https or opt in to insecure http explicitly")]
+    InsecureUrl {
+        /// The variable or builder method.
+        setting: String,
+        /// The URL (never contains credentials: they are stripped).
+        url: String,
+    },
+
+    /// A certificate or key file could not be read or parsed.
+    #[error("TLS material {path}: {reason}")]
+    Tls {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client: {reason}")]
+    HttpClient {
+        /// What went wrong.
+        reason: String,
+    },
+
+    // ----- authentication ------------------------------------------------
+    /// The token endpoint could not be reached, timed out or answered 5xx/429,
+    /// and retries were exhausted. Transient: a later attempt may succeed.
+    #[error("token endpoint {url} unavailable after {attempts} attempt(s): {reason}")]
+    TokenUnavailable {
+        /// The token endpoint.
+        url: String,
+        /// How many requests were made.
+        attempts: u32,
+        /// The last failure (status or connection error).
+        reason: String,
+        /// The Retry-After the server asked for, if any.
+        retry_after: Option<Duration>,
+    },
+
+    /// The authorization server refused the credentials (HTTP 400/401 with an
+    /// OAuth2 error such as `invalid_client`). Permanent: not retried, and
+    /// remembered for a while so that a misconfigured client does not get
+    /// locked out by the auth service's rate limit.
+    #[error("token request to {url} rejected (HTTP {status}): {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    TokenRejected {
+        /// The token endpoint.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// The OAuth2 error code (`invalid_client`, `unauthorized_client`, …).
+        error: String,
+        /// The server's error description, cut short.
+        description: Option<String>,
+    },
+
+    /// The token endpoint answered, but not with a usable token: malformed
+    /// JSON, no `access_token`, a `token_type` other than Bearer.
+    #[error("invalid token response from {url} (HTTP {status}): {reason}; body starts {excerpt:?}")]
+    TokenResponseInvalid {
+        /// The token endpoint.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// What is wrong with it.
+        reason: String,
+        /// The first bytes of the body, with any token-like value removed.
+        excerpt: String,
+    },
+
+    /// Operate's cookie login failed.
+    #[error("login to {url} failed: {reason}")]
+    LoginFailed {
+        /// The login endpoint.
+        url: String,
+        /// HTTP status or connection error.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Whether retrying later may succeed (the auth server was unavailable),
+    /// as opposed to a permanent problem (bad credentials, bad configuration).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::TokenUnavailable { .. } => true,
+            Error::LoginFailed { .. } => false,
+            Error::TokenResponseInvalid { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// Short alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
