@@ -1,6 +1,7 @@
 //! Typed async clients for Camunda 8.
 #![warn(missing_docs)]
 
+pub mod auth;
 mod error;
 mod secret;
 
