@@ -3,7 +3,15 @@
 
 pub mod auth;
 mod error;
+pub mod hooks;
 mod secret;
+
+#[cfg(feature = "admin")]
+pub mod admin;
+#[cfg(feature = "operate")]
+pub mod operate;
+#[cfg(feature = "zeebe")]
+pub mod zeebe;
 
 pub use error::{Error, Result};
 pub use secret::Secret;

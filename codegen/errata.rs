@@ -1,0 +1,94 @@
+//! Errata: corrections of mistakes in Camunda's published specs.
+//!
+//! Each erratum is one function with the evidence for it. They are applied
+//! to the spec before the generic normalization steps (and are usable from
+//! tests, e.g. to run a mock server on the corrected published spec):
+//! `#[path = "../codegen/errata.rs"] mod errata;` — the module needs only
+//! `serde_json`.
+//!
+//! An erratum that finds nothing to change reports nothing; it never fails,
+//! so a later spec version that fixed the mistake passes through untouched.
+
+use serde_json::{Value, json};
+
+/// One erratum: a name and the function applying it.
+type Erratum = (&'static str, fn(&mut Value) -> Vec<String>);
+
+/// The errata of one API (`"admin"`, `"zeebe"`, `"operate"`).
+pub fn errata_for(api: &str) -> &'static [Erratum] {
+    match api {
+        "operate" => &[
+            (
+                "operate_parent_process_instance_key",
+                operate_parent_process_instance_key,
+            ),
+            ("operate_sort_values_any_json", operate_sort_values_any_json),
+        ],
+        _ => &[],
+    }
+}
+
+/// Applies every erratum of `api` to `spec`; returns one line per change,
+/// prefixed with the erratum's name.
+pub fn apply_errata(api: &str, spec: &mut Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, fix) in errata_for(api) {
+        for change in fix(spec) {
+            out.push(format!("{name}: {change}"));
+        }
+    }
+    out
+}
+
+/// `ProcessInstance.parentProcessInstanceKey` is declared as a `$ref` to the
+/// whole `ProcessInstance` object.
+///
+/// Evidence: the field's name and its siblings (`key`, `parentKey`,
+/// `processDefinitionKey`, all `integer`/`int64`) show it holds the key of
+/// the parent instance, and Operate returns a number there. As published,
+/// any response carrying the field fails to decode, and the type is
+/// recursive. Correction: `integer`, `int64`.
+pub fn operate_parent_process_instance_key(spec: &mut Value) -> Vec<String> {
+    let ptr = "/components/schemas/ProcessInstance/properties/parentProcessInstanceKey";
+    match spec.pointer_mut(ptr) {
+        Some(prop) if prop.get("$ref").is_some() => {
+            let was = prop["$ref"].as_str().unwrap_or("").to_string();
+            *prop = json!({"type": "integer", "format": "int64"});
+            vec![format!("{ptr}: $ref {was} -> integer/int64")]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Every `sortValues` (results) and `searchAfter` (queries) array declares
+/// its items as `type: object`.
+///
+/// Evidence: Operate's documentation shows a search response with
+/// `"sortValues": [123456]`, and the spec's own request examples page with
+/// `"searchAfter": ["bigVarProcess", 6755399441055870]` — the items are the
+/// sort-field values of the last hit (numbers, strings), echoed back
+/// verbatim for the next page. Typed as objects, every non-empty page fails
+/// to decode. Correction: items are any JSON value (`{}`).
+pub fn operate_sort_values_any_json(spec: &mut Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        for prop in ["sortValues", "searchAfter"] {
+            let Some(items) = schema.pointer_mut(&format!("/properties/{prop}/items")) else {
+                continue;
+            };
+            if items.get("type").and_then(Value::as_str) == Some("object") {
+                *items = json!({});
+                out.push(format!(
+                    "/components/schemas/{name}/properties/{prop}/items: object -> any JSON value"
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! The normalization pipeline: named steps applied, in order, to a spec held
+//! as `serde_json::Value` before progenitor sees it.
+//!
+//! Every step is a documented function returning one line per change, so
+//! the generated file's header can say exactly what was altered and where.
+//! Steps are idempotent: on an already-normalized spec they report nothing.
+
+use serde_json::Value;
+
+/// One normalization step.
+pub struct Step {
+    /// Short stable name (shown in the generated header).
+    pub name: &'static str,
+    /// One-line reason.
+    pub why: &'static str,
+    /// The transformation; returns the changes made.
+    pub run: fn(&mut Value) -> Vec<String>,
+}
+
+/// What one step changed.
+pub struct Report {
+    /// The step's name.
+    pub name: &'static str,
+    /// The step's one-line reason.
+    pub why: &'static str,
+    /// One line per change (JSON pointer and what happened).
+    pub changes: Vec<String>,
+}
+
+/// The generic steps, in the order they run (after the API's errata).
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "strip_titles",
+        why: "schema titles make typify emit duplicate types",
+        run: crate::schemas::strip_titles,
+    },
+    Step {
+        name: "name_operations",
+        why: "readable method names derived from method + path where ids are missing or generic",
+        run: crate::naming::name_operations,
+    },
+    Step {
+        name: "json_media_types",
+        why: "problem+json, other +json and */* bodies are JSON; progenitor types only application/json",
+        run: crate::media::json_media_types,
+    },
+    Step {
+        name: "single_request_media_type",
+        why: "progenitor sends one representation per request body",
+        run: crate::media::single_request_media_type,
+    },
+    Step {
+        name: "typed_bodiless_errors",
+        why: "mixed error kinds panic progenitor; bodiless errors get the problem schema (hook fills the body)",
+        run: crate::media::typed_bodiless_errors,
+    },
+    Step {
+        name: "single_success_kind",
+        why: "mixed success kinds panic progenitor; the non-JSON codes arrive as UnexpectedResponse",
+        run: crate::media::single_success_kind,
+    },
+    Step {
+        name: "scalar_formats_only",
+        why: "typify panics on a format attached to an array or object",
+        run: crate::schemas::scalar_formats_only,
+    },
+    Step {
+        name: "typed_defaults",
+        why: "typify panics on a default of the wrong JSON type",
+        run: crate::schemas::typed_defaults,
+    },
+    Step {
+        name: "open_objects",
+        why: "additionalProperties: false rejects fields added by newer servers",
+        run: crate::schemas::open_objects,
+    },
+    Step {
+        name: "identifier_schema_names",
+        why: "component names that are not identifiers are renamed with their $refs",
+        run: crate::schemas::identifier_schema_names,
+    },
+    Step {
+        name: "merge_string_enum_unions",
+        why: "anyOf/oneOf of string enums is one enum (exact decoding with catch-all enums)",
+        run: crate::schemas::merge_string_enum_unions,
+    },
+    Step {
+        name: "hoist_colliding_inline_schemas",
+        why: "inline types whose derived name equals a component would be defined twice",
+        run: crate::schemas::hoist_colliding_inline_schemas,
+    },
+    Step {
+        name: "hoist_inline_enums",
+        why: "every string enum becomes a named, forward-compatible Rust enum",
+        run: crate::enums::hoist_inline_enums,
+    },
+];
+
+/// Applies the errata of `api` and then every step of [`STEPS`] to `spec`.
+pub fn normalize(api: &str, spec: &mut Value) -> Vec<Report> {
+    let mut reports = vec![Report {
+        name: "errata",
+        why: "corrections of mistakes in the published spec (codegen/errata.rs)",
+        changes: crate::errata::apply_errata(api, spec),
+    }];
+    for step in STEPS {
+        reports.push(Report {
+            name: step.name,
+            why: step.why,
+            changes: (step.run)(spec),
+        });
+    }
+    reports
+}

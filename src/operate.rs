@@ -1,0 +1,26 @@
+//! Generated client for the Operate REST API 8.6 (`/v1`: search and read process instances, definitions, incidents, variables, decisions).
+//!
+//! Everything here is generated at build time by progenitor from the
+//! committed contract `openapi/operate.json` after the normalization steps in
+//! `codegen/` (the committed copy of the output is `generated/operate.rs`;
+//! its header lists every step and what it changed). The entry point is
+//! [`Client`]: one method per operation, each returning a request builder
+//! whose `send()` gives a [`ResponseValue`] or an [`Error`]; the
+//! request and response types live in [`types`].
+//!
+//! String enums are forward compatible: a value this crate does not know
+//! decodes as the enum's `Unknown(String)` variant instead of failing.
+
+mod generated {
+    #![allow(
+        missing_docs,
+        unused_imports,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all,
+        irrefutable_let_patterns
+    )]
+    include!(concat!(env!("OUT_DIR"), "/operate.rs"));
+}
+
+pub use generated::*;

@@ -1,0 +1,58 @@
+//! `generated/<api>.rs` is the committed copy of what build.rs generates:
+//! this test fails when it differs from the build's output, so any change to
+//! the contracts or the code-generation pipeline shows up in review.
+//! `CAMUNDA8_BLESS=1 cargo test --test generated` rewrites the copies.
+
+use std::path::PathBuf;
+
+/// Folder the build generated from when `CAMUNDA8_OPENAPI_DIR` was set
+/// (empty for the committed contracts).
+const GENERATED_FROM: &str = env!("CAMUNDA8_GENERATED_FROM");
+
+fn check(api: &str, built: &str) {
+    if !GENERATED_FROM.is_empty() {
+        eprintln!(
+            "NOTICE: this build generated `{api}` from CAMUNDA8_OPENAPI_DIR={GENERATED_FROM}, \
+             not from openapi/; generated/{api}.rs is not compared"
+        );
+        return;
+    }
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("generated")
+        .join(format!("{api}.rs"));
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed == built {
+        return;
+    }
+    if std::env::var_os("CAMUNDA8_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, built).unwrap();
+        eprintln!("blessed {}", path.display());
+        return;
+    }
+    panic!(
+        "{} differs from the build's output; review and run CAMUNDA8_BLESS=1 cargo test --test generated",
+        path.display()
+    );
+}
+
+#[cfg(feature = "admin")]
+#[test]
+fn admin_is_committed() {
+    check("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs")));
+}
+
+#[cfg(feature = "zeebe")]
+#[test]
+fn zeebe_is_committed() {
+    check("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs")));
+}
+
+#[cfg(feature = "operate")]
+#[test]
+fn operate_is_committed() {
+    check(
+        "operate",
+        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
+    );
+}
