@@ -134,12 +134,17 @@ pub fn derive_name(method: &str, path: &str) -> String {
     let verb = match method.as_str() {
         "get" if !ends_with_param && resources.len() == 1 && is_plural(&resources[0].0) => "list",
         "get" => "get",
-        "post" if !ends_with_param && resources.len() == 1 => "create",
         "post" => "create",
         "put" | "patch" => "update",
         "delete" => "delete",
         other => other,
     };
+    // Creating in a collection creates one item: `POST /jobs` → `create_job`.
+    if verb == "create" {
+        if let Some(last) = resources.last_mut() {
+            last.1 = true;
+        }
+    }
     format!("{verb}_{}", join(&resources, false))
 }
 

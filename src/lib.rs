@@ -5,6 +5,7 @@ pub mod auth;
 mod error;
 pub mod hooks;
 mod secret;
+pub mod text;
 
 #[cfg(feature = "admin")]
 pub mod admin;

@@ -1,0 +1,53 @@
+//! Text bodies of non-JSON responses.
+//!
+//! progenitor types only JSON bodies; any other success body (Operate's
+//! `text/xml` BPMN and DMN documents) is handed back as a
+//! [`ResponseValue<ByteStream>`]. [`body_text`] collects such a body into a
+//! `String`; with the `operate` feature, [`crate::operate::Client`] also gets
+//! [`process_definition_xml`](crate::operate::Client::process_definition_xml)
+//! and [`decision_requirements_xml`](crate::operate::Client::decision_requirements_xml),
+//! which send the request and return the XML as text.
+
+use futures::StreamExt;
+use progenitor_client::{ByteStream, Error, ResponseValue};
+
+/// Reads a raw response body to the end as UTF-8 text.
+///
+/// A transport error while reading gives [`Error::ResponseBodyError`]; a
+/// body that is not UTF-8 gives [`Error::InvalidResponsePayload`] with the
+/// bytes received.
+pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String, Error<E>> {
+    let mut stream = response.into_inner_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.map_err(Error::ResponseBodyError)?);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let message = format!("response body is not UTF-8 text: {}", e.utf8_error());
+        Error::InvalidResponsePayload(
+            e.into_bytes().into(),
+            <serde_json::Error as serde::de::Error>::custom(message),
+        )
+    })
+}
+
+#[cfg(feature = "operate")]
+impl crate::operate::Client {
+    /// The BPMN XML of the process definition with this key
+    /// (`GET /v1/process-definitions/{key}/xml`), as text.
+    pub async fn process_definition_xml(
+        &self,
+        key: i64,
+    ) -> Result<String, Error<crate::operate::types::Error>> {
+        body_text(self.get_process_definition_xml().key(key).send().await?).await
+    }
+
+    /// The DMN XML of the decision requirements with this key
+    /// (`GET /v1/drd/{key}/xml`), as text.
+    pub async fn decision_requirements_xml(
+        &self,
+        key: i64,
+    ) -> Result<String, Error<crate::operate::types::Error>> {
+        body_text(self.get_decision_requirements_xml().key(key).send().await?).await
+    }
+}

@@ -1,0 +1,485 @@
+//! Each normalization step and erratum, on small synthetic specs.
+
+#![allow(dead_code)]
+
+#[path = "../codegen/enums.rs"]
+mod enums;
+#[path = "../codegen/errata.rs"]
+mod errata;
+#[path = "../codegen/media.rs"]
+mod media;
+#[path = "../codegen/naming.rs"]
+mod naming;
+#[path = "../codegen/normalize.rs"]
+mod normalize;
+#[path = "../codegen/schemas.rs"]
+mod schemas;
+#[path = "../codegen/walk.rs"]
+mod walk;
+#[path = "../codegen/words.rs"]
+mod words;
+
+use serde_json::{Value, json};
+
+fn spec(paths: Value, schemas: Value) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas}
+    })
+}
+
+fn problem_ref() -> Value {
+    json!({"$ref": "#/components/schemas/ProblemDetail"})
+}
+
+#[test]
+fn words_follow_heck() {
+    assert_eq!(words::snake("UpdateIpAllowlist"), "update_ip_allowlist");
+    assert_eq!(words::snake("GetClusterIPRange"), "get_cluster_ip_range");
+    assert_eq!(words::snake("search_1"), "search_1");
+    assert_eq!(
+        words::pascal("OrganizationRole.ADMIN"),
+        "OrganizationRoleAdmin"
+    );
+    assert_eq!(words::pascal("Record_string.never_"), "RecordStringNever");
+    assert_eq!(words::pascal("In progress"), "InProgress");
+    assert_eq!(words::pascal("web-modeler"), "WebModeler");
+}
+
+#[test]
+fn derived_names() {
+    let cases = [
+        ("get", "/topology", "get_topology"),
+        (
+            "post",
+            "/user-tasks/{userTaskKey}/completion",
+            "complete_user_task",
+        ),
+        (
+            "post",
+            "/user-tasks/{userTaskKey}/assignment",
+            "assign_user_task",
+        ),
+        ("patch", "/user-tasks/{userTaskKey}", "update_user_task"),
+        (
+            "delete",
+            "/user-tasks/{userTaskKey}/assignee",
+            "unassign_user_task",
+        ),
+        ("post", "/v1/variables/search", "search_variables"),
+        ("post", "/v1/drd/search", "search_decision_requirements"),
+        (
+            "post",
+            "/v1/flownode-instances/search",
+            "search_flownode_instances",
+        ),
+        ("get", "/v1/drd/{key}", "get_decision_requirements"),
+        ("get", "/v1/drd/{key}/xml", "get_decision_requirements_xml"),
+        (
+            "get",
+            "/v1/process-instances/{key}/statistics",
+            "get_process_instance_statistics",
+        ),
+        (
+            "get",
+            "/v1/process-instances/{key}/sequence-flows",
+            "get_process_instance_sequence_flows",
+        ),
+        (
+            "delete",
+            "/v1/process-instances/{key}",
+            "delete_process_instance",
+        ),
+        (
+            "get",
+            "/v1/decision-instances/{id}",
+            "get_decision_instance",
+        ),
+        (
+            "get",
+            "/v1/process-definitions/{key}/xml",
+            "get_process_definition_xml",
+        ),
+        // Beyond today's specs: the algorithm still gives sensible names.
+        ("get", "/v2/jobs", "list_jobs"),
+        ("post", "/v2/jobs", "create_job"),
+        (
+            "post",
+            "/v2/process-instances/{key}/cancellation",
+            "cancel_process_instance",
+        ),
+        ("get", "/clusters/{uuid}/clients/{id}", "get_cluster_client"),
+        ("post", "/v2/incidents/{key}/resolution", "resolve_incident"),
+    ];
+    for (method, path, expected) in cases {
+        assert_eq!(
+            naming::derive_name(method, path),
+            expected,
+            "{method} {path}"
+        );
+    }
+}
+
+#[test]
+fn name_operations_fills_missing_and_replaces_springdoc_ids() {
+    let op = |id: Option<&str>| match id {
+        Some(id) => json!({"operationId": id, "responses": {}}),
+        None => json!({"responses": {}}),
+    };
+    // Missing ids are derived; good ids are kept.
+    let mut s = spec(
+        json!({"/a/{id}": {"get": op(None)}, "/b": {"get": op(Some("ListTheBs"))}}),
+        json!({}),
+    );
+    let changes = naming::name_operations(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(s["paths"]["/a/{id}"]["get"]["operationId"], "get_a");
+    assert_eq!(s["paths"]["/b"]["get"]["operationId"], "ListTheBs");
+    // springdoc's numbered duplicates: every id of the spec is derived.
+    let mut s = spec(
+        json!({
+            "/v1/cats/search": {"post": op(Some("search"))},
+            "/v1/dogs/search": {"post": op(Some("search_1"))},
+            "/v1/dogs/{key}": {"get": op(Some("byKey"))}
+        }),
+        json!({}),
+    );
+    assert!(naming::has_generic_ids(&s));
+    assert_eq!(naming::name_operations(&mut s).len(), 3);
+    assert_eq!(
+        s["paths"]["/v1/dogs/{key}"]["get"]["operationId"],
+        "get_dog"
+    );
+    assert_eq!(
+        s["paths"]["/v1/cats/search"]["post"]["operationId"],
+        "search_cats"
+    );
+    // Idempotent.
+    assert!(naming::name_operations(&mut s).is_empty());
+    // Unique even when two paths derive the same name.
+    let mut s = spec(
+        json!({"/x/{a}": {"get": op(None)}, "/xs/{a}": {"get": op(None)}}),
+        json!({}),
+    );
+    naming::name_operations(&mut s);
+    assert_eq!(s["paths"]["/x/{a}"]["get"]["operationId"], "get_x");
+    assert_eq!(s["paths"]["/xs/{a}"]["get"]["operationId"], "get_x_2");
+}
+
+#[test]
+fn json_media_types_renames_problem_json_and_star() {
+    let mut s = spec(
+        json!({"/a": {"get": {"operationId": "a", "responses": {
+            "200": {"description": "", "content": {"*/*": {"schema": {"type": "string"}}}},
+            "400": {"description": "", "content": {"application/problem+json": {"schema": problem_ref()}}},
+            "403": {"description": "", "content": {"*/*": {"schema": problem_ref()}}},
+            "415": {"description": "", "content": {"application/json": {"schema": problem_ref()},
+                                                   "application/vnd.x+json": {"schema": problem_ref()}}},
+            "418": {"description": "", "content": {"text/plain": {"schema": {"type": "string"}}}}
+        }}}}),
+        json!({}),
+    );
+    let changes = media::json_media_types(&mut s);
+    assert_eq!(changes.len(), 4, "{changes:?}");
+    let r = &s["paths"]["/a"]["get"]["responses"];
+    for code in ["200", "400", "403", "415"] {
+        let content = r[code]["content"].as_object().unwrap();
+        assert_eq!(
+            content.keys().collect::<Vec<_>>(),
+            ["application/json"],
+            "{code}"
+        );
+    }
+    assert!(r["418"]["content"]["text/plain"].is_object());
+    assert!(media::json_media_types(&mut s).is_empty());
+}
+
+#[test]
+fn single_request_media_type_keeps_json() {
+    let mut s = spec(
+        json!({"/a": {"post": {"operationId": "a", "requestBody": {"content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/vnd.camunda.api.keys.string+json": {"schema": {"type": "object"}}
+        }}, "responses": {}}}}),
+        json!({}),
+    );
+    assert_eq!(media::single_request_media_type(&mut s).len(), 1);
+    let content = s
+        .pointer("/paths/~1a/post/requestBody/content")
+        .unwrap()
+        .as_object()
+        .unwrap();
+    assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
+}
+
+#[test]
+fn typed_bodiless_errors_gives_404_the_problem_schema() {
+    let mut s = spec(
+        json!({"/t/{k}": {"delete": {"operationId": "d", "responses": {
+            "204": {"description": ""},
+            "404": {"description": ""},
+            "409": {"description": "", "content": {"application/json": {"schema": problem_ref()}}},
+            "400": {"$ref": "#/components/responses/Problem"}
+        }}}}),
+        json!({"ProblemDetail": {"type": "object"}}),
+    );
+    s["components"]["responses"] = json!({"Problem": {"description": "", "content": {"application/json": {"schema": problem_ref()}}}});
+    let changes = media::typed_bodiless_errors(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let r = &s["paths"]["/t/{k}"]["delete"]["responses"];
+    assert_eq!(
+        r["404"]["content"]["application/json"]["schema"],
+        problem_ref()
+    );
+    assert_eq!(r["404"]["description"], "");
+    // Success responses are untouched.
+    assert!(r["204"].get("content").is_none());
+    // Nothing to do when all errors are bodiless, or when none is.
+    let mut all_empty = spec(
+        json!({"/t": {"get": {"operationId": "g", "responses": {"200": {"description": ""}, "404": {"description": ""}, "403": {"description": ""}}}}}),
+        json!({}),
+    );
+    assert!(media::typed_bodiless_errors(&mut all_empty).is_empty());
+}
+
+#[test]
+fn single_success_kind_keeps_the_json_response() {
+    let mut s = spec(
+        json!({"/f": {"get": {"operationId": "f", "responses": {
+            "200": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "204": {"description": ""},
+            "404": {"description": ""}
+        }}}}),
+        json!({}),
+    );
+    let changes = media::single_success_kind(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(changes[0].contains("/204") && changes[0].contains("UnexpectedResponse"));
+    let r = s["paths"]["/f"]["get"]["responses"].as_object().unwrap();
+    assert_eq!(r.keys().collect::<Vec<_>>(), ["200", "404"]);
+    assert!(media::single_success_kind(&mut s).is_empty());
+}
+
+#[test]
+fn schema_repairs() {
+    let mut s = spec(
+        json!({}),
+        json!({
+            "A": {"type": "object", "title": "A", "additionalProperties": false, "properties": {
+                "tags": {"type": "array", "format": "string<Tag>[]", "items": {"type": "string", "format": "uuid"}},
+                "k": {"type": "string", "default": -1},
+                "n": {"type": "integer", "default": 3},
+                "m": {"type": "object", "additionalProperties": {"type": "string"}, "title": "M"}
+            }}
+        }),
+    );
+    assert_eq!(schemas::strip_titles(&mut s).len(), 2);
+    assert_eq!(schemas::open_objects(&mut s).len(), 1);
+    assert_eq!(schemas::scalar_formats_only(&mut s).len(), 1);
+    assert_eq!(schemas::typed_defaults(&mut s).len(), 1);
+    let a = &s["components"]["schemas"]["A"];
+    assert!(a.get("title").is_none() && a.get("additionalProperties").is_none());
+    assert!(a["properties"]["tags"].get("format").is_none());
+    assert_eq!(a["properties"]["tags"]["items"]["format"], "uuid");
+    assert!(a["properties"]["k"].get("default").is_none());
+    assert_eq!(a["properties"]["n"]["default"], 3);
+    assert_eq!(
+        a["properties"]["m"]["additionalProperties"]["type"],
+        "string"
+    );
+}
+
+#[test]
+fn identifier_names_and_enum_unions() {
+    let mut s = spec(
+        json!({"/m": {"post": {"operationId": "m", "requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Assignable"}}}}, "responses": {}}}}),
+        json!({
+            "Role.ADMIN": {"type": "string", "enum": ["admin"]},
+            "Role.VISITOR": {"type": "string", "enum": ["visitor"]},
+            "Record_string.never_": {"type": "object", "properties": {}},
+            "Assignable": {"anyOf": [
+                {"$ref": "#/components/schemas/Role.ADMIN"},
+                {"$ref": "#/components/schemas/Role.VISITOR"}
+            ]},
+            "Mixed": {"anyOf": [{"type": "object"}, {"type": "string", "enum": ["ok"]}]}
+        }),
+    );
+    let changes = schemas::identifier_schema_names(&mut s);
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    let names: Vec<&String> = s["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    for n in ["RoleAdmin", "RoleVisitor", "RecordStringNever"] {
+        assert!(names.iter().any(|k| *k == n), "{n} in {names:?}");
+    }
+    assert_eq!(
+        s["components"]["schemas"]["Assignable"]["anyOf"][0]["$ref"],
+        "#/components/schemas/RoleAdmin"
+    );
+    assert_eq!(schemas::merge_string_enum_unions(&mut s).len(), 1);
+    assert_eq!(
+        s["components"]["schemas"]["Assignable"],
+        json!({"type": "string", "enum": ["admin", "visitor"]})
+    );
+    // A union with a non-enum branch stays.
+    assert!(s["components"]["schemas"]["Mixed"]["anyOf"].is_array());
+}
+
+#[test]
+fn colliding_inline_schema_is_hoisted() {
+    let mut s = spec(
+        json!({}),
+        json!({
+            "ClusterStatus": {"type": "string", "enum": ["Healthy"]},
+            "Cluster": {"type": "object", "properties": {
+                "status": {"type": "object", "properties": {"ready": {"$ref": "#/components/schemas/ClusterStatus"}}},
+                "name": {"type": "string"}
+            }}
+        }),
+    );
+    let changes = schemas::hoist_colliding_inline_schemas(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        s["components"]["schemas"]["Cluster"]["properties"]["status"],
+        json!({"$ref": "#/components/schemas/ClusterStatusDetails"})
+    );
+    assert_eq!(
+        s["components"]["schemas"]["ClusterStatusDetails"]["properties"]["ready"]["$ref"],
+        "#/components/schemas/ClusterStatus"
+    );
+    assert!(schemas::hoist_colliding_inline_schemas(&mut s).is_empty());
+}
+
+#[test]
+fn inline_enums_are_hoisted_and_rendered() {
+    let mut s = spec(
+        json!({"/p": {"get": {"operationId": "list_p", "parameters": [
+            {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["ASC", "DESC"]}}
+        ], "responses": {}}}}),
+        json!({
+            "Partition": {"type": "object", "properties": {
+                "role": {"type": "string", "enum": ["leader", "follower"]},
+                "kind": {"type": "string", "enum": ["UNKNOWN", "In progress", "-", "2fa"], "nullable": true},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["a"]}}
+            }},
+            "PartitionRole": {"type": "object"}
+        }),
+    );
+    let changes = enums::hoist_inline_enums(&mut s);
+    assert_eq!(changes.len(), 4, "{changes:?}");
+    let p = &s["components"]["schemas"]["Partition"]["properties"];
+    // The derived name is taken by a component: a numbered name is used.
+    assert_eq!(
+        p["role"],
+        json!({"$ref": "#/components/schemas/PartitionRole2"})
+    );
+    assert_eq!(
+        p["kind"],
+        json!({"allOf": [{"$ref": "#/components/schemas/PartitionKind"}], "nullable": true})
+    );
+    assert_eq!(
+        p["tags"]["items"]["$ref"],
+        "#/components/schemas/PartitionTagsItem"
+    );
+    assert_eq!(
+        s.pointer("/paths/~1p/get/parameters/0/schema/$ref")
+            .unwrap(),
+        "#/components/schemas/ListPOrder"
+    );
+    let defs = enums::collect(&s);
+    let kind = defs.iter().find(|d| d.name == "PartitionKind").unwrap();
+    let variants: Vec<&str> = kind.variants.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(variants, ["UnknownValue", "InProgress", "Value2", "V2fa"]);
+    let code = enums::render(&defs);
+    assert!(code.contains("pub enum PartitionKind"));
+    assert!(code.contains("Unknown(::std::string::String)"));
+    assert!(enums::hoist_inline_enums(&mut s).is_empty());
+}
+
+#[test]
+fn operate_errata() {
+    let mut s = spec(
+        json!({}),
+        json!({
+            "ProcessInstance": {"type": "object", "properties": {
+                "parentProcessInstanceKey": {"$ref": "#/components/schemas/ProcessInstance"}
+            }},
+            "QueryX": {"type": "object", "properties": {"searchAfter": {"type": "array", "items": {"type": "object"}}}},
+            "ResultsX": {"type": "object", "properties": {"sortValues": {"type": "array", "items": {"type": "object"}}}}
+        }),
+    );
+    // Other APIs have no errata.
+    assert!(errata::apply_errata("zeebe", &mut s.clone()).is_empty());
+    let changes = errata::apply_errata("operate", &mut s);
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert_eq!(
+        s["components"]["schemas"]["ProcessInstance"]["properties"]["parentProcessInstanceKey"],
+        json!({"type": "integer", "format": "int64"})
+    );
+    assert_eq!(
+        s["components"]["schemas"]["QueryX"]["properties"]["searchAfter"]["items"],
+        json!({})
+    );
+    assert_eq!(
+        s["components"]["schemas"]["ResultsX"]["properties"]["sortValues"]["items"],
+        json!({})
+    );
+    // Fixed specs pass through untouched.
+    assert!(errata::apply_errata("operate", &mut s).is_empty());
+}
+
+fn contract(api: &str) -> Value {
+    let path = format!("{}/openapi/{api}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn pipeline_is_idempotent_on_the_contracts() {
+    for api in ["admin", "zeebe", "operate"] {
+        let mut s = contract(api);
+        let first = normalize::normalize(api, &mut s);
+        assert!(
+            first.iter().any(|r| !r.changes.is_empty()),
+            "{api}: nothing normalized?"
+        );
+        let again = normalize::normalize(api, &mut s);
+        for report in again {
+            assert!(
+                report.changes.is_empty(),
+                "{api}: {} not idempotent: {:?}",
+                report.name,
+                report.changes
+            );
+        }
+        // Every enum left is a named component.
+        let mut inline = Vec::new();
+        walk::visit_schemas(&mut s, &mut |schema, ptr, _| {
+            let top = ptr
+                .strip_prefix("/components/schemas/")
+                .is_some_and(|r| !r.contains('/'));
+            if !top && schemas::string_enum(schema).is_some() {
+                inline.push(ptr.to_string());
+            }
+        });
+        assert!(inline.is_empty(), "{api}: inline enums left: {inline:?}");
+    }
+}
+
+#[test]
+fn zeebe_mixed_error_kinds_are_unified() {
+    let mut s = contract("zeebe");
+    normalize::normalize("zeebe", &mut s);
+    let r = &s["paths"]["/user-tasks/{userTaskKey}/completion"]["post"]["responses"];
+    for code in ["400", "404", "409"] {
+        assert_eq!(
+            r[code]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ProblemDetail",
+            "{code}"
+        );
+    }
+}
