@@ -491,3 +491,29 @@ async fn redirects_are_not_followed() {
     }
     assert_eq!(requests(&server).await, 2);
 }
+
+#[tokio::test]
+async fn transient_failures_are_shared_for_a_short_while() {
+    let (server, url) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let cache = fast_builder(clock.clone())
+        .transient_failure_memory(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let source = cache.source(credentials(&url, "zeebe"));
+    assert!(source.token().await.is_err());
+    assert_eq!(requests(&server).await, 3);
+    clock.advance(Duration::from_secs(1));
+    assert!(matches!(
+        source.token().await,
+        Err(Error::TokenUnavailable { .. })
+    ));
+    assert_eq!(requests(&server).await, 3, "no new fetch within the memory");
+    clock.advance(Duration::from_secs(2));
+    assert!(source.token().await.is_err());
+    assert_eq!(requests(&server).await, 6);
+}

@@ -14,6 +14,8 @@ use crate::{Error, Result};
 pub const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(30);
 /// Default time a refused token request (bad credentials) is remembered.
 pub const DEFAULT_FAILURE_MEMORY: Duration = Duration::from_secs(30);
+/// Default time a transient failure (retries exhausted) is remembered.
+pub const DEFAULT_TRANSIENT_FAILURE_MEMORY: Duration = Duration::from_secs(2);
 
 /// Builds a [`TokenCache`]. Every setting has a default; see each method.
 #[derive(Debug)]
@@ -23,6 +25,7 @@ pub struct TokenCacheBuilder {
     pub(crate) disk_cache_dir: Option<PathBuf>,
     pub(crate) refresh_buffer: Duration,
     pub(crate) failure_memory: Duration,
+    pub(crate) transient_failure_memory: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
@@ -36,6 +39,7 @@ impl Default for TokenCacheBuilder {
             disk_cache_dir: None,
             refresh_buffer: DEFAULT_REFRESH_BUFFER,
             failure_memory: DEFAULT_FAILURE_MEMORY,
+            transient_failure_memory: DEFAULT_TRANSIENT_FAILURE_MEMORY,
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -101,6 +105,15 @@ impl TokenCacheBuilder {
     /// (default 30 s).
     pub fn failure_memory(mut self, memory: Duration) -> Self {
         self.failure_memory = memory;
+        self
+    }
+
+    /// How long a fetch that failed transiently (retries exhausted) is
+    /// remembered, so that during an outage callers arriving one after
+    /// another share one failure instead of each starting a fetch (default
+    /// 2 s; a longer `Retry-After` from the server wins).
+    pub fn transient_failure_memory(mut self, memory: Duration) -> Self {
+        self.transient_failure_memory = memory;
         self
     }
 

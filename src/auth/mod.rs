@@ -24,7 +24,8 @@ mod stats;
 mod token;
 
 pub use builder::{
-    DEFAULT_FAILURE_MEMORY, DEFAULT_REFRESH_BUFFER, TokenCacheBuilder, disk_cache_dir_from_vars,
+    DEFAULT_FAILURE_MEMORY, DEFAULT_REFRESH_BUFFER, DEFAULT_TRANSIENT_FAILURE_MEMORY,
+    TokenCacheBuilder, disk_cache_dir_from_vars,
 };
 pub use cache::TokenCache;
 pub use clock::{Clock, SystemClock};

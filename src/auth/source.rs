@@ -309,9 +309,9 @@ impl TokenSource {
             }
             Err(error) => {
                 state.last_error = Some(error.clone());
-                if let Some(until) = self.remember_until(error, now) {
-                    state.remembered = Some((error.clone(), until));
-                }
+                state.remembered = self
+                    .remember_until(error, now)
+                    .map(|until| (error.clone(), until));
                 if background {
                     if let Some(current) = &state.current {
                         let expires_at = current.token.expires_at();
@@ -327,13 +327,21 @@ impl TokenSource {
     }
 
     /// Until when callers get `error` without a request: refused requests
-    /// for the failure memory, rate limits for their `Retry-After`.
+    /// for the failure memory, transient failures for their `Retry-After`
+    /// or at least the transient failure memory (so that during an outage
+    /// callers arriving one after another do not each start a fetch).
     fn remember_until(&self, error: &Error, now: SystemTime) -> Option<SystemTime> {
+        let shared = &*self.shared;
         match error {
-            Error::TokenUnavailable { retry_after, .. } => retry_after.map(|d| now + d),
-            e if !e.is_transient() => Some(now + self.shared.failure_memory),
-            _ => None,
+            Error::TokenUnavailable { retry_after, .. } => Some(
+                now + retry_after
+                    .unwrap_or_default()
+                    .max(shared.transient_failure_memory),
+            ),
+            e if !e.is_transient() => Some(now + shared.failure_memory),
+            _ => Some(now + shared.transient_failure_memory),
         }
+        .filter(|until| *until > now)
     }
 }
 
