@@ -1,6 +1,36 @@
 //! Authentication: OAuth2 client-credentials tokens (fetched, cached,
 //! refreshed) and the other strategies Camunda supports.
+//!
+//! The token layer: a [`TokenCache`] hands out one [`TokenSource`] per
+//! [`ClientCredentials`] key; [`TokenSource::token`] returns an
+//! [`AccessToken`]. Background refreshes are started by calls that find the
+//! token inside its refresh window (no timer per key), and waits between
+//! retries use `tokio::time`, so tests can drive time with a manual
+//! [`Clock`] and `tokio::time::pause`.
 
+mod builder;
+mod cache;
+mod clock;
 mod credentials;
+mod disk;
+mod exchange;
+mod http;
+mod key;
+mod redact;
+mod retry;
+mod schedule;
+mod source;
+mod stats;
+mod token;
 
+pub use builder::{
+    DEFAULT_FAILURE_MEMORY, DEFAULT_REFRESH_BUFFER, DEFAULT_TRANSIENT_FAILURE_MEMORY,
+    TokenCacheBuilder, disk_cache_dir_from_vars,
+};
+pub use cache::TokenCache;
+pub use clock::{Clock, SystemClock};
 pub use credentials::{ClientCredentials, TokenBodyFormat};
+pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+pub use source::TokenSource;
+pub use stats::TokenStats;
+pub use token::{AccessToken, DEFAULT_LIFETIME, InvalidTokenValue, jwt_expiry};

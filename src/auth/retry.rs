@@ -1,0 +1,146 @@
+//! Retrying a token request: bounded, jittered exponential back-off for
+//! transient failures, and `Retry-After` for 429/503 within a bound.
+
+use std::sync::atomic::AtomicU64;
+use std::time::{Duration, SystemTime};
+
+use rand::Rng as _;
+
+use super::clock::Clock;
+use super::credentials::ClientCredentials;
+use super::exchange::{Failure, exchange_once};
+use super::token::AccessToken;
+use crate::Error;
+
+/// How token requests are retried.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetryPolicy {
+    /// Requests per fetch, first one included (at least 1).
+    pub(crate) max_attempts: u32,
+    /// Back-off before the second attempt; doubles each time.
+    pub(crate) base: Duration,
+    /// Upper bound of one back-off.
+    pub(crate) max: Duration,
+    /// The longest `Retry-After` honoured by waiting; a longer one ends the
+    /// fetch at once (the error carries it, and the cache remembers it).
+    pub(crate) max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base: Duration::from_millis(200),
+            max: Duration::from_secs(2),
+            max_retry_after: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The back-off after failed attempt number `attempt` (1-based): half of
+    /// the exponential delay fixed, half random, never above `max`.
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+            .min(self.max);
+        let half = exp / 2;
+        let jitter = rand::rng().random_range(0.0..=1.0);
+        half + half.mul_f64(jitter)
+    }
+}
+
+/// Fetches a token, retrying transient failures.
+pub(crate) async fn fetch_with_retry(
+    client: &reqwest::Client,
+    requests: &AtomicU64,
+    clock: &dyn Clock,
+    policy: &RetryPolicy,
+    credentials: &ClientCredentials,
+) -> Result<AccessToken, Error> {
+    let attempts = policy.max_attempts.max(1);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let failure = match exchange_once(client, requests, credentials, clock.now()).await {
+            Ok(token) => return Ok(token),
+            Err(Failure::Permanent(error)) => return Err(error),
+            Err(Failure::Transient {
+                reason,
+                retry_after,
+            }) => (reason, retry_after),
+        };
+        let (reason, retry_after) = failure;
+        let retry_after = retry_after.and_then(|h| parse_retry_after(&h, clock.now()));
+        let unavailable = |retry_after| Error::TokenUnavailable {
+            url: credentials.token_url.to_string(),
+            attempts: attempt,
+            reason: reason.clone(),
+            retry_after,
+        };
+        if attempt >= attempts {
+            return Err(unavailable(retry_after));
+        }
+        let delay = match retry_after {
+            Some(wait) if wait > policy.max_retry_after => return Err(unavailable(Some(wait))),
+            Some(wait) => wait,
+            None => policy.backoff(attempt),
+        };
+        tracing::debug!(
+            url = %credentials.token_url,
+            attempt,
+            %reason,
+            delay_ms = delay.as_millis() as u64,
+            "token request failed; retrying"
+        );
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Parses `Retry-After`: delay seconds or an HTTP date (RFC 9110 §10.2.3).
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::from(date.with_timezone(&chrono::Utc));
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 2015-10-21 07:27:50
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn backoff_is_bounded_and_jittered() {
+        let p = RetryPolicy {
+            max_attempts: 4,
+            base: Duration::from_millis(100),
+            max: Duration::from_millis(300),
+            max_retry_after: Duration::from_secs(1),
+        };
+        for _ in 0..100 {
+            let first = p.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let late = p.backoff(10);
+            assert!(late >= Duration::from_millis(150) && late <= Duration::from_millis(300));
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! One key's slot and the [`TokenSource`] handle that reads it.
+//!
+//! The hot path takes a read lock, compares two times and clones an `Arc`.
+//! Everything that sends a request holds the slot's async `fetch` lock, so
+//! there is one request in flight per key; callers that queued behind a
+//! fetch take its result (token or error) instead of sending their own.
+
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::SystemTime;
+
+use super::cache::Shared;
+use super::credentials::ClientCredentials;
+use super::key::CacheKey;
+use super::retry::fetch_with_retry;
+use super::schedule::{refresh_at, retry_refresh_at};
+use super::stats::Counters;
+use super::token::AccessToken;
+use crate::Error;
+
+/// Hands out the token for one key of a [`TokenCache`](super::TokenCache).
+/// Cheap to clone; clones share the slot.
+#[derive(Clone, Debug)]
+pub struct TokenSource {
+    shared: Arc<Shared>,
+    slot: Arc<Slot>,
+}
+
+/// One key's state.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    key: CacheKey,
+    credentials: RwLock<ClientCredentials>,
+    state: RwLock<State>,
+    fetch: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    current: Option<Current>,
+    /// A failure callers get without a request until `until`.
+    remembered: Option<(Error, SystemTime)>,
+    /// The error of the last completed fetch, for callers that waited on it.
+    last_error: Option<Error>,
+    /// Completed fetches, to tell whether one finished while a caller waited.
+    completed: u64,
+    refreshing: bool,
+    /// No background refresh before this (after one failed).
+    next_refresh_try: Option<SystemTime>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Current {
+    token: AccessToken,
+    refresh_at: SystemTime,
+}
+
+enum Peek {
+    Fresh(AccessToken),
+    Due(AccessToken),
+    Remembered(Error),
+    Missing(u64),
+}
+
+impl Slot {
+    pub(crate) fn new(key: CacheKey, credentials: ClientCredentials) -> Self {
+        Self {
+            key,
+            credentials: RwLock::new(credentials),
+            state: RwLock::new(State::default()),
+            fetch: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub(crate) fn update_credentials(&self, credentials: ClientCredentials) {
+        let mut current = self
+            .credentials
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *current != credentials {
+            *current = credentials;
+        }
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl TokenSource {
+    pub(crate) fn new(shared: Arc<Shared>, slot: Arc<Slot>) -> Self {
+        Self { shared, slot }
+    }
+
+    /// A valid token: from memory if there is one (starting a background
+    /// refresh when it nears expiry), otherwise fetched — one request however
+    /// many callers wait. Errors: [`Error::TokenRejected`] (also remembered
+    /// for a while), [`Error::TokenResponseInvalid`],
+    /// [`Error::TokenUnavailable`] once retries are exhausted.
+    pub async fn token(&self) -> Result<AccessToken, Error> {
+        let now = self.shared.clock.now();
+        match self.peek(now) {
+            Peek::Fresh(token) => {
+                Counters::bump(&self.shared.counters.cache_hits);
+                Ok(token)
+            }
+            Peek::Due(token) => {
+                Counters::bump(&self.shared.counters.cache_hits);
+                self.spawn_refresh();
+                Ok(token)
+            }
+            Peek::Remembered(error) => {
+                Counters::bump(&self.shared.counters.remembered_failures);
+                Err(error)
+            }
+            Peek::Missing(seen) => self.fetch_in_foreground(seen, None).await,
+        }
+    }
+
+    /// Call after an API answered 401 to a request that carried `rejected`:
+    /// drops that token and fetches another (one request for all callers
+    /// reporting the same token). `Some(new)` if the new token differs, so a
+    /// retry of the API call makes sense; `None` if the server handed out
+    /// the same token again.
+    pub async fn refresh_after_rejection(
+        &self,
+        rejected: &AccessToken,
+    ) -> Result<Option<AccessToken>, Error> {
+        let seen = {
+            let mut state = self.slot.write();
+            if state.current.as_ref().is_some_and(|c| c.token == *rejected) {
+                state.current = None;
+            }
+            state.completed
+        };
+        let token = self.fetch_in_foreground(seen, Some(rejected)).await?;
+        Ok((token != *rejected).then_some(token))
+    }
+
+    fn peek(&self, now: SystemTime) -> Peek {
+        let state = self.slot.read();
+        if let Some(current) = state.current.as_ref().filter(|c| c.token.is_valid_at(now)) {
+            let due = now >= current.refresh_at
+                && !state.refreshing
+                && state.next_refresh_try.is_none_or(|t| now >= t)
+                && state
+                    .remembered
+                    .as_ref()
+                    .is_none_or(|(_, until)| now >= *until);
+            return if due {
+                Peek::Due(current.token.clone())
+            } else {
+                Peek::Fresh(current.token.clone())
+            };
+        }
+        match &state.remembered {
+            Some((error, until)) if now < *until => Peek::Remembered(error.clone()),
+            _ => Peek::Missing(state.completed),
+        }
+    }
+
+    async fn fetch_in_foreground(
+        &self,
+        seen: u64,
+        rejected: Option<&AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let _fetching = self.slot.fetch.lock().await;
+        let now = self.shared.clock.now();
+        {
+            let state = self.slot.read();
+            if let Some(current) = &state.current {
+                let usable = current.token.is_valid_at(now) && rejected != Some(&current.token);
+                if usable {
+                    Counters::bump(&self.shared.counters.cache_hits);
+                    return Ok(current.token.clone());
+                }
+            }
+            if let Some((error, until)) = &state.remembered {
+                if now < *until {
+                    Counters::bump(&self.shared.counters.remembered_failures);
+                    return Err(error.clone());
+                }
+            }
+            if state.completed != seen {
+                if let Some(error) = &state.last_error {
+                    return Err(error.clone());
+                }
+            }
+        }
+        let result = self.load(rejected).await;
+        self.record(&result, false);
+        result.map(|c| c.token)
+    }
+
+    /// Starts a background refresh unless one is running.
+    fn spawn_refresh(&self) {
+        {
+            let mut state = self.slot.write();
+            if state.refreshing {
+                return;
+            }
+            state.refreshing = true;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.slot.write().refreshing = false;
+            return;
+        };
+        let this = self.clone();
+        runtime.spawn(async move {
+            let flag = RefreshingFlag(&this.slot);
+            let _fetching = this.slot.fetch.lock().await;
+            let now = this.shared.clock.now();
+            let still_due = this
+                .slot
+                .read()
+                .current
+                .as_ref()
+                .is_none_or(|c| now >= c.refresh_at);
+            if still_due {
+                tracing::debug!(url = %this.slot.key.token_url, audience = %this.slot.key.audience, "refreshing token ahead of expiry");
+                let result = this.load(None).await;
+                this.record(&result, true);
+            }
+            drop(flag);
+        });
+    }
+
+    /// Gets a token from the disk cache or the network. Called with the
+    /// fetch lock held.
+    async fn load(&self, rejected: Option<&AccessToken>) -> Result<Current, Error> {
+        let credentials = self
+            .slot
+            .credentials
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let shared = &*self.shared;
+        let key = &self.slot.key;
+        if let Some(disk) = &shared.disk {
+            match disk.lock(key).await {
+                Ok(entry) => {
+                    let now = shared.clock.now();
+                    if let Some(stored) = entry.read(key, now) {
+                        let refresh = refresh_at(
+                            stored.fetched_at,
+                            stored.token.expires_at(),
+                            shared.refresh_buffer,
+                        );
+                        if rejected == Some(&stored.token) {
+                            entry.remove();
+                        } else if now < refresh {
+                            Counters::bump(&shared.counters.disk_hits);
+                            return Ok(Current {
+                                token: stored.token,
+                                refresh_at: refresh,
+                            });
+                        }
+                    }
+                    let result = self.fetch(&credentials).await;
+                    if let Ok(current) = &result {
+                        let fetched_at = shared.clock.now();
+                        if let Err(e) = entry.write(key, &current.token, fetched_at) {
+                            disk.warn_once("written", &e);
+                        }
+                    }
+                    return result;
+                }
+                Err(e) => disk.warn_once("locked", &e),
+            }
+        }
+        self.fetch(&credentials).await
+    }
+
+    async fn fetch(&self, credentials: &ClientCredentials) -> Result<Current, Error> {
+        let shared = &*self.shared;
+        let token = fetch_with_retry(
+            &shared.http,
+            &shared.counters.token_requests,
+            shared.clock.as_ref(),
+            &shared.retry,
+            credentials,
+        )
+        .await?;
+        let fetched_at = shared.clock.now();
+        let refresh_at = refresh_at(fetched_at, token.expires_at(), shared.refresh_buffer);
+        tracing::debug!(
+            url = %self.slot.key.token_url,
+            client_id = %self.slot.key.client_id,
+            audience = %self.slot.key.audience,
+            "fetched a new access token"
+        );
+        Ok(Current { token, refresh_at })
+    }
+
+    /// Stores the outcome of a fetch.
+    fn record(&self, result: &Result<Current, Error>, background: bool) {
+        let now = self.shared.clock.now();
+        let mut state = self.slot.write();
+        state.completed += 1;
+        match result {
+            Ok(current) => {
+                state.current = Some(current.clone());
+                state.remembered = None;
+                state.last_error = None;
+                state.next_refresh_try = None;
+            }
+            Err(error) => {
+                state.last_error = Some(error.clone());
+                state.remembered = self
+                    .remember_until(error, now)
+                    .map(|until| (error.clone(), until));
+                if background {
+                    if let Some(current) = &state.current {
+                        let expires_at = current.token.expires_at();
+                        state.next_refresh_try = Some(retry_refresh_at(now, expires_at));
+                    }
+                    tracing::warn!(
+                        %error,
+                        "background token refresh failed; the current token is used until it expires"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Until when callers get `error` without a request: refused requests
+    /// for the failure memory, transient failures for their `Retry-After`
+    /// or at least the transient failure memory (so that during an outage
+    /// callers arriving one after another do not each start a fetch).
+    fn remember_until(&self, error: &Error, now: SystemTime) -> Option<SystemTime> {
+        let shared = &*self.shared;
+        match error {
+            Error::TokenUnavailable { retry_after, .. } => Some(
+                now + retry_after
+                    .unwrap_or_default()
+                    .max(shared.transient_failure_memory),
+            ),
+            e if !e.is_transient() => Some(now + shared.failure_memory),
+            _ => Some(now + shared.transient_failure_memory),
+        }
+        .filter(|until| *until > now)
+    }
+}
+
+/// Clears the slot's `refreshing` flag when the background task ends, even
+/// if it is cancelled (runtime shutdown).
+struct RefreshingFlag<'a>(&'a Slot);
+
+impl Drop for RefreshingFlag<'_> {
+    fn drop(&mut self) {
+        self.0.write().refreshing = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn handles_and_futures_are_send() {
+        assert_send_sync::<TokenSource>();
+        assert_send_sync::<crate::auth::TokenCache>();
+        assert_send_sync::<AccessToken>();
+        let cache = crate::auth::TokenCache::builder().build().unwrap();
+        let source = cache.source(ClientCredentials {
+            token_url: "http://127.0.0.1:9/token".parse().unwrap(),
+            client_id: "id".into(),
+            client_secret: "secret".into(),
+            audience: "aud".into(),
+            scope: None,
+            body_format: Default::default(),
+        });
+        let token = source.token();
+        assert_send(&token);
+        let t = AccessToken::new("x".into(), SystemTime::now()).unwrap();
+        let refresh = source.refresh_after_rejection(&t);
+        assert_send(&refresh);
+    }
+}

@@ -1,0 +1,5 @@
+//! Shared test harnesses. Each test binary uses only some of them.
+
+pub mod log_capture;
+pub mod oauth2_server;
+pub mod token_fixtures;
