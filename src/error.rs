@@ -41,7 +41,9 @@ pub enum Error {
     },
 
     /// A plain-http URL where https is required, without the explicit opt-in.
-    #[error("refusing plain http for {setting} ({url}): use https or opt in to insecure http explicitly")]
+    #[error(
+        "refusing plain http for {setting} ({url}): use https or opt in to insecure http explicitly"
+    )]
     InsecureUrl {
         /// The variable or builder method.
         setting: String,
