@@ -66,6 +66,29 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The clock and the sleep [`RetryPolicy::execute_with`] uses.
+pub trait Timer: Send + Sync {
+    /// The current instant (monotonic).
+    fn now(&self) -> std::time::Instant;
+    /// Waits for `duration`.
+    fn sleep(&self, duration: Duration) -> futures::future::BoxFuture<'static, ()>;
+}
+
+/// Tokio's clock and sleep (so paused test time applies): what
+/// [`RetryPolicy::execute`] uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioTimer;
+
+impl Timer for TokioTimer {
+    fn now(&self) -> std::time::Instant {
+        tokio::time::Instant::now().into_std()
+    }
+
+    fn sleep(&self, duration: Duration) -> futures::future::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
 /// Why a response counts as backpressure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Backpressure {
@@ -168,13 +191,28 @@ impl RetryPolicy {
     pub async fn execute<F>(
         &self,
         client: &reqwest::Client,
+        make_request: F,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        self.execute_with(client, &TokioTimer, make_request).await
+    }
+
+    /// [`execute`](Self::execute) with another clock and sleep, e.g. a
+    /// virtual one in tests, which then see every wait without waiting.
+    pub async fn execute_with<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
         F: FnMut(u32) -> Option<reqwest::Request>,
     {
-        let started = tokio::time::Instant::now();
-        let deadline = started + self.max_elapsed;
+        let started = timer.now();
+        // `None`: so far away that it never passes.
+        let deadline = started.checked_add(self.max_elapsed);
         let max_attempts = self.max_attempts.max(1);
         let mut attempt: u32 = 1;
         let mut request = match make_request(attempt) {
@@ -205,8 +243,12 @@ impl RetryPolicy {
             }
             let retry_after = retry_after(response.headers());
             let delay = self.delay_for(attempt, retry_after);
-            let now = tokio::time::Instant::now();
-            if now + delay > deadline {
+            let too_late = match (timer.now().checked_add(delay), deadline) {
+                (Some(wake), Some(deadline)) => wake > deadline,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if too_late {
                 span.in_scope(|| {
                     tracing::debug!(
                         reason = reason.as_str(),
@@ -232,7 +274,7 @@ impl RetryPolicy {
                 )
             });
             drop(response);
-            tokio::time::sleep(delay).await;
+            timer.sleep(delay).await;
             request = next;
             attempt += 1;
         }
