@@ -32,30 +32,37 @@ impl TlsSettings {
     }
 }
 
-/// Reads every certificate of a PEM file (a bundle may hold several).
+/// Reads every certificate of a PEM file (a bundle may hold several), and
+/// checks that the TLS backend accepts them.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 pub fn load_root_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>> {
     let pem = read(path)?;
     if !contains(&pem, b"-----BEGIN CERTIFICATE-----") {
         return Err(tls_error(path, "no PEM certificate found in the file"));
     }
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    {
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| tls_error(path, &format!("not a valid PEM certificate bundle: {e}")))?;
-        if certs.is_empty() {
-            return Err(tls_error(path, "no PEM certificate found in the file"));
-        }
-        Ok(certs)
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        tls_error(
+            path,
+            &format!("not a valid PEM certificate bundle: {}", chain_text(&e)),
+        )
+    })?;
+    if certs.is_empty() {
+        return Err(tls_error(path, "no PEM certificate found in the file"));
     }
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    {
-        Err(no_backend(path))
-    }
+    // The backend validates certificates only when a client is built: do it
+    // now, so that the error names the file.
+    reqwest::Client::builder()
+        .tls_certs_merge(certs.iter().cloned())
+        .build()
+        .map_err(|e| tls_error(path, &format!("unusable certificate: {}", chain_text(&e))))?;
+    Ok(certs)
 }
 
-/// Reads the client certificate chain and private key for mutual TLS.
+/// Reads the client certificate chain and private key for mutual TLS, and
+/// checks that the TLS backend accepts them as a pair.
 ///
-/// Neither file's content ever appears in an error; only the path does.
+/// Neither file's content ever appears in an error; only the paths do.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 pub fn load_identity(chain_path: &Path, key_path: &Path) -> Result<reqwest::Identity> {
     let chain = read(chain_path)?;
     let key = read(key_path)?;
@@ -68,68 +75,52 @@ pub fn load_identity(chain_path: &Path, key_path: &Path) -> Result<reqwest::Iden
     if !contains(&key, b"PRIVATE KEY-----") {
         return Err(tls_error(key_path, "no PEM private key found in the file"));
     }
-    #[cfg(feature = "rustls")]
-    {
-        let mut joined = Vec::with_capacity(chain.len() + key.len() + 1);
-        joined.extend_from_slice(&chain);
-        joined.push(b'\n');
-        joined.extend_from_slice(&key);
-        // reqwest's message never quotes the key material.
-        reqwest::Identity::from_pem(&joined).map_err(|e| {
-            tls_error(
-                chain_path,
-                &format!(
-                    "certificate chain and key {} do not form a client identity: {e}",
-                    key_path.display()
-                ),
-            )
-        })
-    }
-    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-    {
-        reqwest::Identity::from_pkcs8_pem(&chain, &key).map_err(|e| {
-            tls_error(
-                chain_path,
-                &format!(
-                    "certificate chain and key {} do not form a client identity \
-                     (native-tls needs a PKCS#8 key): {e}",
-                    key_path.display()
-                ),
-            )
-        })
-    }
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    {
-        Err(no_backend(chain_path))
-    }
+    let unusable = |what: &str, e: &reqwest::Error| {
+        tls_error(
+            chain_path,
+            &format!(
+                "certificate chain and key {} {what}: {}",
+                key_path.display(),
+                chain_text(e)
+            ),
+        )
+    };
+    let identity =
+        build_identity(&chain, &key).map_err(|e| unusable("do not form a client identity", &e))?;
+    // As for roots: let the backend check the pair now, naming the files.
+    reqwest::Client::builder()
+        .identity(identity.clone())
+        .build()
+        .map_err(|e| unusable("are not usable", &e))?;
+    Ok(identity)
 }
 
-/// Adds the configured root certificates and client identity to a client
-/// builder. With empty settings the builder is returned unchanged.
+/// With the `native-tls` feature (which then is reqwest's default backend,
+/// even when `rustls` is enabled too) the key must be PKCS#8; with `rustls`
+/// alone PKCS#8, PKCS#1 and SEC1 keys are accepted.
+#[cfg(feature = "native-tls")]
+fn build_identity(chain: &[u8], key: &[u8]) -> reqwest::Result<reqwest::Identity> {
+    reqwest::Identity::from_pkcs8_pem(chain, key)
+}
+
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+fn build_identity(chain: &[u8], key: &[u8]) -> reqwest::Result<reqwest::Identity> {
+    let mut joined = Vec::with_capacity(chain.len() + key.len() + 1);
+    joined.extend_from_slice(chain);
+    joined.push(b'\n');
+    joined.extend_from_slice(key);
+    reqwest::Identity::from_pem(&joined)
+}
+
+/// Adds the configured root certificates (to the built-in ones) and client
+/// identity to a client builder; used for API and token clients alike. With
+/// empty settings the builder is returned unchanged.
 pub fn apply(
     builder: reqwest::ClientBuilder,
     settings: &TlsSettings,
 ) -> Result<reqwest::ClientBuilder> {
-    let mut builder = builder;
-    if let Some(path) = &settings.root_cert_path {
-        let certs = load_root_certificates(path)?;
-        #[cfg(any(feature = "rustls", feature = "native-tls"))]
-        {
-            builder = builder.tls_certs_merge(certs);
-        }
-        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-        drop(certs);
-    }
-    match (&settings.cert_chain_path, &settings.private_key_path) {
-        (Some(chain), Some(key)) => {
-            let identity = load_identity(chain, key)?;
-            #[cfg(any(feature = "rustls", feature = "native-tls"))]
-            {
-                builder = builder.identity(identity);
-            }
-            #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-            drop(identity);
-        }
+    let identity = match (&settings.cert_chain_path, &settings.private_key_path) {
+        (Some(chain), Some(key)) => Some((chain, key)),
         (Some(chain), None) => {
             return Err(tls_error(
                 chain,
@@ -142,15 +133,41 @@ pub fn apply(
                 "a private key needs its certificate chain (CAMUNDA_CUSTOM_CERT_CHAIN_PATH)",
             ));
         }
-        (None, None) => {}
+        (None, None) => None,
+    };
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    {
+        let mut builder = builder;
+        if let Some(path) = &settings.root_cert_path {
+            builder = builder.tls_certs_merge(load_root_certificates(path)?);
+        }
+        if let Some((chain, key)) = identity {
+            builder = builder.identity(load_identity(chain, key)?);
+        }
+        Ok(builder)
     }
-    Ok(builder)
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    {
+        let first = settings
+            .root_cert_path
+            .as_ref()
+            .or(identity.map(|(c, _)| c));
+        match first {
+            Some(path) => Err(tls_error(
+                path,
+                "this build has no TLS backend (enable the `rustls` or `native-tls` feature)",
+            )),
+            None => Ok(builder),
+        }
+    }
 }
 
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| tls_error(path, &format!("cannot read the file: {e}")))
 }
 
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -162,10 +179,16 @@ fn tls_error(path: &Path, reason: &str) -> Error {
     }
 }
 
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-fn no_backend(path: &Path) -> Error {
-    tls_error(
-        path,
-        "this build has no TLS backend (enable the `rustls` or `native-tls` feature)",
-    )
+/// An error and its sources, in one line. Neither reqwest nor the TLS
+/// backends quote key material in their errors.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn chain_text(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
 }

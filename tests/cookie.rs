@@ -234,7 +234,9 @@ async fn an_expired_cookie_is_renewed_before_use() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let now = Arc::new(Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+    let now = Arc::new(Mutex::new(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+    ));
     let clock = now.clone();
     let s = CookieSession::with_clock(
         reqwest::Client::new(),
