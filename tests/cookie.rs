@@ -155,6 +155,16 @@ async fn other_login_failures_are_typed() {
     let e = session(&server).header().await.unwrap_err();
     assert!(e.to_string().contains("500"), "{e}");
 
+    // A redirect (Spring's default form login) is not a login.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/login"))
+        .respond_with(ResponseTemplate::new(302).insert_header("set-cookie", "JSESSIONID=x"))
+        .mount(&server)
+        .await;
+    let e = session(&server).header().await.unwrap_err();
+    assert!(e.to_string().contains("redirect"), "{e}");
+
     // Cookie already expired on arrival.
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -67,6 +67,10 @@ impl CookieSession {
     /// `http://localhost:8081/api/login`) with these credentials, using the
     /// system clock for cookie expiry. No request is made until the first
     /// [`header`](Self::header) call.
+    ///
+    /// A successful login is a 2xx answer with at least one live cookie. A
+    /// redirect is a failure; note that a client which follows redirects
+    /// would drop the login answer's `Set-Cookie`, so `http` should not.
     pub fn new(http: reqwest::Client, login_url: Url, username: String, password: Secret) -> Self {
         Self::with_clock(
             http,
@@ -182,6 +186,12 @@ impl CookieSession {
         if status == http::StatusCode::UNAUTHORIZED || status == http::StatusCode::FORBIDDEN {
             return Err(failed(format!(
                 "the server refused the username or password (HTTP {})",
+                status.as_u16()
+            )));
+        }
+        if status.is_redirection() {
+            return Err(failed(format!(
+                "the login endpoint answered with a redirect (HTTP {}); check the login URL",
                 status.as_u16()
             )));
         }

@@ -229,6 +229,26 @@ mod tests {
     }
 
     #[test]
+    fn every_variable_is_documented() {
+        let rustdoc = include_str!("mod.rs");
+        let page = include_str!("../../docs/env-vars.md");
+        for name in ALL {
+            if [var::HOME, var::USERPROFILE].contains(name) {
+                continue;
+            }
+            let quoted = format!("`{name}`");
+            assert!(
+                rustdoc.contains(&quoted),
+                "{name} missing from Config's table"
+            );
+            assert!(
+                page.contains(&quoted),
+                "{name} missing from docs/env-vars.md"
+            );
+        }
+    }
+
+    #[test]
     fn scalar_parsers() {
         assert!(parse_bool("X", "TRUE").unwrap());
         assert!(!parse_bool("X", "0").unwrap());
