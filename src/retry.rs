@@ -173,9 +173,11 @@ impl RetryPolicy {
     ///
     /// `make_request(attempt)` builds the request for attempt `attempt`
     /// (1-based), typically by cloning a template and attaching the current
-    /// authorization header. For attempt 1 it must return `Some`; for a later
-    /// attempt it returns `None` when the request cannot be repeated (a
-    /// streaming body), and the last response is returned without retrying.
+    /// authorization header; it is called right before each attempt is sent,
+    /// after the wait, so the credentials are current. For attempt 1 it must
+    /// return `Some`; for a later attempt it returns `None` when the request
+    /// cannot be repeated (a streaming body), and the last response is
+    /// returned without retrying.
     /// (Should it return `None` for attempt 1, the result is a reqwest
     /// builder error, since there is nothing to send.)
     ///
@@ -257,6 +259,18 @@ impl RetryPolicy {
                 });
                 return Ok(response);
             }
+            span.in_scope(|| {
+                tracing::debug!(
+                    reason = reason.as_str(),
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "backpressure; waiting before the next attempt"
+                )
+            });
+            // Read the (small) body so the connection is free while we wait;
+            // the response is kept in case no retry can be made after all.
+            let (response, _) = buffer(response).await?;
+            timer.sleep(delay).await;
+            // Built only now, so that it carries the current credentials.
             let Some(next) = make_request(attempt + 1) else {
                 span.in_scope(|| {
                     tracing::debug!(
@@ -266,15 +280,6 @@ impl RetryPolicy {
                 });
                 return Ok(response);
             };
-            span.in_scope(|| {
-                tracing::debug!(
-                    reason = reason.as_str(),
-                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                    "backpressure; retrying"
-                )
-            });
-            drop(response);
-            timer.sleep(delay).await;
             request = next;
             attempt += 1;
         }

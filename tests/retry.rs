@@ -285,6 +285,24 @@ async fn never_waits_past_max_elapsed() {
 }
 
 #[tokio::test]
+async fn each_request_is_built_after_the_wait_before_it() {
+    let s = server(ResponseTemplate::new(429), 2, ResponseTemplate::new(200)).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}{PATH}", s.uri());
+    let timer = FakeTimer::new();
+    let response = policy()
+        .execute_with(&client, &timer, |attempt| {
+            // Attempt n comes after n-1 waits, so its credentials are fresh.
+            assert_eq!(timer.sleeps().len(), attempt as usize - 1);
+            client.post(&url).build().ok()
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(timer.sleeps().len(), 2);
+}
+
+#[tokio::test]
 async fn a_request_that_cannot_be_cloned_is_not_retried() {
     let s = server(ResponseTemplate::new(429), 100, ResponseTemplate::new(200)).await;
     let client = reqwest::Client::new();
@@ -414,5 +432,8 @@ async fn spans_show_method_path_attempt_and_status_but_no_secrets() {
         has(&["method=POST", "attempt=2", "status=200"]),
         "{ours:#?}"
     );
-    assert!(has(&["backpressure; retrying"]), "{ours:#?}");
+    assert!(
+        has(&["backpressure; waiting before the next attempt"]),
+        "{ours:#?}"
+    );
 }

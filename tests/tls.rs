@@ -141,3 +141,19 @@ fn half_an_identity_is_refused() {
         "{reason}"
     );
 }
+
+#[test]
+fn resolved_configuration_builds_its_http_client() {
+    let resolved = camunda8::Config::new()
+        .root_cert_path(fixture("ca.pem"))
+        .client_certificate(fixture("client.pem"), fixture("client-key.pem"))
+        .resolve()
+        .unwrap();
+    resolved.http_client_builder().unwrap().build().unwrap();
+    let missing = fixture("nope.pem");
+    let resolved = camunda8::Config::new()
+        .root_cert_path(&missing)
+        .resolve()
+        .unwrap();
+    assert_tls_error(resolved.http_client_builder().map(|_| ()), &missing);
+}

@@ -177,6 +177,19 @@ pub struct ResolvedConfig {
     pub tls: TlsSettings,
 }
 
+impl ResolvedConfig {
+    /// A client builder with this configuration's timeouts and TLS material
+    /// applied ([`tls::apply`](crate::tls::apply)): the starting point for
+    /// both API and token clients. Fails with [`Error::Tls`] naming the file
+    /// when the TLS material cannot be used.
+    pub fn http_client_builder(&self) -> Result<reqwest::ClientBuilder> {
+        let builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout);
+        crate::tls::apply(builder, &self.tls)
+    }
+}
+
 /// One kind of credentials for Zeebe and Operate, for inference and messages.
 struct Kind {
     strategy: AuthStrategy,
