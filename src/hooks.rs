@@ -1,19 +1,167 @@
-//! Transport hooks of the generated clients (minimal placeholder).
+//! Where generated code meets the hand-written layer.
 //!
-//! The generated clients are built with progenitor's `HooksMode::Expected`
-//! and the inner type [`Inner`]: every `Client` carries an `Inner` and must
-//! implement [`progenitor_client::ClientHooks`]. This version uses the
-//! default hook behaviour (send the request unchanged).
+//! progenitor calls [`ClientHooks`] on every request of every generated
+//! client. Here, and only here, a request gets its credential (just before it
+//! is sent), is retried under backpressure, and is re-sent once with a fresh
+//! credential after a 401.
 
-/// Per-client state available to the hooks.
-#[derive(Clone, Debug, Default)]
-pub struct Inner {}
+use std::sync::Arc;
 
-macro_rules! default_hooks {
-    ($($feature:literal => $api:ident),* $(,)?) => {$(
-        #[cfg(feature = $feature)]
-        impl progenitor_client::ClientHooks<Inner> for crate::$api::Client {}
-    )*};
+use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInfo};
+use reqwest::{Request, Response, StatusCode};
+
+use crate::auth::{Attached, Authenticator};
+use crate::problem::fill_empty_error_body;
+use crate::retry::RetryPolicy;
+
+/// Per-API state carried by each generated client: how to authenticate and
+/// how to retry. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Inner(Arc<InnerState>);
+
+#[derive(Debug)]
+struct InnerState {
+    auth: Authenticator,
+    retry: RetryPolicy,
 }
 
-default_hooks!("admin" => admin, "zeebe" => zeebe, "operate" => operate);
+impl Inner {
+    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
+        Self(Arc::new(InnerState { auth, retry }))
+    }
+
+    /// A client state with no credential and the default retry policy, for
+    /// servers that need no authentication (a local development cluster, a
+    /// mock server).
+    pub fn unauthenticated() -> Self {
+        Self::new(Authenticator::None, RetryPolicy::default())
+    }
+
+    /// A client state that sends a fixed bearer token (for example one
+    /// obtained elsewhere) with the default retry policy.
+    pub fn with_bearer_token(token: &crate::Secret) -> Result<Self, crate::Error> {
+        Ok(Self::new(
+            Authenticator::bearer(token)?,
+            RetryPolicy::default(),
+        ))
+    }
+
+    /// Attach the current credential; a failure to obtain one is reported
+    /// through progenitor's error type with the typed error's message.
+    async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
+        // progenitor sends the contract's info.version as `api-version`;
+        // Camunda's servers do not use it.
+        request.headers_mut().remove("api-version");
+        let (header, _) = self
+            .0
+            .auth
+            .credential()
+            .await
+            .map_err(|e| ApiError::Custom(format!("camunda8: authentication failed: {e}")))?;
+        if let Some((name, value)) = header {
+            request.headers_mut().insert(name, value);
+        }
+        Ok(())
+    }
+
+    /// Send with backpressure retries, then one credential renewal on 401.
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<Response> {
+        let state = &self.0;
+        let sent = attached_of(&state.auth, &request).await;
+        let response = state
+            .retry
+            .execute(client, |_| request.try_clone())
+            .await?;
+        let response = if response.status() == StatusCode::UNAUTHORIZED {
+            self.retry_after_rejection(client, request, sent, response, info)
+                .await?
+        } else {
+            response
+        };
+        fill_empty_error_body(response).await
+    }
+
+    async fn retry_after_rejection(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        sent: Attached,
+        rejected: Response,
+        info: &OperationInfo,
+    ) -> reqwest::Result<Response> {
+        let renewed = match self.0.auth.renew_after_rejection(&sent).await {
+            Ok(Some(header)) => header,
+            Ok(None) => return Ok(rejected),
+            Err(error) => {
+                tracing::warn!(operation = info.operation_id, %error, "could not renew a rejected credential");
+                return Ok(rejected);
+            }
+        };
+        let Some(mut retry) = request.try_clone() else {
+            return Ok(rejected);
+        };
+        retry.headers_mut().insert(renewed.0.clone(), renewed.1.clone());
+        tracing::debug!(
+            operation = info.operation_id,
+            "credential rejected with 401; retrying once with a renewed one"
+        );
+        self.0
+            .retry
+            .execute(
+                client,
+                |_| {
+                    let mut attempt = retry.try_clone()?;
+                    attempt
+                        .headers_mut()
+                        .insert(renewed.0.clone(), renewed.1.clone());
+                    Some(attempt)
+                },
+            )
+            .await
+    }
+}
+
+/// Which credential the request carries: the header attached by `pre`,
+/// matched against the authenticator's current credential.
+async fn attached_of(auth: &Authenticator, request: &Request) -> Attached {
+    match auth.credential().await {
+        Ok((Some((name, value)), attached)) if request.headers().get(&name) == Some(&value) => {
+            attached
+        }
+        _ => Attached::Nothing,
+    }
+}
+
+macro_rules! hooks_for {
+    ($client:ty) => {
+        impl ClientHooks<Inner> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut Request,
+                _info: &OperationInfo,
+            ) -> Result<(), ApiError<E>> {
+                self.inner().attach(request).await
+            }
+
+            async fn exec(
+                &self,
+                request: Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<Response> {
+                self.inner().send(self.client(), request, info).await
+            }
+        }
+    };
+}
+
+#[cfg(feature = "admin")]
+hooks_for!(crate::admin::Client);
+#[cfg(feature = "zeebe")]
+hooks_for!(crate::zeebe::Client);
+#[cfg(feature = "operate")]
+hooks_for!(crate::operate::Client);

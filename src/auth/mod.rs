@@ -11,6 +11,7 @@
 mod builder;
 mod cache;
 mod clock;
+mod cookie;
 mod credentials;
 mod disk;
 mod exchange;
@@ -20,6 +21,7 @@ mod redact;
 mod retry;
 mod schedule;
 mod source;
+mod strategy;
 mod stats;
 mod token;
 
@@ -29,8 +31,10 @@ pub use builder::{
 };
 pub use cache::TokenCache;
 pub use clock::{Clock, SystemClock};
+pub use cookie::{CookieSession, WallClock};
 pub use credentials::{ClientCredentials, TokenBodyFormat};
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
+pub(crate) use strategy::{Attached, Authenticator};
 pub use stats::TokenStats;
 pub use token::{AccessToken, DEFAULT_LIFETIME, InvalidTokenValue, jwt_expiry};

@@ -1,0 +1,154 @@
+//! A local stand-in for Camunda SaaS, run in-process by the examples when no
+//! credentials are configured: a token endpoint and the three APIs, each
+//! answering with a realistic response and refusing requests without a
+//! bearer token.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde_json::json;
+use wiremock::matchers::{body_string_contains, header_regex, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The running stand-in; stops when dropped.
+pub struct StandIn {
+    server: MockServer,
+}
+
+/// A cluster id the stand-in knows.
+pub const CLUSTER_ID: &str = "3f6d8c2e-7a51-4b8e-9c1d-2e4f6a8b0c13";
+
+struct TokenEndpoint;
+
+impl Respond for TokenEndpoint {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body = String::from_utf8_lossy(&request.body);
+        let audience = body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("audience="))
+            .unwrap_or("unknown")
+            .to_owned();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let claims = b64.encode(
+            json!({ "aud": audience, "iat": now, "exp": now + 300, "iss": "camunda8-standin" })
+                .to_string(),
+        );
+        ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": format!("{header}.{claims}.standin"),
+            "token_type": "Bearer",
+            "expires_in": 300,
+        }))
+    }
+}
+
+impl StandIn {
+    /// Start the stand-in on a free loopback port.
+    pub async fn start() -> Self {
+        let server = MockServer::start().await;
+        let bearer = || header_regex("authorization", "^Bearer .+");
+
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(body_string_contains("grant_type=client_credentials"))
+            .respond_with(TokenEndpoint)
+            .mount(&server)
+            .await;
+
+        Mock::given(method("GET"))
+            .and(path(format!("/zeebe/{CLUSTER_ID}/v1/topology")))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "brokers": [
+                    { "nodeId": 0, "host": "zeebe-0.zeebe-broker-service", "port": 26501, "version": "8.6.7",
+                      "partitions": [
+                        { "partitionId": 1, "role": "leader", "health": "healthy" },
+                        { "partitionId": 2, "role": "follower", "health": "healthy" } ] },
+                    { "nodeId": 1, "host": "zeebe-1.zeebe-broker-service", "port": 26501, "version": "8.6.7",
+                      "partitions": [
+                        { "partitionId": 1, "role": "follower", "health": "healthy" },
+                        { "partitionId": 2, "role": "leader", "health": "healthy" } ] }
+                ],
+                "clusterSize": 2,
+                "partitionsCount": 2,
+                "replicationFactor": 2,
+                "gatewayVersion": "8.6.7"
+            })))
+            .mount(&server)
+            .await;
+
+        Mock::given(method("POST"))
+            .and(path(format!("/operate/{CLUSTER_ID}/v1/process-instances/search")))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [
+                    { "key": 2251799813685249_i64, "processVersion": 3, "bpmnProcessId": "order-process",
+                      "startDate": "2026-11-20T09:12:44.000+0000", "state": "ACTIVE",
+                      "processDefinitionKey": 2251799813685246_i64, "tenantId": "<default>",
+                      "incident": false },
+                    { "key": 2251799813685301_i64, "processVersion": 3, "bpmnProcessId": "order-process",
+                      "startDate": "2026-11-20T09:13:02.000+0000", "endDate": "2026-11-20T09:13:09.000+0000",
+                      "state": "COMPLETED", "processDefinitionKey": 2251799813685246_i64,
+                      "tenantId": "<default>", "incident": false }
+                ],
+                "sortValues": [2251799813685301_i64],
+                "total": 2
+            })))
+            .mount(&server)
+            .await;
+
+        Mock::given(method("GET"))
+            .and(path("/admin/clusters"))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                { "uuid": CLUSTER_ID, "name": "orders-dev", "ownerId": "ada@example.com",
+                  "created": "2026-10-01T08:00:00Z", "autoUpdate": true, "labels": ["dev"],
+                  "encryption": { "type": "Software" }, "planType": { "uuid": "5e5b7a1c-0f6c-4c43-8f25-3d8a4b1e9f20", "name": "Trial Cluster" },
+                  "channel": { "uuid": "6bdb8a7e-2c31-4e0f-9d44-5a1b3c7e8d02", "name": "Stable" },
+                  "generation": { "uuid": "9a2f4c6e-8b1d-4e3f-a5c7-0d2e4f6a8b1c", "name": "Camunda 8.6.7" },
+                  "region": { "uuid": "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e7a", "name": "Belgium, Europe (europe-west1)" },
+                  "status": { "ready": "Healthy", "zeebeStatus": "Healthy", "operateStatus": "Healthy" },
+                  "links": { "zeebe": format!("https://bru-2.zeebe.camunda.io/{CLUSTER_ID}"),
+                             "operate": format!("https://bru-2.operate.camunda.io/{CLUSTER_ID}") } }
+            ])))
+            .mount(&server)
+            .await;
+
+        Self { server }
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.server.uri())
+    }
+
+    /// The Zeebe REST address, as Console shows it for a cluster.
+    pub fn zeebe_url(&self) -> String {
+        format!("{}/zeebe/{CLUSTER_ID}", self.server.uri())
+    }
+
+    /// The Operate address.
+    pub fn operate_url(&self) -> String {
+        format!("{}/operate/{CLUSTER_ID}", self.server.uri())
+    }
+
+    /// The Administration API address.
+    pub fn admin_url(&self) -> String {
+        format!("{}/admin", self.server.uri())
+    }
+
+    /// How many token requests the stand-in has answered.
+    pub async fn token_requests(&self) -> usize {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path() == "/oauth/token")
+            .count()
+    }
+}

@@ -1,0 +1,201 @@
+//! [`Camunda`]: one value holding the connection pool and the token cache,
+//! handing out the Administration, Zeebe and Operate clients.
+
+use std::fmt;
+use std::sync::Arc;
+
+use progenitor_client::ClientInfo as _;
+
+use crate::auth::{Authenticator, CookieSession, TokenCache, TokenStats};
+use crate::config::{ApiSettings, AuthMethod, Config, ResolvedConfig};
+use crate::hooks::Inner;
+use crate::{Error, Result, tls};
+
+/// The entry point: one HTTP connection pool, one token cache, and a client
+/// per Camunda API, each pointed at its base URL and carrying its own
+/// credentials and audience.
+///
+/// Cheap to clone (an `Arc` inside), `Send + Sync`: build it once and share
+/// it between tasks.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // ZEEBE_CLIENT_ID, ZEEBE_CLIENT_SECRET, CAMUNDA_CLUSTER_REGION, CAMUNDA_CLUSTER_ID, …
+/// let camunda = camunda8::Camunda::from_env()?;
+/// let topology = camunda.zeebe()?.get_topology().send().await?;
+/// println!("{} brokers", topology.brokers.len());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Camunda {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    tokens: TokenCache,
+    #[cfg(feature = "admin")]
+    admin: Result<crate::admin::Client>,
+    #[cfg(feature = "zeebe")]
+    zeebe: Result<crate::zeebe::Client>,
+    #[cfg(feature = "operate")]
+    operate: Result<crate::operate::Client>,
+}
+
+impl Camunda {
+    /// A configuration to fill in with builder methods, then
+    /// [`Config::build`]. Nothing is read from the environment.
+    pub fn builder() -> Config {
+        Config::new()
+    }
+
+    /// Build from Camunda's environment variables (see [`Config`] for the
+    /// table of variables, defaults and precedence).
+    pub fn from_env() -> Result<Self> {
+        Config::from_env().build()
+    }
+
+    /// Build from a configuration.
+    pub fn from_config(config: &Config) -> Result<Self> {
+        Self::from_resolved(config.resolve()?)
+    }
+
+    /// Build from an already checked configuration.
+    pub fn from_resolved(config: ResolvedConfig) -> Result<Self> {
+        let http = config
+            .http_client_builder()?
+            .user_agent(concat!("camunda8-rust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::HttpClient {
+                reason: e.to_string(),
+            })?;
+        let token_builder = tls::apply(reqwest::Client::builder(), &config.tls)?;
+        let tokens = TokenCache::builder()
+            .http_client(TokenCache::default_http_client(token_builder)?)
+            .disk_cache_dir(config.token_cache_dir.clone())
+            .build()?;
+        let parts = Parts {
+            http: &http,
+            tokens: &tokens,
+            config: &config,
+        };
+        let shared = Shared {
+            #[cfg(feature = "admin")]
+            admin: parts.client(&config.admin, crate::admin::Client::new_with_client),
+            #[cfg(feature = "zeebe")]
+            zeebe: parts.client(&config.zeebe, crate::zeebe::Client::new_with_client),
+            #[cfg(feature = "operate")]
+            operate: parts.client(&config.operate, crate::operate::Client::new_with_client),
+            http,
+            tokens,
+        };
+        Ok(Self {
+            shared: Arc::new(shared),
+        })
+    }
+
+    /// The Administration API client (audience `api.cloud.camunda.io`,
+    /// credentials `CAMUNDA_CONSOLE_CLIENT_ID`/`_SECRET`), or the error that
+    /// says which settings are missing.
+    #[cfg(feature = "admin")]
+    pub fn admin(&self) -> Result<&crate::admin::Client> {
+        self.shared.admin.as_ref().map_err(Clone::clone)
+    }
+
+    /// The Zeebe REST API client (base `…/v1`), or the error that says which
+    /// settings are missing.
+    #[cfg(feature = "zeebe")]
+    pub fn zeebe(&self) -> Result<&crate::zeebe::Client> {
+        self.shared.zeebe.as_ref().map_err(Clone::clone)
+    }
+
+    /// The Operate REST API client, or the error that says which settings
+    /// are missing.
+    #[cfg(feature = "operate")]
+    pub fn operate(&self) -> Result<&crate::operate::Client> {
+        self.shared.operate.as_ref().map_err(Clone::clone)
+    }
+
+    /// The HTTP client (and so the connection pool) every API client uses.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.shared.http
+    }
+
+    /// Counters of the token cache: token requests sent, cache hits.
+    pub fn token_stats(&self) -> TokenStats {
+        self.shared.tokens.stats()
+    }
+}
+
+impl fmt::Debug for Camunda {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Camunda");
+        #[cfg(feature = "admin")]
+        s.field("admin", &self.shared.admin.as_ref().map(|c| c.baseurl()));
+        #[cfg(feature = "zeebe")]
+        s.field("zeebe", &self.shared.zeebe.as_ref().map(|c| c.baseurl()));
+        #[cfg(feature = "operate")]
+        s.field(
+            "operate",
+            &self.shared.operate.as_ref().map(|c| c.baseurl()),
+        );
+        s.finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Check the configuration and build the client. Fails on conflicting
+    /// or invalid settings; a missing API (no address or no credentials for
+    /// it) is reported when its accessor is called.
+    pub fn build(&self) -> Result<Camunda> {
+        Camunda::from_config(self)
+    }
+}
+
+/// What every API client is built from.
+struct Parts<'a> {
+    http: &'a reqwest::Client,
+    tokens: &'a TokenCache,
+    config: &'a ResolvedConfig,
+}
+
+impl Parts<'_> {
+    fn client<C>(
+        &self,
+        settings: &ApiSettings,
+        new: impl FnOnce(&str, reqwest::Client, Inner) -> C,
+    ) -> Result<C> {
+        settings.require_base_url()?;
+        let base = settings.api_base().ok_or_else(|| Error::MissingSetting {
+            what: "an API address",
+            variables: "the API's base URL",
+        })?;
+        let auth = self.authenticator(settings.require_auth()?)?;
+        Ok(new(
+            &base,
+            self.http.clone(),
+            Inner::new(auth, self.config.retry.clone()),
+        ))
+    }
+
+    fn authenticator(&self, method: &AuthMethod) -> Result<Authenticator> {
+        Ok(match method {
+            AuthMethod::OAuth(credentials) => {
+                Authenticator::OAuth(self.tokens.source(credentials.clone()))
+            }
+            AuthMethod::Basic { username, password } => Authenticator::basic(username, password)?,
+            AuthMethod::Bearer(token) => Authenticator::bearer(token)?,
+            AuthMethod::Cookie {
+                login_url,
+                username,
+                password,
+            } => Authenticator::Cookie(CookieSession::new(
+                self.http.clone(),
+                login_url.clone(),
+                username.clone(),
+                password.clone(),
+            )),
+            AuthMethod::None => Authenticator::None,
+        })
+    }
+}

@@ -1,0 +1,414 @@
+//! Retrying API calls that the server refused because it is overloaded
+//! ("backpressure"), with full-jitter exponential backoff.
+//!
+//! # What is retried
+//!
+//! Only answers that say "not now, try again later":
+//!
+//! * `429 Too Many Requests`,
+//! * `503 Service Unavailable`,
+//! * `500 Internal Server Error` whose body mentions `RESOURCE_EXHAUSTED`
+//!   (how the Zeebe gateway reports broker backpressure).
+//!
+//! Every other status is returned as is, and so are connection errors and
+//! timeouts: most Camunda operations are non-idempotent `POST`s (create a
+//! process instance, publish a message), and a request whose connection broke
+//! may already have been executed, so repeating it could do the work twice.
+//! A backpressure answer, in contrast, guarantees the request was not acted on.
+//!
+//! # How long to wait
+//!
+//! Before retry `n` (the first retry is `n = 1`) the policy sleeps a random
+//! duration between zero and `min(max_delay, base_delay · 2^(n-1))` ("full
+//! jitter", which spreads out clients that were refused together). When the
+//! server sends `Retry-After` (seconds, or an HTTP date) the wait is at least
+//! that long. No wait ever ends after `max_elapsed` from the first attempt:
+//! when it would, the last response is returned instead. After `max_attempts`
+//! attempts the last response is returned too, so the caller always sees the
+//! server's real answer.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use rand::Rng;
+use tracing::Instrument;
+
+/// The longest `Retry-After` taken into account; a larger value is treated as
+/// this one (and then usually exceeds `max_elapsed`, ending the retries).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// When and how often to retry a request refused for backpressure.
+///
+/// See the [module documentation](self) for the exact rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in total, the first included (`1` means never retry). Default 5.
+    pub max_attempts: u32,
+    /// The upper bound of the first backoff, doubled for each further retry.
+    /// Default 100 ms.
+    pub base_delay: Duration,
+    /// The cap on one backoff (a server's `Retry-After` may ask for more).
+    /// Default 5 s.
+    pub max_delay: Duration,
+    /// No retry starts later than this after the first attempt. Default 30 s.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The clock and the sleep [`RetryPolicy::execute_with`] uses.
+pub trait Timer: Send + Sync {
+    /// The current instant (monotonic).
+    fn now(&self) -> std::time::Instant;
+    /// Waits for `duration`.
+    fn sleep(&self, duration: Duration) -> futures::future::BoxFuture<'static, ()>;
+}
+
+/// Tokio's clock and sleep (so paused test time applies): what
+/// [`RetryPolicy::execute`] uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioTimer;
+
+impl Timer for TokioTimer {
+    fn now(&self) -> std::time::Instant {
+        tokio::time::Instant::now().into_std()
+    }
+
+    fn sleep(&self, duration: Duration) -> futures::future::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Why a response counts as backpressure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backpressure {
+    TooManyRequests,
+    Unavailable,
+    ResourceExhausted,
+}
+
+impl Backpressure {
+    fn as_str(self) -> &'static str {
+        match self {
+            Backpressure::TooManyRequests => "429 Too Many Requests",
+            Backpressure::Unavailable => "503 Service Unavailable",
+            Backpressure::ResourceExhausted => "500 RESOURCE_EXHAUSTED",
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The defaults: 5 attempts, 100 ms base, 5 s cap, 30 s in total.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Never retry: every request is sent exactly once.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts in total (values below 1 count as 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the upper bound of the first backoff.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the cap on one backoff.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets the time after the first attempt past which no retry starts.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// The upper bound of the jittered backoff before retry `retry` (1-based):
+    /// `min(max_delay, base_delay · 2^(retry-1))`.
+    pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(31);
+        self.base_delay
+            .checked_mul(1u32 << exponent)
+            .unwrap_or(self.max_delay)
+            .min(self.max_delay)
+    }
+
+    /// The wait before retry `retry` (1-based): a uniformly random duration
+    /// up to [`backoff_ceiling`](Self::backoff_ceiling), but at least
+    /// `retry_after` when the server sent one.
+    pub fn delay_for(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        let ceiling = self.backoff_ceiling(retry);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        let jittered = Duration::from_nanos(rand::rng().random_range(0..=nanos));
+        match retry_after {
+            Some(floor) => jittered.max(floor.min(MAX_RETRY_AFTER)),
+            None => jittered,
+        }
+    }
+
+    /// Sends a request, retrying it while the server answers with
+    /// backpressure, as the [module documentation](self) describes.
+    ///
+    /// `make_request(attempt)` builds the request for attempt `attempt`
+    /// (1-based), typically by cloning a template and attaching the current
+    /// authorization header; it is called right before each attempt is sent,
+    /// after the wait, so the credentials are current. For attempt 1 it must
+    /// return `Some`; for a later attempt it returns `None` when the request
+    /// cannot be repeated (a streaming body), and the last response is
+    /// returned without retrying.
+    /// (Should it return `None` for attempt 1, the result is a reqwest
+    /// builder error, since there is nothing to send.)
+    ///
+    /// The result is the first response that is not backpressure, or the last
+    /// one when the attempts or the time ran out, or the first transport
+    /// error. A response whose body was read to look for `RESOURCE_EXHAUSTED`
+    /// is handed back with the same status, headers and body (its
+    /// [`url`](reqwest::Response::url) is no longer the request's).
+    ///
+    /// Each attempt runs in a `camunda8.http` tracing span recording the
+    /// method, the URL path (never the query or headers), the attempt number
+    /// and the status.
+    pub async fn execute<F>(
+        &self,
+        client: &reqwest::Client,
+        make_request: F,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        self.execute_with(client, &TokioTimer, make_request).await
+    }
+
+    /// [`execute`](Self::execute) with another clock and sleep, e.g. a
+    /// virtual one in tests, which then see every wait without waiting.
+    pub async fn execute_with<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        mut make_request: F,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        let started = timer.now();
+        // `None`: so far away that it never passes.
+        let deadline = started.checked_add(self.max_elapsed);
+        let max_attempts = self.max_attempts.max(1);
+        let mut attempt: u32 = 1;
+        let mut request = match make_request(attempt) {
+            Some(request) => request,
+            // Nothing to send: an empty URL makes reqwest fail with a builder
+            // error before any network activity.
+            None => return client.get("").send().await,
+        };
+        loop {
+            let span = tracing::info_span!(
+                "camunda8.http",
+                method = %request.method(),
+                path = %request.url().path(),
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let response = client.execute(request).instrument(span.clone()).await?;
+            span.record("status", response.status().as_u16());
+            let (response, reason) = classify(response).instrument(span.clone()).await?;
+            let Some(reason) = reason else {
+                return Ok(response);
+            };
+            if attempt >= max_attempts {
+                span.in_scope(|| {
+                    tracing::debug!(reason = reason.as_str(), "backpressure; attempts exhausted")
+                });
+                return Ok(response);
+            }
+            let retry_after = retry_after(response.headers());
+            let delay = self.delay_for(attempt, retry_after);
+            let too_late = match (timer.now().checked_add(delay), deadline) {
+                (Some(wake), Some(deadline)) => wake > deadline,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if too_late {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        reason = reason.as_str(),
+                        "backpressure; the next wait would pass max_elapsed"
+                    )
+                });
+                return Ok(response);
+            }
+            span.in_scope(|| {
+                tracing::debug!(
+                    reason = reason.as_str(),
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "backpressure; waiting before the next attempt"
+                )
+            });
+            // Read the (small) body so the connection is free while we wait;
+            // the response is kept in case no retry can be made after all.
+            let (response, _) = buffer(response).await?;
+            timer.sleep(delay).await;
+            // Built only now, so that it carries the current credentials.
+            let Some(next) = make_request(attempt + 1) else {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        reason = reason.as_str(),
+                        "backpressure; the request cannot be repeated"
+                    )
+                });
+                return Ok(response);
+            };
+            request = next;
+            attempt += 1;
+        }
+    }
+}
+
+/// Whether the response is backpressure. For a 500 the body is read and the
+/// response rebuilt around it.
+async fn classify(
+    response: reqwest::Response,
+) -> reqwest::Result<(reqwest::Response, Option<Backpressure>)> {
+    match response.status().as_u16() {
+        429 => Ok((response, Some(Backpressure::TooManyRequests))),
+        503 => Ok((response, Some(Backpressure::Unavailable))),
+        500 => {
+            let (response, body) = buffer(response).await?;
+            let exhausted = contains(&body, b"RESOURCE_EXHAUSTED");
+            Ok((
+                response,
+                exhausted.then_some(Backpressure::ResourceExhausted),
+            ))
+        }
+        _ => Ok((response, None)),
+    }
+}
+
+/// Reads the body and returns an equivalent response carrying it.
+async fn buffer(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Bytes)> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body.clone());
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok((reqwest::Response::from(rebuilt), body))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The `Retry-After` header as a duration from now: delta seconds, or an HTTP
+/// date (a date in the past gives zero). Unparsable values are ignored.
+pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceiling_doubles_and_caps() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff_ceiling(1), Duration::from_millis(100));
+        assert_eq!(p.backoff_ceiling(2), Duration::from_millis(200));
+        assert_eq!(p.backoff_ceiling(4), Duration::from_millis(800));
+        assert_eq!(p.backoff_ceiling(10), Duration::from_secs(5));
+        assert_eq!(p.backoff_ceiling(u32::MAX), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn delay_is_jittered_within_bounds_and_respects_retry_after() {
+        let p = RetryPolicy::default();
+        let mut distinct = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let d = p.delay_for(3, None);
+            assert!(d <= Duration::from_millis(400));
+            distinct.insert(d);
+        }
+        assert!(distinct.len() > 10, "no jitter: {distinct:?}");
+        for _ in 0..50 {
+            assert!(p.delay_for(1, Some(Duration::from_secs(2))) >= Duration::from_secs(2));
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(
+            http::header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        let future = chrono::Utc::now() + chrono::Duration::seconds(120);
+        let text = future.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        h.insert(http::header::RETRY_AFTER, text.parse().unwrap());
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        h.insert(http::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+        h.insert(http::header::RETRY_AFTER, "99999999".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn needle_search() {
+        assert!(contains(
+            b"{\"title\":\"RESOURCE_EXHAUSTED\"}",
+            b"RESOURCE_EXHAUSTED"
+        ));
+        assert!(!contains(b"INTERNAL", b"RESOURCE_EXHAUSTED"));
+    }
+
+    #[tokio::test]
+    async fn missing_first_request_is_an_error_not_a_panic() {
+        let client = reqwest::Client::new();
+        let e = RetryPolicy::default()
+            .execute(&client, |_| None)
+            .await
+            .unwrap_err();
+        assert!(e.is_builder());
+    }
+}

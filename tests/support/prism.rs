@@ -1,0 +1,91 @@
+//! Prism, the OpenAPI-validating mock server, started per test on a free
+//! loopback port. Prism answers a request that violates the spec with an
+//! error status and an `sl-violations` header, so a call that returns a
+//! success proves the request matched the contract.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// A running Prism mock server; killed when dropped.
+pub struct Prism {
+    child: Child,
+    base_url: String,
+    _spec_dir: tempfile::TempDir,
+}
+
+fn prism_binary() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/.bin/prism");
+    assert!(
+        path.exists(),
+        "Prism is not installed at {}: run `npm ci` in the repository first (the README's test command does)",
+        path.display()
+    );
+    path
+}
+
+impl Prism {
+    /// Serve `spec` (an OpenAPI document) on a free port.
+    pub async fn serve(spec: &serde_json::Value) -> Prism {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spec_path = dir.path().join("spec.json");
+        std::fs::write(&spec_path, serde_json::to_vec_pretty(spec).expect("spec json"))
+            .expect("write spec");
+        let port = free_port();
+        let mut child = Command::new(prism_binary())
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg("--errors")
+            .arg(&spec_path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start prism");
+        let stdout = child.stdout.take().expect("prism stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(Duration::from_secs(90), async {
+            let mut seen = Vec::new();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains("Prism is listening") {
+                    return Ok(());
+                }
+                seen.push(line);
+            }
+            Err(seen.join("\n"))
+        })
+        .await;
+        match ready {
+            Ok(Ok(())) => {}
+            Ok(Err(output)) => panic!("prism exited before listening:\n{output}"),
+            Err(_) => panic!("prism did not start within 90 s"),
+        }
+        // Keep draining Prism's output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Prism {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            _spec_dir: dir,
+        }
+    }
+
+    /// Where Prism listens (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
