@@ -23,7 +23,7 @@ use crate::{Error, Result, tls};
 /// // ZEEBE_CLIENT_ID, ZEEBE_CLIENT_SECRET, CAMUNDA_CLUSTER_REGION, CAMUNDA_CLUSTER_ID, …
 /// let camunda = camunda8::Camunda::from_env()?;
 /// let topology = camunda.zeebe()?.get_topology().send().await?;
-/// println!("{} brokers", topology.brokers.len());
+/// println!("gateway {:?}", topology.gateway_version);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -72,13 +72,12 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let sent = attached_of(&state.auth, &request).await;
         let response = state
             .retry
             .execute(client, |_| request.try_clone())
             .await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
-            self.retry_after_rejection(client, request, sent, response, info)
+            self.retry_after_rejection(client, request, response, info)
                 .await?
         } else {
             response
@@ -86,15 +85,35 @@ impl Inner {
         fill_empty_error_body(response).await
     }
 
+    /// The credential to retry a rejected request with: the current one if
+    /// another request already renewed it, else a freshly fetched one; `None`
+    /// when nothing differs from what was sent.
+    async fn renewed_credential(
+        &self,
+        request: &Request,
+    ) -> Result<Option<(http::HeaderName, http::HeaderValue)>, crate::Error> {
+        let auth = &self.0.auth;
+        let (current, attached) = auth.credential().await?;
+        let Some((name, value)) = current else {
+            return Ok(None);
+        };
+        if request.headers().get(&name) != Some(&value) {
+            return Ok(Some((name, value)));
+        }
+        match attached {
+            Attached::Static | Attached::Nothing => Ok(None),
+            sent => auth.renew_after_rejection(&sent).await,
+        }
+    }
+
     async fn retry_after_rejection(
         &self,
         client: &reqwest::Client,
         request: Request,
-        sent: Attached,
         rejected: Response,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let renewed = match self.0.auth.renew_after_rejection(&sent).await {
+        let renewed = match self.renewed_credential(&request).await {
             Ok(Some(header)) => header,
             Ok(None) => return Ok(rejected),
             Err(error) => {
@@ -123,17 +142,6 @@ impl Inner {
                 },
             )
             .await
-    }
-}
-
-/// Which credential the request carries: the header attached by `pre`,
-/// matched against the authenticator's current credential.
-async fn attached_of(auth: &Authenticator, request: &Request) -> Attached {
-    match auth.credential().await {
-        Ok((Some((name, value)), attached)) if request.headers().get(&name) == Some(&value) => {
-            attached
-        }
-        _ => Attached::Nothing,
     }
 }
 

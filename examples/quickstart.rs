@@ -1,0 +1,151 @@
+//! The main job: ask Zeebe for its topology, search Operate for process
+//! instances, and list the organization's clusters through the
+//! Administration API.
+//!
+//! With credentials in the environment (`ZEEBE_CLIENT_ID`,
+//! `ZEEBE_CLIENT_SECRET`, `CAMUNDA_CLUSTER_REGION`, `CAMUNDA_CLUSTER_ID`,
+//! and `CAMUNDA_CONSOLE_CLIENT_ID`/`_SECRET` for the Administration API) it
+//! talks to your cluster. Without any, it starts a local stand-in for Camunda
+//! SaaS in-process and runs the same flow against it.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+
+#[path = "support/standin.rs"]
+mod standin;
+
+use camunda8::{Camunda, Config};
+
+/// Variables whose presence means "talk to a real cluster".
+const CREDENTIAL_VARIABLES: &[&str] = &[
+    "ZEEBE_CLIENT_ID",
+    "CAMUNDA_CLIENT_ID",
+    "CAMUNDA_CONSOLE_CLIENT_ID",
+    "ZEEBE_REST_ADDRESS",
+    "CAMUNDA_OPERATE_BASE_URL",
+    "CAMUNDA_CLUSTER_ID",
+    "CAMUNDA_OAUTH_TOKEN",
+    "CAMUNDA_BASIC_AUTH_USERNAME",
+    "CAMUNDA_COOKIE_AUTH_USERNAME",
+];
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let real = CREDENTIAL_VARIABLES
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if real {
+        println!("credentials found in the environment: talking to your Camunda cluster");
+        let camunda = Camunda::from_env()?;
+        run(&camunda).await?;
+        let stats = camunda.token_stats();
+        println!(
+            "token requests made: {} (cache hits: {})",
+            stats.token_requests, stats.cache_hits
+        );
+        Ok(())
+    } else {
+        let standin = standin::StandIn::start().await;
+        println!(
+            "no credentials in the environment: running against a local stand-in for Camunda SaaS ({})",
+            standin.admin_url().trim_end_matches("/admin")
+        );
+        let camunda = Config::new()
+            .oauth_url(standin.token_url())
+            .client_credentials("quickstart-client", "quickstart-secret")
+            .console_credentials("quickstart-console-client", "quickstart-console-secret")
+            .zeebe_url(standin.zeebe_url())
+            .operate_url(standin.operate_url())
+            .console_url(standin.admin_url())
+            .build()?;
+        run(&camunda).await?;
+        // Once more, to show that tokens come from the cache.
+        run_quietly(&camunda).await?;
+        let stats = camunda.token_stats();
+        println!(
+            "token requests answered by the stand-in: {} (one per audience); made by the client: {}, served from its cache: {}",
+            standin.token_requests().await,
+            stats.token_requests,
+            stats.cache_hits
+        );
+        Ok(())
+    }
+}
+
+async fn run(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>> {
+    let topology = camunda.zeebe()?.get_topology().send().await?.into_inner();
+    println!(
+        "zeebe: gateway {}, {} broker(s), {} partition(s), replication factor {}",
+        topology.gateway_version.as_deref().unwrap_or("?"),
+        topology.brokers.as_ref().map_or(0, Vec::len),
+        topology.partitions_count.unwrap_or_default(),
+        topology.replication_factor.unwrap_or_default(),
+    );
+    for broker in topology.brokers.iter().flatten() {
+        let leading = broker
+            .partitions
+            .iter()
+            .filter(|p| p.role == Some(camunda8::zeebe::types::PartitionRole::Leader))
+            .count();
+        println!(
+            "  broker {} at {}:{} leads {leading} partition(s)",
+            broker.node_id.unwrap_or_default(),
+            broker.host.as_deref().unwrap_or("?"),
+            broker.port.unwrap_or_default(),
+        );
+    }
+
+    let query = camunda8::operate::types::QueryProcessInstance {
+        size: Some(10),
+        ..Default::default()
+    };
+    let instances = camunda
+        .operate()?
+        .search_process_instances()
+        .body(query)
+        .send()
+        .await?
+        .into_inner();
+    println!(
+        "operate: {} process instance(s) in total",
+        instances.total.unwrap_or_default()
+    );
+    for instance in &instances.items {
+        println!(
+            "  {} {} v{} {}",
+            instance.key.unwrap_or_default(),
+            instance.bpmn_process_id.as_deref().unwrap_or("?"),
+            instance.process_version.unwrap_or_default(),
+            instance
+                .state
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        );
+    }
+
+    match camunda.admin() {
+        Ok(admin) => {
+            let clusters = admin.get_clusters().send().await?.into_inner();
+            println!("administration: {} cluster(s)", clusters.len());
+            for cluster in &clusters {
+                println!("  {} {} ({})", cluster.uuid, cluster.name, cluster.region.name);
+            }
+        }
+        Err(missing) => println!("administration: skipped ({missing})"),
+    }
+    Ok(())
+}
+
+async fn run_quietly(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>> {
+    camunda.zeebe()?.get_topology().send().await?;
+    camunda
+        .operate()?
+        .search_process_instances()
+        .body(camunda8::operate::types::QueryProcessInstance::default())
+        .send()
+        .await?;
+    camunda.admin()?.get_clusters().send().await?;
+    Ok(())
+}
