@@ -22,7 +22,9 @@ async fn loopback_server(body: &'static str) -> std::io::Result<String> {
                 let mut buffer = Vec::with_capacity(4096);
                 let mut chunk = [0u8; 4096];
                 loop {
-                    let Ok(read) = socket.read(&mut chunk).await else { return };
+                    let Ok(read) = socket.read(&mut chunk).await else {
+                        return;
+                    };
                     if read == 0 {
                         return;
                     }
@@ -91,8 +93,7 @@ async fn by_hand(setup: &Setup) {
         .send()
         .await
         .expect("send");
-    let topology: camunda8::zeebe::types::TopologyResponse =
-        response.json().await.expect("decode");
+    let topology: camunda8::zeebe::types::TopologyResponse = response.json().await.expect("decode");
     std::hint::black_box(topology);
 }
 

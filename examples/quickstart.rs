@@ -15,27 +15,11 @@
 #[path = "support/standin.rs"]
 mod standin;
 
-use camunda8::{Camunda, Config};
-
-/// Variables whose presence means "talk to a real cluster".
-const CREDENTIAL_VARIABLES: &[&str] = &[
-    "ZEEBE_CLIENT_ID",
-    "CAMUNDA_CLIENT_ID",
-    "CAMUNDA_CONSOLE_CLIENT_ID",
-    "ZEEBE_REST_ADDRESS",
-    "CAMUNDA_OPERATE_BASE_URL",
-    "CAMUNDA_CLUSTER_ID",
-    "CAMUNDA_OAUTH_TOKEN",
-    "CAMUNDA_BASIC_AUTH_USERNAME",
-    "CAMUNDA_COOKIE_AUTH_USERNAME",
-];
+use camunda8::Camunda;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let real = CREDENTIAL_VARIABLES
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
-    if real {
+    if standin::credentials_in_environment() {
         println!("credentials found in the environment: talking to your Camunda cluster");
         let camunda = Camunda::from_env()?;
         run(&camunda).await?;
@@ -51,14 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "no credentials in the environment: running against a local stand-in for Camunda SaaS ({})",
             standin.admin_url().trim_end_matches("/admin")
         );
-        let camunda = Config::new()
-            .oauth_url(standin.token_url())
-            .client_credentials("quickstart-client", "quickstart-secret")
-            .console_credentials("quickstart-console-client", "quickstart-console-secret")
-            .zeebe_url(standin.zeebe_url())
-            .operate_url(standin.operate_url())
-            .console_url(standin.admin_url())
-            .build()?;
+        let camunda = standin.config().build()?;
         run(&camunda).await?;
         // Once more, to show that tokens come from the cache.
         run_quietly(&camunda).await?;
@@ -130,7 +107,10 @@ async fn run(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>> {
             let clusters = admin.get_clusters().send().await?.into_inner();
             println!("administration: {} cluster(s)", clusters.len());
             for cluster in &clusters {
-                println!("  {} {} ({})", cluster.uuid, cluster.name, cluster.region.name);
+                println!(
+                    "  {} {} ({})",
+                    cluster.uuid, cluster.name, cluster.region.name
+                );
             }
         }
         Err(missing) => println!("administration: skipped ({missing})"),

@@ -72,10 +72,7 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = state
-            .retry
-            .execute(client, |_| request.try_clone())
-            .await?;
+        let response = state.retry.execute(client, |_| request.try_clone()).await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
             self.retry_after_rejection(client, request, response, info)
                 .await?
@@ -124,23 +121,22 @@ impl Inner {
         let Some(mut retry) = request.try_clone() else {
             return Ok(rejected);
         };
-        retry.headers_mut().insert(renewed.0.clone(), renewed.1.clone());
+        retry
+            .headers_mut()
+            .insert(renewed.0.clone(), renewed.1.clone());
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
         self.0
             .retry
-            .execute(
-                client,
-                |_| {
-                    let mut attempt = retry.try_clone()?;
-                    attempt
-                        .headers_mut()
-                        .insert(renewed.0.clone(), renewed.1.clone());
-                    Some(attempt)
-                },
-            )
+            .execute(client, |_| {
+                let mut attempt = retry.try_clone()?;
+                attempt
+                    .headers_mut()
+                    .insert(renewed.0.clone(), renewed.1.clone());
+                Some(attempt)
+            })
             .await
     }
 }

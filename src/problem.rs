@@ -35,7 +35,9 @@ pub(crate) async fn fill_empty_error_body(response: Response) -> reqwest::Result
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     Ok(Response::from(http::Response::from_parts(parts, body)))
 }
 

@@ -56,25 +56,37 @@ async fn oauth_token_is_attached_and_cached_per_audience() {
     let operate_token = jwt_expiring(far_future(), "operate");
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .and(wiremock::matchers::body_string_contains("audience=zeebe.camunda.io"))
+        .and(wiremock::matchers::body_string_contains(
+            "audience=zeebe.camunda.io",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&zeebe_token, Some(300))))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .and(wiremock::matchers::body_string_contains("audience=operate.camunda.io"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&operate_token, Some(300))))
+        .and(wiremock::matchers::body_string_contains(
+            "audience=operate.camunda.io",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(token_body(&operate_token, Some(300))),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/zeebe/v1/topology"))
-        .and(header("authorization", format!("Bearer {zeebe_token}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {zeebe_token}").as_str(),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_raw(TOPOLOGY, "application/json"))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/operate/v1/process-instances/search"))
-        .and(header("authorization", format!("Bearer {operate_token}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {operate_token}").as_str(),
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"items": [], "sortValues": [123456], "total": 0})),
@@ -84,7 +96,13 @@ async fn oauth_token_is_attached_and_cached_per_audience() {
 
     let camunda = oauth_camunda(&server).await;
     for _ in 0..5 {
-        let topology = camunda.zeebe().unwrap().get_topology().send().await.unwrap();
+        let topology = camunda
+            .zeebe()
+            .unwrap()
+            .get_topology()
+            .send()
+            .await
+            .unwrap();
         assert_eq!(topology.gateway_version.as_deref(), Some("8.6.7"));
         let found = camunda
             .operate()
@@ -101,7 +119,11 @@ async fn oauth_token_is_attached_and_cached_per_audience() {
 
     // progenitor's `api-version` header is not sent.
     let requests = server.received_requests().await.unwrap();
-    assert!(requests.iter().all(|r| !r.headers.contains_key("api-version")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| !r.headers.contains_key("api-version"))
+    );
 }
 
 #[tokio::test]
@@ -135,7 +157,13 @@ async fn api_401_renews_the_token_once_and_retries_once() {
         .await;
 
     let camunda = oauth_camunda(&server).await;
-    let topology = camunda.zeebe().unwrap().get_topology().send().await.unwrap();
+    let topology = camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(topology.cluster_size, Some(1));
     assert_eq!(token_requests(&server).await, 2);
     let api_calls = server
@@ -221,7 +249,13 @@ async fn backpressure_is_retried_through_the_client() {
         .retry_policy(fast_retries())
         .build()
         .unwrap();
-    let topology = camunda.zeebe().unwrap().get_topology().send().await.unwrap();
+    let topology = camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(topology.gateway_version.as_deref(), Some("8.6.7"));
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
@@ -265,17 +299,18 @@ async fn operate_cookie_login_through_the_client() {
         .and(path("/api/login"))
         .and(query_param("username", "demo"))
         .and(query_param("password", "demo-pass&word"))
-        .respond_with(
-            ResponseTemplate::new(204)
-                .insert_header("set-cookie", "OPERATE-SESSION=5E55104C00K1E; Path=/; HttpOnly"),
-        )
+        .respond_with(ResponseTemplate::new(204).insert_header(
+            "set-cookie",
+            "OPERATE-SESSION=5E55104C00K1E; Path=/; HttpOnly",
+        ))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/v1/process-definitions/search"))
         .and(header("cookie", "OPERATE-SESSION=5E55104C00K1E"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"items": [], "sortValues": [], "total": 0})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": [], "sortValues": [], "total": 0})),
         )
         .mount(&server)
         .await;

@@ -2,6 +2,7 @@
 //! credentials are configured: a token endpoint and the three APIs, each
 //! answering with a realistic response and refusing requests without a
 //! bearer token.
+#![allow(dead_code)] // each example uses part of it
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -118,6 +119,58 @@ impl StandIn {
             .mount(&server)
             .await;
 
+        Mock::given(method("GET"))
+            .and(path("/admin/clusters/parameters"))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "channels": [ { "uuid": "6bdb8a7e-2c31-4e0f-9d44-5a1b3c7e8d02", "name": "Stable",
+                    "defaultGeneration": { "uuid": "9a2f4c6e-8b1d-4e3f-a5c7-0d2e4f6a8b1c", "name": "Camunda 8.6.7" },
+                    "allowedGenerations": [ { "uuid": "9a2f4c6e-8b1d-4e3f-a5c7-0d2e4f6a8b1c", "name": "Camunda 8.6.7", "classification": "channel" } ] } ],
+                "clusterPlanTypes": [ { "uuid": "5e5b7a1c-0f6c-4c43-8f25-3d8a4b1e9f20", "name": "Trial Cluster" } ],
+                "regions": [ { "uuid": "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e7a", "name": "Belgium, Europe (europe-west1)", "provider": "gcp" } ]
+            })))
+            .mount(&server)
+            .await;
+
+        Mock::given(method("POST"))
+            .and(path("/admin/clusters"))
+            .and(bearer())
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({ "clusterId": CLUSTER_ID })),
+            )
+            .mount(&server)
+            .await;
+
+        Mock::given(method("POST"))
+            .and(path(format!("/admin/clusters/{CLUSTER_ID}/clients")))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "name": "orders-worker", "uuid": "b7e2a4c6-1d3f-4a5b-9c8e-7f6d5e4c3b2a",
+                "clientId": "Qm9yZGVycy13b3JrZXI", "clientSecret": "standin-generated-client-secret",
+                "permissions": ["Zeebe", "Operate"], "audience": "zeebe.camunda.io",
+                "links": { "zeebe": format!("https://bru-2.zeebe.camunda.io/{CLUSTER_ID}"),
+                           "operate": format!("https://bru-2.operate.camunda.io/{CLUSTER_ID}") }
+            })))
+            .mount(&server)
+            .await;
+
+        Mock::given(method("POST"))
+            .and(path(format!("/operate/{CLUSTER_ID}/v1/incidents/search")))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [
+                    { "key": 2251799813685405_i64, "processDefinitionKey": 2251799813685246_i64,
+                      "processInstanceKey": 2251799813685249_i64, "type": "JOB_NO_RETRIES",
+                      "message": "No more retries left: payment service answered 503",
+                      "creationTime": "2026-11-20T09:14:31.000+0000", "state": "ACTIVE",
+                      "jobKey": 2251799813685402_i64, "tenantId": "<default>" }
+                ],
+                "sortValues": [2251799813685405_i64],
+                "total": 1
+            })))
+            .mount(&server)
+            .await;
+
         Self { server }
     }
 
@@ -141,6 +194,18 @@ impl StandIn {
         format!("{}/admin", self.server.uri())
     }
 
+    /// A configuration pointing every API and the token endpoint at the
+    /// stand-in, with made-up credentials.
+    pub fn config(&self) -> camunda8::Config {
+        camunda8::Config::new()
+            .oauth_url(self.token_url())
+            .client_credentials("standin-client", "standin-secret")
+            .console_credentials("standin-console-client", "standin-console-secret")
+            .zeebe_url(self.zeebe_url())
+            .operate_url(self.operate_url())
+            .console_url(self.admin_url())
+    }
+
     /// How many token requests the stand-in has answered.
     pub async fn token_requests(&self) -> usize {
         self.server
@@ -151,4 +216,25 @@ impl StandIn {
             .filter(|r| r.url.path() == "/oauth/token")
             .count()
     }
+}
+
+/// Variables whose presence means "talk to a real cluster".
+const CREDENTIAL_VARIABLES: &[&str] = &[
+    "ZEEBE_CLIENT_ID",
+    "CAMUNDA_CLIENT_ID",
+    "CAMUNDA_CONSOLE_CLIENT_ID",
+    "ZEEBE_REST_ADDRESS",
+    "CAMUNDA_OPERATE_BASE_URL",
+    "CAMUNDA_CLUSTER_ID",
+    "CAMUNDA_OAUTH_TOKEN",
+    "CAMUNDA_BASIC_AUTH_USERNAME",
+    "CAMUNDA_COOKIE_AUTH_USERNAME",
+];
+
+/// Whether the environment configures a real Camunda (any of the variables
+/// above set and non-empty).
+pub fn credentials_in_environment() -> bool {
+    CREDENTIAL_VARIABLES
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
 }

@@ -21,8 +21,8 @@ mod redact;
 mod retry;
 mod schedule;
 mod source;
-mod strategy;
 mod stats;
+mod strategy;
 mod token;
 
 pub use builder::{
@@ -35,6 +35,6 @@ pub use cookie::{CookieSession, WallClock};
 pub use credentials::{ClientCredentials, TokenBodyFormat};
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
-pub(crate) use strategy::{Attached, Authenticator};
 pub use stats::TokenStats;
+pub(crate) use strategy::{Attached, Authenticator};
 pub use token::{AccessToken, DEFAULT_LIFETIME, InvalidTokenValue, jwt_expiry};

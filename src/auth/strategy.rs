@@ -45,7 +45,10 @@ impl Authenticator {
         use base64::Engine as _;
         let raw = format!("{username}:{}", password.expose());
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        Ok(Self::Static(sensitive(&format!("Basic {encoded}"), "basic auth username")?))
+        Ok(Self::Static(sensitive(
+            &format!("Basic {encoded}"),
+            "basic auth username",
+        )?))
     }
 
     /// A static `Bearer` credential; the header value is marked sensitive.
@@ -62,9 +65,10 @@ impl Authenticator {
     ) -> Result<(Option<(HeaderName, HeaderValue)>, Attached), Error> {
         Ok(match self {
             Authenticator::None => (None, Attached::Nothing),
-            Authenticator::Static(value) => {
-                (Some((header::AUTHORIZATION, value.clone())), Attached::Static)
-            }
+            Authenticator::Static(value) => (
+                Some((header::AUTHORIZATION, value.clone())),
+                Attached::Static,
+            ),
             Authenticator::OAuth(source) => {
                 let token = source.token().await?;
                 (

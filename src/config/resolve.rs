@@ -690,11 +690,11 @@ impl Config {
     /// `$HOME/.camunda`); `CAMUNDA_TOKEN_DISK_CACHE_DISABLE=true` or
     /// `token_disk_cache(false)` turns it off whatever else is set.
     fn resolved_token_cache_dir(&self) -> Result<Option<PathBuf>> {
-        let dir = self
-            .set
-            .token_cache_dir
-            .clone()
-            .or_else(|| self.env.get(var::CAMUNDA_TOKEN_CACHE_DIR).map(PathBuf::from));
+        let dir = self.set.token_cache_dir.clone().or_else(|| {
+            self.env
+                .get(var::CAMUNDA_TOKEN_CACHE_DIR)
+                .map(PathBuf::from)
+        });
         let enabled = match (
             self.set.token_disk_cache,
             self.env.get(var::CAMUNDA_TOKEN_DISK_CACHE_DISABLE),
