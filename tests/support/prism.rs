@@ -2,6 +2,7 @@
 //! loopback port. Prism answers a request that violates the spec with an
 //! error status and an `sl-violations` header, so a call that returns a
 //! success proves the request matched the contract.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -32,8 +33,11 @@ impl Prism {
     pub async fn serve(spec: &serde_json::Value) -> Prism {
         let dir = tempfile::tempdir().expect("temp dir");
         let spec_path = dir.path().join("spec.json");
-        std::fs::write(&spec_path, serde_json::to_vec_pretty(spec).expect("spec json"))
-            .expect("write spec");
+        std::fs::write(
+            &spec_path,
+            serde_json::to_vec_pretty(spec).expect("spec json"),
+        )
+        .expect("write spec");
         let port = free_port();
         let mut child = Command::new(prism_binary())
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
