@@ -67,7 +67,7 @@ struct Setup {
 async fn setup() -> Setup {
     let base = loopback_server(TOPOLOGY).await.expect("loopback server");
     let camunda = Camunda::builder()
-        .zeebe_rest_address(&base)
+        .zeebe_url(&base)
         .bearer_token(Secret::new("bench-token"))
         .build()
         .expect("client");
