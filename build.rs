@@ -24,6 +24,8 @@ mod naming;
 mod normalize;
 #[path = "codegen/schemas.rs"]
 mod schemas;
+#[path = "codegen/secrets.rs"]
+mod secrets;
 #[path = "codegen/source.rs"]
 mod source;
 #[path = "codegen/walk.rs"]

@@ -5,6 +5,7 @@ pub mod auth;
 mod error;
 pub mod hooks;
 mod secret;
+mod secret_wire;
 pub mod text;
 
 #[cfg(feature = "admin")]

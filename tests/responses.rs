@@ -234,6 +234,26 @@ mod admin {
         }))
         .unwrap();
         assert_eq!(c.client_id, "id1");
+        // The secret decodes, is never printed, and is sent back verbatim.
+        assert_eq!(c.client_secret.expose(), "s3cr3t");
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert_eq!(serde_json::to_value(&c).unwrap()["clientSecret"], "s3cr3t");
+    }
+
+    #[test]
+    fn secret_request_bodies_carry_the_value() {
+        let body = camunda8::admin::types::CreateSecretBody {
+            secret_name: "DB_PASSWORD".into(),
+            secret_value: camunda8::Secret::new("hunter2"),
+        };
+        assert!(!format!("{body:?}").contains("hunter2"));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"secretName": "DB_PASSWORD", "secretValue": "hunter2"})
+        );
+        let map: camunda8::admin::types::ClusterSecrets =
+            serde_json::from_value(json!({"DB_PASSWORD": "hunter2"})).unwrap();
+        assert!(!format!("{map:?}").contains("hunter2"));
     }
 
     #[test]
