@@ -415,8 +415,9 @@ fn operate_errata() {
             "ResultsX": {"type": "object", "properties": {"sortValues": {"type": "array", "items": {"type": "object"}}}}
         }),
     );
-    // Other APIs have no errata.
+    // Other APIs' errata do not touch it.
     assert!(errata::apply_errata("zeebe", &mut s.clone()).is_empty());
+    assert!(errata::apply_errata("admin", &mut s.clone()).is_empty());
     let changes = errata::apply_errata("operate", &mut s);
     assert_eq!(changes.len(), 3, "{changes:?}");
     assert_eq!(
@@ -528,4 +529,22 @@ fn secret_fields_refer_to_the_secret_schema() {
     );
     assert_eq!(c["SecretString"], json!({"type": "string"}));
     assert!(secrets::secret_fields(&mut s).is_empty());
+}
+
+#[test]
+fn zeebe_errata() {
+    let mut s = spec(
+        json!({}),
+        json!({"Changeset": {"type": "object", "properties": {
+            "dueDate": {"type": "string", "format": "date-time", "nullable": true},
+            "followUpDate": {"type": "string", "format": "date-time", "nullable": true},
+            "candidateUsers": {"type": "array", "items": {"type": "string"}}
+        }}}),
+    );
+    assert_eq!(errata::apply_errata("zeebe", &mut s).len(), 2);
+    assert_eq!(
+        s["components"]["schemas"]["Changeset"]["properties"]["dueDate"],
+        json!({"type": "string", "nullable": true})
+    );
+    assert!(errata::apply_errata("zeebe", &mut s).is_empty());
 }

@@ -92,6 +92,18 @@ mod zeebe {
         );
     }
 
+    /// A date is cleared with an empty string (erratum
+    /// `zeebe_changeset_dates_clearable`).
+    #[test]
+    fn changeset_can_clear_a_date() {
+        let c: camunda8::zeebe::types::Changeset =
+            serde_json::from_value(json!({"dueDate": "", "followUpDate": "2024-06-01T12:00:00Z"}))
+                .unwrap();
+        let wire = serde_json::to_value(&c).unwrap();
+        assert_eq!(wire["dueDate"], "");
+        assert_eq!(wire["followUpDate"], "2024-06-01T12:00:00Z");
+    }
+
     /// The body the transport hook substitutes for an empty error response.
     #[test]
     fn hook_problem_body_decodes() {
