@@ -1,7 +1,13 @@
 //! Generates the API clients (see codegen/ for every step and its reason).
 //!
 //! For each enabled feature (`admin`, `zeebe`, `operate`): read the API's
-//! spec, normalize it, run progenitor, write `$OUT_DIR/<api>.rs`.
+//! spec, normalize it, run progenitor, write `$OUT_DIR/<api>.rs`. A
+//! disabled API is neither read nor generated.
+//!
+//! Specs come from `openapi/` (the committed contracts) or from the folder
+//! named by `CAMUNDA8_OPENAPI_DIR` (relative to the crate root), which may
+//! hold Camunda's published files unmodified; see `codegen/source.rs`.
+//! Errors are returned up to `main`, which reports them with context.
 
 #[path = "codegen/enums.rs"]
 mod enums;
@@ -18,6 +24,8 @@ mod naming;
 mod normalize;
 #[path = "codegen/schemas.rs"]
 mod schemas;
+#[path = "codegen/secrets.rs"]
+mod secrets;
 #[path = "codegen/source.rs"]
 mod source;
 #[path = "codegen/walk.rs"]
@@ -55,6 +63,8 @@ fn run() -> Result<(), String> {
         .map(|_| dir.display().to_string())
         .unwrap_or_default();
     println!("cargo:rustc-env=CAMUNDA8_GENERATED_FROM={from}");
+    // A file added to or removed from the folder can change which spec is used.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let mut timings = Vec::new();
     for api in APIS {
         if std::env::var_os(format!("CARGO_FEATURE_{}", api.to_uppercase())).is_none() {

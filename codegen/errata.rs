@@ -24,6 +24,10 @@ pub fn errata_for(api: &str) -> &'static [Erratum] {
             ),
             ("operate_sort_values_any_json", operate_sort_values_any_json),
         ],
+        "zeebe" => &[(
+            "zeebe_changeset_dates_clearable",
+            zeebe_changeset_dates_clearable,
+        )],
         _ => &[],
     }
 }
@@ -88,6 +92,30 @@ pub fn operate_sort_values_any_json(spec: &mut Value) -> Vec<String> {
                     "/components/schemas/{name}/properties/{prop}/items: object -> any JSON value"
                 ));
             }
+        }
+    }
+    out
+}
+
+/// `Changeset.dueDate` and `Changeset.followUpDate` (the user-task update
+/// request) are declared `format: date-time`, yet the same schema states
+/// that an empty string clears the date — and an empty string is not a
+/// date-time.
+///
+/// Evidence: the published description of both fields and of `Changeset`
+/// itself (clearing is done with an empty string, `null` keeps the value).
+/// With the format, the generated field is a `DateTime` and a client could
+/// never clear a date; a validating mock rejects the empty string.
+/// Correction: plain `string` (an RFC 3339 timestamp, or `""` to clear).
+pub fn zeebe_changeset_dates_clearable(spec: &mut Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for field in ["dueDate", "followUpDate"] {
+        let ptr = format!("/components/schemas/Changeset/properties/{field}");
+        if let Some(prop) = spec.pointer_mut(&ptr).and_then(Value::as_object_mut)
+            && prop.get("format").and_then(Value::as_str) == Some("date-time")
+        {
+            prop.remove("format");
+            out.push(format!("{ptr}: date-time -> string (\"\" clears the date)"));
         }
     }
     out

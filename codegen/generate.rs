@@ -13,6 +13,12 @@ use crate::normalize::Report;
 /// `enum_defs` are written into the module's `types` and replace typify's
 /// closed enums; the generated module must live at `crate::<api>`.
 pub fn generate(api: &str, spec: Value, enum_defs: &[EnumDef]) -> Result<String, String> {
+    let has_secrets = spec
+        .pointer(&format!(
+            "/components/schemas/{}",
+            crate::secrets::SECRET_SCHEMA
+        ))
+        .is_some();
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
     let inner: proc_macro2::TokenStream = "crate::hooks::Inner"
@@ -29,6 +35,13 @@ pub fn generate(api: &str, spec: Value, enum_defs: &[EnumDef]) -> Result<String,
             &def.rust,
             format!("crate::{api}::types::{}", def.rust),
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
+    if has_secrets {
+        settings.with_replacement(
+            crate::secrets::SECRET_SCHEMA,
+            "crate::Secret",
+            std::iter::empty(),
         );
     }
     let tokens = catch_unwind(AssertUnwindSafe(|| {

@@ -155,10 +155,10 @@ fn structural(value: &Value) -> Value {
 /// replaced by an empty string so the contract stays a valid document.
 fn response(value: &Value) -> Value {
     let mut out = structural(value);
-    if let Some(obj) = out.as_object_mut() {
-        if !obj.contains_key("$ref") {
-            obj.insert("description".to_string(), Value::String(String::new()));
-        }
+    if let Some(obj) = out.as_object_mut()
+        && !obj.contains_key("$ref")
+    {
+        obj.insert("description".to_string(), Value::String(String::new()));
     }
     out
 }

@@ -140,10 +140,10 @@ pub fn derive_name(method: &str, path: &str) -> String {
         other => other,
     };
     // Creating in a collection creates one item: `POST /jobs` → `create_job`.
-    if verb == "create" {
-        if let Some(last) = resources.last_mut() {
-            last.1 = true;
-        }
+    if verb == "create"
+        && let Some(last) = resources.last_mut()
+    {
+        last.1 = true;
     }
     format!("{verb}_{}", join(&resources, false))
 }

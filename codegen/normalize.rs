@@ -90,6 +90,11 @@ pub const STEPS: &[Step] = &[
         run: crate::schemas::hoist_colliding_inline_schemas,
     },
     Step {
+        name: "secret_fields",
+        why: "secret values become crate::Secret, which never prints them",
+        run: crate::secrets::secret_fields,
+    },
+    Step {
         name: "hoist_inline_enums",
         why: "every string enum becomes a named, forward-compatible Rust enum",
         run: crate::enums::hoist_inline_enums,

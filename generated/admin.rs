@@ -65,6 +65,14 @@
 // hoist_colliding_inline_schemas — inline types whose derived name equals a component would be defined twice: 1 change(s)
 //   /components/schemas/Cluster/properties/status: inline type named ClusterStatus collides -> ClusterStatusDetails
 //
+// secret_fields — secret values become crate::Secret, which never prints them: 6 change(s)
+//   /components/schemas/ClusterSecrets/additionalProperties -> SecretString
+//   /components/schemas/CreateSecretBody/properties/secretValue -> SecretString
+//   /components/schemas/CreatedClusterClient/properties/clientSecret -> SecretString
+//   /components/schemas/UpdateSecretBody/properties/secretValue -> SecretString
+//   /paths/~1clusters~1{clusterUuid}~1monitoring~1clients/post/responses/200/content/application~1json/schema/allOf/1/properties/password -> SecretString
+//   /paths/~1clusters~1{clusterUuid}~1monitoring~1clients~1{clientUuid}~1rotate/post/responses/200/content/application~1json/schema/allOf/1/properties/password -> SecretString
+//
 // hoist_inline_enums — every string enum becomes a named, forward-compatible Rust enum: 6 change(s)
 //   /components/schemas/AuditDto/properties/auditType -> AuditDtoAuditType
 //   /components/schemas/ClusterClient/properties/permissions/items -> ClusterClientPermissionsItem
@@ -438,33 +446,27 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ClusterSecrets(
-        pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        pub ::std::collections::HashMap<::std::string::String, crate::Secret>,
     );
     impl ::std::ops::Deref for ClusterSecrets {
-        type Target = ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
-        >;
+        type Target = ::std::collections::HashMap<::std::string::String, crate::Secret>;
         fn deref(
             &self,
-        ) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
+        ) -> &::std::collections::HashMap<::std::string::String, crate::Secret> {
             &self.0
         }
     }
     impl ::std::convert::From<ClusterSecrets>
-    for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
+    for ::std::collections::HashMap<::std::string::String, crate::Secret> {
         fn from(value: ClusterSecrets) -> Self {
             value.0
         }
     }
     impl ::std::convert::From<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ::std::collections::HashMap<::std::string::String, crate::Secret>,
     > for ClusterSecrets {
         fn from(
-            value: ::std::collections::HashMap<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            value: ::std::collections::HashMap<::std::string::String, crate::Secret>,
         ) -> Self {
             Self(value)
         }
@@ -593,7 +595,7 @@ pub mod types {
         #[serde(rename = "lastUsed")]
         pub last_used: ::chrono::DateTime<::chrono::offset::Utc>,
         pub name: ::std::string::String,
-        pub password: ::std::string::String,
+        pub password: crate::Secret,
         pub username: ::std::string::String,
         pub uuid: ::std::string::String,
     }
@@ -608,7 +610,7 @@ pub mod types {
         #[serde(rename = "secretName")]
         pub secret_name: ::std::string::String,
         #[serde(rename = "secretValue")]
-        pub secret_value: ::std::string::String,
+        pub secret_value: crate::Secret,
     }
     impl CreateSecretBody {
         pub fn builder() -> builder::CreateSecretBody {
@@ -622,7 +624,7 @@ pub mod types {
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
         #[serde(rename = "clientSecret")]
-        pub client_secret: ::std::string::String,
+        pub client_secret: crate::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<CreatedClusterClientLinks>,
         pub name: ::std::string::String,
@@ -1058,7 +1060,7 @@ pub mod types {
         #[serde(rename = "lastUsed")]
         pub last_used: ::chrono::DateTime<::chrono::offset::Utc>,
         pub name: ::std::string::String,
-        pub password: ::std::string::String,
+        pub password: crate::Secret,
         pub username: ::std::string::String,
         pub uuid: ::std::string::String,
     }
@@ -1257,7 +1259,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateSecretBody {
         #[serde(rename = "secretValue")]
-        pub secret_value: ::std::string::String,
+        pub secret_value: crate::Secret,
     }
     impl UpdateSecretBody {
         pub fn builder() -> builder::UpdateSecretBody {
@@ -4089,10 +4091,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            password: ::std::result::Result<crate::Secret, ::std::string::String>,
             username: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -4180,7 +4179,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -4254,10 +4253,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            secret_value: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            secret_value: ::std::result::Result<crate::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSecretBody {
             fn default() -> Self {
@@ -4282,7 +4278,7 @@ pub mod types {
             }
             pub fn secret_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret_value = value
@@ -4322,10 +4318,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            client_secret: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            client_secret: ::std::result::Result<crate::Secret, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::CreatedClusterClientLinks>,
                 ::std::string::String,
@@ -4379,7 +4372,7 @@ pub mod types {
             }
             pub fn client_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_secret = value
@@ -6482,10 +6475,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            password: ::std::result::Result<crate::Secret, ::std::string::String>,
             username: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -6573,7 +6563,7 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -7744,10 +7734,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSecretBody {
-            secret_value: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            secret_value: ::std::result::Result<crate::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSecretBody {
             fn default() -> Self {
@@ -7759,7 +7746,7 @@ pub mod types {
         impl UpdateSecretBody {
             pub fn secret_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret_value = value

@@ -151,6 +151,8 @@
 //
 // hoist_colliding_inline_schemas — inline types whose derived name equals a component would be defined twice: 0 change(s)
 //
+// secret_fields — secret values become crate::Secret, which never prints them: 0 change(s)
+//
 // hoist_inline_enums — every string enum becomes a named, forward-compatible Rust enum: 8 change(s)
 //   /components/schemas/DecisionInstance/properties/decisionType -> DecisionInstanceDecisionType
 //   /components/schemas/DecisionInstance/properties/state -> DecisionInstanceState

@@ -2,7 +2,9 @@
 // Client for the `zeebe` API: progenitor 0.15 (builder interface, merged tags, hooks),
 // after these normalization steps (codegen/):
 //
-// errata — corrections of mistakes in the published spec (codegen/errata.rs): 0 change(s)
+// errata — corrections of mistakes in the published spec (codegen/errata.rs): 2 change(s)
+//   zeebe_changeset_dates_clearable: /components/schemas/Changeset/properties/dueDate: date-time -> string ("" clears the date)
+//   zeebe_changeset_dates_clearable: /components/schemas/Changeset/properties/followUpDate: date-time -> string ("" clears the date)
 //
 // strip_titles — schema titles make typify emit duplicate types: 0 change(s)
 //
@@ -45,6 +47,8 @@
 // merge_string_enum_unions — anyOf/oneOf of string enums is one enum (exact decoding with catch-all enums): 0 change(s)
 //
 // hoist_colliding_inline_schemas — inline types whose derived name equals a component would be defined twice: 0 change(s)
+//
+// secret_fields — secret values become crate::Secret, which never prints them: 0 change(s)
 //
 // hoist_inline_enums — every string enum becomes a named, forward-compatible Rust enum: 2 change(s)
 //   /components/schemas/Partition/properties/health -> PartitionHealth
@@ -100,14 +104,12 @@ pub mod types {
             rename = "dueDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub due_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub due_date: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "followUpDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub follow_up_date: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub follow_up_date: ::std::option::Option<::std::string::String>,
     }
     impl Changeset {
         pub fn builder() -> builder::Changeset {
@@ -402,11 +404,11 @@ pub mod types {
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             follow_up_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -455,9 +457,7 @@ pub mod types {
             }
             pub fn due_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.due_date = value
@@ -469,9 +469,7 @@ pub mod types {
             }
             pub fn follow_up_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.follow_up_date = value

@@ -20,6 +20,7 @@ pub mod hooks;
 mod problem;
 pub mod retry;
 mod secret;
+mod secret_wire;
 pub mod text;
 pub mod tls;
 pub mod urls;

@@ -181,10 +181,10 @@ fn prose_left(value: &Value, ptr: &str, name_map: bool, out: &mut Vec<String>) {
         Value::Object(obj) => {
             for (key, child) in obj {
                 let here = format!("{ptr}/{key}");
-                let prose = import::PROSE_KEYS.contains(&key.as_str())
-                    && !name_map
-                    && !(key == "title" && ptr == "/info")
-                    && !(key == "description" && child.as_str() == Some(""));
+                let allowed = name_map
+                    || (key == "title" && ptr == "/info")
+                    || (key == "description" && child.as_str() == Some(""));
+                let prose = import::PROSE_KEYS.contains(&key.as_str()) && !allowed;
                 if prose {
                     out.push(here.clone());
                 }

@@ -14,6 +14,8 @@ mod naming;
 mod normalize;
 #[path = "../codegen/schemas.rs"]
 mod schemas;
+#[path = "../codegen/secrets.rs"]
+mod secrets;
 #[path = "../codegen/walk.rs"]
 mod walk;
 #[path = "../codegen/words.rs"]
@@ -413,8 +415,9 @@ fn operate_errata() {
             "ResultsX": {"type": "object", "properties": {"sortValues": {"type": "array", "items": {"type": "object"}}}}
         }),
     );
-    // Other APIs have no errata.
+    // Other APIs' errata do not touch it.
     assert!(errata::apply_errata("zeebe", &mut s.clone()).is_empty());
+    assert!(errata::apply_errata("admin", &mut s.clone()).is_empty());
     let changes = errata::apply_errata("operate", &mut s);
     assert_eq!(changes.len(), 3, "{changes:?}");
     assert_eq!(
@@ -482,4 +485,66 @@ fn zeebe_mixed_error_kinds_are_unified() {
             "{code}"
         );
     }
+}
+
+#[test]
+fn secret_fields_refer_to_the_secret_schema() {
+    assert!(secrets::is_secret_name("clientSecret"));
+    assert!(secrets::is_secret_name("secretValue"));
+    assert!(secrets::is_secret_name("password"));
+    assert!(!secrets::is_secret_name("secretName"));
+    assert!(!secrets::is_secret_name("clientId"));
+    let mut s = spec(
+        json!({}),
+        json!({
+            "Created": {"type": "object", "properties": {
+                "clientId": {"type": "string"},
+                "clientSecret": {"type": "string"},
+                "accessToken": {"type": "string", "nullable": true},
+                "secretName": {"type": "string"}
+            }},
+            "ClusterSecrets": {"type": "object", "additionalProperties": {"type": "string"}},
+            "Labels": {"type": "object", "additionalProperties": {"type": "string"}}
+        }),
+    );
+    let changes = secrets::secret_fields(&mut s);
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    let c = &s["components"]["schemas"];
+    assert_eq!(
+        c["Created"]["properties"]["clientSecret"],
+        json!({"$ref": "#/components/schemas/SecretString"})
+    );
+    assert_eq!(c["Created"]["properties"]["accessToken"]["nullable"], true);
+    assert_eq!(
+        c["Created"]["properties"]["secretName"],
+        json!({"type": "string"})
+    );
+    assert_eq!(
+        c["ClusterSecrets"]["additionalProperties"]["$ref"],
+        "#/components/schemas/SecretString"
+    );
+    assert_eq!(
+        c["Labels"]["additionalProperties"],
+        json!({"type": "string"})
+    );
+    assert_eq!(c["SecretString"], json!({"type": "string"}));
+    assert!(secrets::secret_fields(&mut s).is_empty());
+}
+
+#[test]
+fn zeebe_errata() {
+    let mut s = spec(
+        json!({}),
+        json!({"Changeset": {"type": "object", "properties": {
+            "dueDate": {"type": "string", "format": "date-time", "nullable": true},
+            "followUpDate": {"type": "string", "format": "date-time", "nullable": true},
+            "candidateUsers": {"type": "array", "items": {"type": "string"}}
+        }}}),
+    );
+    assert_eq!(errata::apply_errata("zeebe", &mut s).len(), 2);
+    assert_eq!(
+        s["components"]["schemas"]["Changeset"]["properties"]["dueDate"],
+        json!({"type": "string", "nullable": true})
+    );
+    assert!(errata::apply_errata("zeebe", &mut s).is_empty());
 }

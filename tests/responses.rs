@@ -92,6 +92,18 @@ mod zeebe {
         );
     }
 
+    /// A date is cleared with an empty string (erratum
+    /// `zeebe_changeset_dates_clearable`).
+    #[test]
+    fn changeset_can_clear_a_date() {
+        let c: camunda8::zeebe::types::Changeset =
+            serde_json::from_value(json!({"dueDate": "", "followUpDate": "2024-06-01T12:00:00Z"}))
+                .unwrap();
+        let wire = serde_json::to_value(&c).unwrap();
+        assert_eq!(wire["dueDate"], "");
+        assert_eq!(wire["followUpDate"], "2024-06-01T12:00:00Z");
+    }
+
     /// The body the transport hook substitutes for an empty error response.
     #[test]
     fn hook_problem_body_decodes() {
@@ -234,6 +246,26 @@ mod admin {
         }))
         .unwrap();
         assert_eq!(c.client_id, "id1");
+        // The secret decodes, is never printed, and is sent back verbatim.
+        assert_eq!(c.client_secret.expose(), "s3cr3t");
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert_eq!(serde_json::to_value(&c).unwrap()["clientSecret"], "s3cr3t");
+    }
+
+    #[test]
+    fn secret_request_bodies_carry_the_value() {
+        let body = camunda8::admin::types::CreateSecretBody {
+            secret_name: "DB_PASSWORD".into(),
+            secret_value: camunda8::Secret::new("hunter2"),
+        };
+        assert!(!format!("{body:?}").contains("hunter2"));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"secretName": "DB_PASSWORD", "secretValue": "hunter2"})
+        );
+        let map: camunda8::admin::types::ClusterSecrets =
+            serde_json::from_value(json!({"DB_PASSWORD": "hunter2"})).unwrap();
+        assert!(!format!("{map:?}").contains("hunter2"));
     }
 
     #[test]
