@@ -178,16 +178,16 @@ impl TokenSource {
                     return Ok(current.token.clone());
                 }
             }
-            if let Some((error, until)) = &state.remembered {
-                if now < *until {
-                    Counters::bump(&self.shared.counters.remembered_failures);
-                    return Err(error.clone());
-                }
+            if let Some((error, until)) = &state.remembered
+                && now < *until
+            {
+                Counters::bump(&self.shared.counters.remembered_failures);
+                return Err(error.clone());
             }
-            if state.completed != seen {
-                if let Some(error) = &state.last_error {
-                    return Err(error.clone());
-                }
+            if state.completed != seen
+                && let Some(error) = &state.last_error
+            {
+                return Err(error.clone());
             }
         }
         let result = self.load(rejected).await;
