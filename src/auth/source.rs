@@ -209,8 +209,10 @@ impl TokenSource {
             return;
         };
         let this = self.clone();
+        // created here so that it also resets the flag if the task is dropped
+        // before it first runs
+        let flag = RefreshingFlag(Arc::clone(&self.slot));
         runtime.spawn(async move {
-            let flag = RefreshingFlag(&this.slot);
             let _fetching = this.slot.fetch.lock().await;
             let now = this.shared.clock.now();
             let still_due = this
@@ -365,9 +367,9 @@ impl TokenSource {
 
 /// Clears the slot's `refreshing` flag when the background task ends, even
 /// if it is cancelled (runtime shutdown).
-struct RefreshingFlag<'a>(&'a Slot);
+struct RefreshingFlag(Arc<Slot>);
 
-impl Drop for RefreshingFlag<'_> {
+impl Drop for RefreshingFlag {
     fn drop(&mut self) {
         self.0.write().refreshing = false;
     }
