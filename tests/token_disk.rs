@@ -272,9 +272,10 @@ async fn unwritable_or_foreign_directory_degrades_to_memory_with_one_warning() {
 
 #[tokio::test]
 async fn read_only_directory_degrades_to_memory_with_one_warning() {
-    // a read-only file system: /proc refuses new files even to root
-    let logs = degraded(PathBuf::from("/proc/self/camunda8-token-cache")).await;
+    // an existing directory that refuses new files even to root
+    let logs = degraded(PathBuf::from("/proc/sys")).await;
     assert_one_warning(&logs);
+    assert!(logs.contains("not writable"), "{logs}");
 }
 
 const CHILD_DIR: &str = "CAMUNDA8_TEST_DISK_CHILD_DIR";
