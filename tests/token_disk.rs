@@ -272,9 +272,10 @@ async fn unwritable_or_foreign_directory_degrades_to_memory_with_one_warning() {
 
 #[tokio::test]
 async fn read_only_directory_degrades_to_memory_with_one_warning() {
-    // a read-only file system: /proc refuses new files even to root
-    let logs = degraded(PathBuf::from("/proc/self/camunda8-token-cache")).await;
+    // an existing directory that refuses new files even to root
+    let logs = degraded(PathBuf::from("/proc/sys")).await;
     assert_one_warning(&logs);
+    assert!(logs.contains("not writable"), "{logs}");
 }
 
 const CHILD_DIR: &str = "CAMUNDA8_TEST_DISK_CHILD_DIR";
@@ -345,4 +346,33 @@ async fn processes_starting_together_make_one_request() {
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert_eq!(cache_files(tmp.path()).len(), 1);
+}
+
+#[tokio::test]
+async fn valid_file_is_used_when_its_refresh_fails() {
+    let (server, url) = server_issuing(&["still-valid"], 300).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    disk_cache(clock.clone(), tmp.path())
+        .source(credentials(&url, "zeebe"))
+        .token()
+        .await
+        .unwrap();
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    // due for refresh but valid; the auth server is down
+    clock.advance(Duration::from_secs(290));
+    let later = disk_cache(clock.clone(), tmp.path());
+    let source = later.source(credentials(&url, "zeebe"));
+    assert_eq!(
+        source.token().await.unwrap().secret().expose(),
+        "still-valid"
+    );
+    assert_eq!(later.stats().token_requests, 3);
+    // expired: the failure surfaces
+    clock.advance(Duration::from_secs(11));
+    assert!(source.token().await.is_err());
 }

@@ -135,6 +135,17 @@ async fn connection_refused_is_transient() {
     );
 }
 
+/// A client for tests under paused tokio time: no timeouts and no idle
+/// connection pool, because paused time jumps to the next pending timer
+/// while the runtime waits for the (real) server.
+fn paused_time_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn rate_limit_waits_for_retry_after_seconds() {
     let (server, url) = server().await;
@@ -147,12 +158,7 @@ async fn rate_limit_waits_for_retry_after_seconds() {
         .respond_with(ok("after-wait", Some(300)))
         .mount(&server)
         .await;
-    // no client timeouts: under paused time they would fire while waiting
-    // for the (real) server
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = paused_time_client();
     let cache = fast_builder(ManualClock::new())
         .http_client(client)
         .build()
@@ -194,10 +200,7 @@ async fn rate_limit_with_http_date() {
         .respond_with(ok("after-date", Some(300)))
         .mount(&server)
         .await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = paused_time_client();
     let cache = fast_builder(clock).http_client(client).build().unwrap();
     tokio::time::pause();
     let started = tokio::time::Instant::now();

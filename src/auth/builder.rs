@@ -74,8 +74,17 @@ impl TokenCacheBuilder {
     }
 
     /// Also keep tokens in files in this directory (`None`, the default:
-    /// memory only). Meant for short-lived processes; see the module docs
-    /// of the disk cache for the file layout and locking.
+    /// memory only). Meant for short-lived processes that would otherwise
+    /// fetch a token on every start.
+    ///
+    /// The directory is created with mode 0700 (an existing one owned by
+    /// this user is restricted to 0700, so it should be dedicated to the
+    /// cache). Each key has one file, named by the hex SHA-256 of the key,
+    /// mode 0600, holding the token and its expiry (never the client
+    /// secret), replaced atomically; an advisory lock per key makes
+    /// processes that start together share one token request. A directory
+    /// that cannot be created or written, or belongs to another user, turns
+    /// the disk cache off with one warning.
     pub fn disk_cache_dir(mut self, dir: Option<PathBuf>) -> Self {
         self.disk_cache_dir = dir;
         self

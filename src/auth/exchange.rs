@@ -19,7 +19,7 @@ use oauth2::{
 
 use super::credentials::{ClientCredentials, TokenBodyFormat};
 use super::http::{Captured, OAuthHttp, TransportError};
-use super::redact::excerpt;
+use super::redact::{excerpt, safe_url};
 use super::token::{AccessToken, expiry};
 use crate::{Error, Secret};
 
@@ -70,7 +70,7 @@ pub(crate) async fn exchange_once(
         }),
         Err(SendError::Prepare(reason)) => Err(Failure::Permanent(Error::InvalidValue {
             setting: "token URL".into(),
-            value: credentials.token_url.to_string(),
+            value: safe_url(&credentials.token_url),
             reason,
         })),
     }
@@ -180,7 +180,7 @@ fn classify(
     }
     match serde_json::from_slice::<BasicErrorResponse>(&captured.body) {
         Ok(error) => Err(Failure::Permanent(Error::TokenRejected {
-            url: credentials.token_url.to_string(),
+            url: safe_url(&credentials.token_url),
             status: code,
             error: excerpt(error.error().as_ref().as_bytes(), &known(credentials)),
             description: error
@@ -264,7 +264,7 @@ fn known(credentials: &ClientCredentials) -> [&str; 1] {
 
 fn invalid(credentials: &ClientCredentials, status: u16, reason: String, body: &[u8]) -> Failure {
     Failure::Permanent(Error::TokenResponseInvalid {
-        url: credentials.token_url.to_string(),
+        url: safe_url(&credentials.token_url),
         status,
         reason,
         excerpt: excerpt(body, &known(credentials)),

@@ -49,7 +49,9 @@ pub(crate) struct TransportError {
 }
 
 impl TransportError {
-    fn from_reqwest(e: &reqwest::Error) -> Self {
+    fn from_reqwest(e: reqwest::Error) -> Self {
+        // The URL is reported by the caller, without credentials.
+        let e = e.without_url();
         let kind = if e.is_timeout() {
             "timed out"
         } else if e.is_connect() {
@@ -57,9 +59,9 @@ impl TransportError {
         } else {
             "request failed"
         };
-        // The chain names the URL and the I/O cause; it never holds the body.
+        // The chain names the I/O cause; it never holds the body.
         let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
+        let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
             message.push_str(": ");
             message.push_str(&s.to_string());
@@ -109,14 +111,14 @@ impl<'a> OAuthHttp<'a> {
             .client
             .execute(request)
             .await
-            .map_err(|e| TransportError::from_reqwest(&e))?;
+            .map_err(TransportError::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| TransportError::from_reqwest(&e))?
+            .map_err(TransportError::from_reqwest)?
         {
             let room = MAX_BODY.saturating_sub(body.len());
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);

@@ -13,6 +13,8 @@ pub(crate) struct CacheKey {
     pub(crate) client_id: String,
     pub(crate) audience: String,
     pub(crate) scope: Option<String>,
+    /// The token URL without credentials, for logs.
+    pub(crate) shown_url: String,
 }
 
 impl CacheKey {
@@ -22,6 +24,7 @@ impl CacheKey {
             client_id: credentials.client_id.clone(),
             audience: credentials.audience.clone(),
             scope: credentials.scope.clone(),
+            shown_url: super::redact::safe_url(&credentials.token_url),
         }
     }
 

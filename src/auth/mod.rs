@@ -7,6 +7,31 @@
 //! token inside its refresh window (no timer per key), and waits between
 //! retries use `tokio::time`, so tests can drive time with a manual
 //! [`Clock`] and `tokio::time::pause`.
+//!
+//! ```no_run
+//! use camunda8::auth::{ClientCredentials, TokenBodyFormat, TokenCache};
+//!
+//! # async fn run() -> Result<(), camunda8::Error> {
+//! let cache = TokenCache::builder().build()?;
+//! let zeebe = cache.source(ClientCredentials {
+//!     token_url: "https://login.cloud.camunda.io/oauth/token".parse().expect("URL"),
+//!     client_id: "my-client".into(),
+//!     client_secret: "my-secret".into(),
+//!     audience: "zeebe.camunda.io".into(),
+//!     scope: None,
+//!     body_format: TokenBodyFormat::Form,
+//! });
+//! let token = zeebe.token().await?;
+//! let header = token.header_value(); // "Bearer …", marked sensitive
+//! # let _ = header;
+//! // after an API answered 401 to a request carrying `token`:
+//! if let Some(new) = zeebe.refresh_after_rejection(&token).await? {
+//!     // retry the API call once with `new`
+//! #   let _ = new;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod builder;
 mod cache;

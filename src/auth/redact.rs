@@ -103,9 +103,29 @@ fn redact_token_runs(text: &str) -> String {
     out
 }
 
+/// The URL for messages and logs: without user name or password, should a
+/// token URL carry them.
+pub(crate) fn safe_url(url: &url::Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{excerpt, safe_url};
+
+    #[test]
+    fn urls_lose_their_credentials() {
+        let url = "https://user:pw@login.example/oauth/token".parse().unwrap();
+        assert_eq!(safe_url(&url), "https://login.example/oauth/token");
+        let plain = "https://login.example/t?a=b".parse().unwrap();
+        assert_eq!(safe_url(&plain), "https://login.example/t?a=b");
+    }
 
     #[test]
     fn removes_access_token_values_even_in_broken_json() {

@@ -9,6 +9,7 @@ use rand::Rng as _;
 use super::clock::Clock;
 use super::credentials::ClientCredentials;
 use super::exchange::{Failure, exchange_once};
+use super::redact::safe_url;
 use super::token::AccessToken;
 use crate::Error;
 
@@ -74,7 +75,7 @@ pub(crate) async fn fetch_with_retry(
         let (reason, retry_after) = failure;
         let retry_after = retry_after.and_then(|h| parse_retry_after(&h, clock.now()));
         let unavailable = |retry_after| Error::TokenUnavailable {
-            url: credentials.token_url.to_string(),
+            url: safe_url(&credentials.token_url),
             attempts: attempt,
             reason: reason.clone(),
             retry_after,
@@ -88,7 +89,7 @@ pub(crate) async fn fetch_with_retry(
             None => policy.backoff(attempt),
         };
         tracing::debug!(
-            url = %credentials.token_url,
+            url = %safe_url(&credentials.token_url),
             attempt,
             %reason,
             delay_ms = delay.as_millis() as u64,

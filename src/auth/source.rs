@@ -178,16 +178,16 @@ impl TokenSource {
                     return Ok(current.token.clone());
                 }
             }
-            if let Some((error, until)) = &state.remembered {
-                if now < *until {
-                    Counters::bump(&self.shared.counters.remembered_failures);
-                    return Err(error.clone());
-                }
+            if let Some((error, until)) = &state.remembered
+                && now < *until
+            {
+                Counters::bump(&self.shared.counters.remembered_failures);
+                return Err(error.clone());
             }
-            if state.completed != seen {
-                if let Some(error) = &state.last_error {
-                    return Err(error.clone());
-                }
+            if state.completed != seen
+                && let Some(error) = &state.last_error
+            {
+                return Err(error.clone());
             }
         }
         let result = self.load(rejected).await;
@@ -209,8 +209,10 @@ impl TokenSource {
             return;
         };
         let this = self.clone();
+        // created here so that it also resets the flag if the task is dropped
+        // before it first runs
+        let flag = RefreshingFlag(Arc::clone(&self.slot));
         runtime.spawn(async move {
-            let flag = RefreshingFlag(&this.slot);
             let _fetching = this.slot.fetch.lock().await;
             let now = this.shared.clock.now();
             let still_due = this
@@ -220,7 +222,7 @@ impl TokenSource {
                 .as_ref()
                 .is_none_or(|c| now >= c.refresh_at);
             if still_due {
-                tracing::debug!(url = %this.slot.key.token_url, audience = %this.slot.key.audience, "refreshing token ahead of expiry");
+                tracing::debug!(url = %this.slot.key.shown_url, audience = %this.slot.key.audience, "refreshing token ahead of expiry");
                 let result = this.load(None).await;
                 this.record(&result, true);
             }
@@ -243,6 +245,8 @@ impl TokenSource {
             match disk.lock(key).await {
                 Ok(entry) => {
                     let now = shared.clock.now();
+                    // a valid token due for refresh: kept in case the fetch fails
+                    let mut fallback = None;
                     if let Some(stored) = entry.read(key, now) {
                         let refresh = refresh_at(
                             stored.fetched_at,
@@ -257,14 +261,30 @@ impl TokenSource {
                                 token: stored.token,
                                 refresh_at: refresh,
                             });
+                        } else {
+                            fallback = Some(stored.token);
                         }
                     }
                     let result = self.fetch(&credentials).await;
-                    if let Ok(current) = &result {
-                        let fetched_at = shared.clock.now();
-                        if let Err(e) = entry.write(key, &current.token, fetched_at) {
-                            disk.warn_once("written", &e);
+                    match (&result, fallback) {
+                        (Ok(current), _) => {
+                            let fetched_at = shared.clock.now();
+                            if let Err(e) = entry.write(key, &current.token, fetched_at) {
+                                disk.warn_once("written", &e);
+                            }
                         }
+                        (Err(error), Some(token)) => {
+                            tracing::warn!(
+                                %error,
+                                "token refresh failed; using the cached token until it expires"
+                            );
+                            let now = shared.clock.now();
+                            return Ok(Current {
+                                refresh_at: retry_refresh_at(now, token.expires_at()),
+                                token,
+                            });
+                        }
+                        (Err(_), None) => {}
                     }
                     return result;
                 }
@@ -287,7 +307,7 @@ impl TokenSource {
         let fetched_at = shared.clock.now();
         let refresh_at = refresh_at(fetched_at, token.expires_at(), shared.refresh_buffer);
         tracing::debug!(
-            url = %self.slot.key.token_url,
+            url = %self.slot.key.shown_url,
             client_id = %self.slot.key.client_id,
             audience = %self.slot.key.audience,
             "fetched a new access token"
@@ -347,9 +367,9 @@ impl TokenSource {
 
 /// Clears the slot's `refreshing` flag when the background task ends, even
 /// if it is cancelled (runtime shutdown).
-struct RefreshingFlag<'a>(&'a Slot);
+struct RefreshingFlag(Arc<Slot>);
 
-impl Drop for RefreshingFlag<'_> {
+impl Drop for RefreshingFlag {
     fn drop(&mut self) {
         self.0.write().refreshing = false;
     }

@@ -26,6 +26,20 @@ impl LogBuffer {
     }
 }
 
+impl LogBuffer {
+    /// Installs a TRACE-level subscriber writing into this buffer as the
+    /// process-wide default, and routes `log` records (reqwest, hyper) into
+    /// it too. Once per process.
+    pub fn install_globally(&self) {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(self.clone())
+            .try_init()
+            .expect("no other global subscriber");
+    }
+}
+
 impl io::Write for LogBuffer {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(buf);
