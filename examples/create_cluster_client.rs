@@ -88,7 +88,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         client.client_id,
         client.audience,
         client.permissions,
-        client.client_secret.len()
+        client.client_secret.expose().len()
     );
     Ok(())
 }

@@ -25,6 +25,13 @@ struct InnerState {
     retry: RetryPolicy,
 }
 
+impl Default for Inner {
+    /// Same as [`Inner::unauthenticated`].
+    fn default() -> Self {
+        Self::unauthenticated()
+    }
+}
+
 impl Inner {
     pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
         Self(Arc::new(InnerState { auth, retry }))
