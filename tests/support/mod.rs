@@ -2,4 +2,5 @@
 
 pub mod log_capture;
 pub mod oauth2_server;
+pub mod prism;
 pub mod token_fixtures;

@@ -2,6 +2,7 @@
 //! loopback port. Prism answers a request that violates the spec with an
 //! error status and an `sl-violations` header, so a call that returns a
 //! success proves the request matched the contract.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -32,8 +33,11 @@ impl Prism {
     pub async fn serve(spec: &serde_json::Value) -> Prism {
         let dir = tempfile::tempdir().expect("temp dir");
         let spec_path = dir.path().join("spec.json");
-        std::fs::write(&spec_path, serde_json::to_vec_pretty(spec).expect("spec json"))
-            .expect("write spec");
+        std::fs::write(
+            &spec_path,
+            serde_json::to_vec_pretty(spec).expect("spec json"),
+        )
+        .expect("write spec");
         let port = free_port();
         let mut child = Command::new(prism_binary())
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
@@ -45,6 +49,21 @@ impl Prism {
             .spawn()
             .expect("start prism");
         let stdout = child.stdout.take().expect("prism stdout");
+        // Drain stderr from the start so Prism never blocks writing to it;
+        // keep it for the message if Prism does not come up.
+        let stderr = child.stderr.take().expect("prism stderr");
+        let errors = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let kept = errors.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(mut kept) = kept.lock() {
+                    if kept.len() < 200 {
+                        kept.push(line);
+                    }
+                }
+            }
+        });
         let mut lines = BufReader::new(stdout).lines();
         let ready = tokio::time::timeout(Duration::from_secs(90), async {
             let mut seen = Vec::new();
@@ -59,7 +78,12 @@ impl Prism {
         .await;
         match ready {
             Ok(Ok(())) => {}
-            Ok(Err(output)) => panic!("prism exited before listening:\n{output}"),
+            Ok(Err(output)) => {
+                // Give the stderr reader a moment to collect the last lines.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let errors = errors.lock().map(|e| e.join("\n")).unwrap_or_default();
+                panic!("prism exited before listening:\n{output}\n{errors}")
+            }
             Err(_) => panic!("prism did not start within 90 s"),
         }
         // Keep draining Prism's output so it never blocks on a full pipe.
