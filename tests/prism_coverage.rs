@@ -337,6 +337,15 @@ async fn read_text(
     }
 }
 
+/// An HTTP client whose every request ends within 30 s, so a stuck Prism
+/// fails the test instead of hanging it.
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("http client")
+}
+
 fn bearer() -> Inner {
     Inner::with_bearer_token(&Secret::new(TOKEN.to_string())).expect("bearer token")
 }
@@ -357,7 +366,7 @@ async fn admin_operations_against_prism() {
     use camunda8::admin::{Client, types};
 
     let prism = Prism::serve(&served_spec("admin", "admin-api.json")).await;
-    let admin = Client::new_with_client(prism.base_url(), reqwest::Client::new(), bearer());
+    let admin = Client::new_with_client(prism.base_url(), http(), bearer());
     let mut run = Run::new("admin");
 
     // Organization-wide reads.
@@ -602,7 +611,7 @@ async fn zeebe_operations_against_prism() {
 
     let prism = Prism::serve(&served_spec("zeebe", "zeebe-8.6.yaml")).await;
     // Prism serves the spec's paths as written (no `/v1` server prefix).
-    let zeebe = Client::new_with_client(prism.base_url(), reqwest::Client::new(), bearer());
+    let zeebe = Client::new_with_client(prism.base_url(), http(), bearer());
     let mut run = Run::new("zeebe");
 
     call!(run, zeebe, get_topology);
@@ -666,7 +675,7 @@ async fn operate_operations_against_prism() {
 
     let prism = Prism::serve(&served_spec("operate", "operate-8.6.yaml")).await;
     // Operate accepts a bearer token or a session cookie; this sends a bearer.
-    let operate = Client::new_with_client(prism.base_url(), reqwest::Client::new(), bearer());
+    let operate = Client::new_with_client(prism.base_url(), http(), bearer());
     let mut run = Run::new("operate");
 
     // Processes.
@@ -818,7 +827,7 @@ async fn rejected_requests_are_reported_with_prism_violations() {
         json!(20);
     let prism = Prism::serve(&spec).await;
 
-    let operate = Client::new_with_client(prism.base_url(), reqwest::Client::new(), bearer());
+    let operate = Client::new_with_client(prism.base_url(), http(), bearer());
     let mut run = Run::new("operate");
     let accepted = call!(
         run,
@@ -844,11 +853,7 @@ async fn rejected_requests_are_reported_with_prism_violations() {
         "the violation names the field: {failure}"
     );
 
-    let anonymous = Client::new_with_client(
-        prism.base_url(),
-        reqwest::Client::new(),
-        Inner::unauthenticated(),
-    );
+    let anonymous = Client::new_with_client(prism.base_url(), http(), Inner::unauthenticated());
     let mut run = Run::new("operate");
     call!(run, anonymous, get_process_instance.key(PROCESS_INSTANCE));
     assert_eq!(run.failures.len(), 1);
