@@ -49,6 +49,21 @@ impl Prism {
             .spawn()
             .expect("start prism");
         let stdout = child.stdout.take().expect("prism stdout");
+        // Drain stderr from the start so Prism never blocks writing to it;
+        // keep it for the message if Prism does not come up.
+        let stderr = child.stderr.take().expect("prism stderr");
+        let errors = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let kept = errors.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(mut kept) = kept.lock() {
+                    if kept.len() < 200 {
+                        kept.push(line);
+                    }
+                }
+            }
+        });
         let mut lines = BufReader::new(stdout).lines();
         let ready = tokio::time::timeout(Duration::from_secs(90), async {
             let mut seen = Vec::new();
@@ -63,7 +78,12 @@ impl Prism {
         .await;
         match ready {
             Ok(Ok(())) => {}
-            Ok(Err(output)) => panic!("prism exited before listening:\n{output}"),
+            Ok(Err(output)) => {
+                // Give the stderr reader a moment to collect the last lines.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let errors = errors.lock().map(|e| e.join("\n")).unwrap_or_default();
+                panic!("prism exited before listening:\n{output}\n{errors}")
+            }
             Err(_) => panic!("prism did not start within 90 s"),
         }
         // Keep draining Prism's output so it never blocks on a full pipe.
