@@ -165,11 +165,7 @@ impl Parts<'_> {
         settings: &ApiSettings,
         new: impl FnOnce(&str, reqwest::Client, Inner) -> C,
     ) -> Result<C> {
-        settings.require_base_url()?;
-        let base = settings.api_base().ok_or_else(|| Error::MissingSetting {
-            what: "an API address",
-            variables: "the API's base URL",
-        })?;
+        let base = crate::urls::api_base(settings.api, settings.require_base_url()?);
         let auth = self.authenticator(settings.require_auth()?)?;
         Ok(new(
             &base,

@@ -57,10 +57,10 @@ impl Prism {
         tokio::spawn(async move {
             let mut lines = BufReader::new(stderr).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                if let Ok(mut kept) = kept.lock() {
-                    if kept.len() < 200 {
-                        kept.push(line);
-                    }
+                if let Ok(mut kept) = kept.lock()
+                    && kept.len() < 200
+                {
+                    kept.push(line);
                 }
             }
         });
