@@ -149,7 +149,7 @@ impl Inner {
 }
 
 macro_rules! hooks_for {
-    ($client:ty) => {
+    ($client:ty, $api:literal) => {
         impl ClientHooks<Inner> for $client {
             async fn pre<E>(
                 &self,
@@ -164,15 +164,24 @@ macro_rules! hooks_for {
                 request: Request,
                 info: &OperationInfo,
             ) -> reqwest::Result<Response> {
-                self.inner().send(self.client(), request, info).await
+                use tracing::Instrument as _;
+                let span = tracing::info_span!(
+                    "camunda8.request",
+                    api = $api,
+                    operation = info.operation_id,
+                );
+                self.inner()
+                    .send(self.client(), request, info)
+                    .instrument(span)
+                    .await
             }
         }
     };
 }
 
 #[cfg(feature = "admin")]
-hooks_for!(crate::admin::Client);
+hooks_for!(crate::admin::Client, "admin");
 #[cfg(feature = "zeebe")]
-hooks_for!(crate::zeebe::Client);
+hooks_for!(crate::zeebe::Client, "zeebe");
 #[cfg(feature = "operate")]
-hooks_for!(crate::operate::Client);
+hooks_for!(crate::operate::Client, "operate");
