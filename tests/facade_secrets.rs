@@ -83,21 +83,27 @@ async fn no_secret_in_logs_errors_or_debug() {
         .await;
 
     // OAuth, with the first token revoked.
-    let oauth = Config::new()
+    let oauth_config = Config::new()
         .oauth_url(format!("{}/oauth/token", server.uri()))
         .client_credentials("leak-check-client", CLIENT_SECRET)
-        .zeebe_url(format!("{}/zeebe", server.uri()))
-        .build()
-        .unwrap();
+        .zeebe_url(format!("{}/zeebe", server.uri()));
+    printed.push(format!(
+        "{oauth_config:?} {:?}",
+        oauth_config.resolve().unwrap()
+    ));
+    let oauth = oauth_config.build().unwrap();
     let topology = oauth.zeebe().unwrap().get_topology().send().await.unwrap();
     printed.push(format!("{oauth:?} {topology:?}"));
 
     // Cookie login, then a failing one.
-    let cookie = Config::new()
+    let cookie_config = Config::new()
         .operate_url(format!("{}/operate", server.uri()))
-        .cookie_credentials("demo", PASSWORD)
-        .build()
-        .unwrap();
+        .cookie_credentials("demo", PASSWORD);
+    printed.push(format!(
+        "{cookie_config:?} {:?}",
+        cookie_config.resolve().unwrap()
+    ));
+    let cookie = cookie_config.build().unwrap();
     let definition = cookie
         .operate()
         .unwrap()
