@@ -13,7 +13,6 @@
 #[path = "support/standin.rs"]
 mod standin;
 
-use camunda8::Camunda;
 use camunda8::admin::types::{
     CreateClusterBody, CreateClusterClientBody, CreateClusterClientBodyPermissionsItem,
 };
@@ -23,15 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "orders-dev".to_owned());
-    let _standin;
-    let camunda = if standin::credentials_in_environment() {
-        Camunda::from_env()?
-    } else {
-        let running = standin::StandIn::start().await;
-        let camunda = running.config().build()?;
-        _standin = running;
-        camunda
-    };
+    // Keep the stand-in (if any) alive until the end.
+    let (camunda, _standin) = standin::from_env_or_standin().await?;
     let admin = camunda.admin()?;
 
     // What this organization may create: pick the first plan, region and

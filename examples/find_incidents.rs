@@ -11,7 +11,6 @@
 #[path = "support/standin.rs"]
 mod standin;
 
-use camunda8::Camunda;
 use camunda8::operate::types::{
     Incident, IncidentState, ProcessDefinition, QueryIncident, QueryProcessDefinition,
 };
@@ -21,15 +20,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bpmn_process_id = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "order-process".to_owned());
-    let _standin;
-    let camunda = if standin::credentials_in_environment() {
-        Camunda::from_env()?
-    } else {
-        let running = standin::StandIn::start().await;
-        let camunda = running.config().build()?;
-        _standin = running;
-        camunda
-    };
+    // Keep the stand-in (if any) alive until the end.
+    let (camunda, _standin) = standin::from_env_or_standin().await?;
     let operate = camunda.operate()?;
 
     // The process definitions with that id (all versions), when Operate

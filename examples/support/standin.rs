@@ -238,3 +238,16 @@ pub fn credentials_in_environment() -> bool {
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
 }
+
+/// The client for the cluster configured in the environment, or, when there
+/// is none, for a freshly started stand-in (returned too: it stops when
+/// dropped).
+pub async fn from_env_or_standin() -> Result<(camunda8::Camunda, Option<StandIn>), camunda8::Error>
+{
+    if credentials_in_environment() {
+        return Ok((camunda8::Camunda::from_env()?, None));
+    }
+    let standin = StandIn::start().await;
+    let camunda = standin.config().build()?;
+    Ok((camunda, Some(standin)))
+}
