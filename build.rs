@@ -74,14 +74,15 @@ fn run() -> Result<(), String> {
         let path = source::find(&dir, api)?;
         println!("cargo:rerun-if-changed={}", path.display());
         let mut spec = source::parse(&path)?;
-        let reports = normalize::normalize(api, &mut spec);
+        let mut reports = normalize::normalize(api, &mut spec);
         let enum_defs = enums::collect(&spec);
         let shown = path
             .strip_prefix(&manifest)
             .unwrap_or(&path)
             .display()
             .to_string();
-        let code = generate::generate(api, spec, &enum_defs)?;
+        let (code, post) = generate::generate(api, spec, &enum_defs)?;
+        reports.extend(post);
         let text = format!("{}{code}", generate::header(api, &shown, &reports));
         let target = out_dir.join(format!("{api}.rs"));
         std::fs::write(&target, text)

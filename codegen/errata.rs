@@ -28,6 +28,7 @@ pub fn errata_for(api: &str) -> &'static [Erratum] {
             "zeebe_changeset_dates_clearable",
             zeebe_changeset_dates_clearable,
         )],
+        "admin" => &[("admin_activity_csv_is_text", admin_activity_csv_is_text)],
         _ => &[],
     }
 }
@@ -119,4 +120,37 @@ pub fn zeebe_changeset_dates_clearable(spec: &mut Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// `GET /activity/csv` (operationId `GetCsv`) declares its 200 body as
+/// `application/json` holding one JSON string.
+///
+/// Evidence: the path ends in `csv`, the operationId says CSV, and the
+/// published description of the 200 response states that the operation
+/// returns the activity events as CSV; its sibling `GET /activity/json`
+/// describes the same events as JSON and declares them as a JSON array of
+/// `AuditDto`. A CSV export is a text document (rows separated by newlines),
+/// not a JSON string literal in quotes: decoding it as JSON fails on the
+/// first byte. Correction: the body is `text/csv` (a string schema), which
+/// the generated client returns unparsed as a byte stream; the hand-written
+/// `admin::Client::activity_csv` (src/text.rs) reads it as text.
+pub fn admin_activity_csv_is_text(spec: &mut Value) -> Vec<String> {
+    let ptr = "/paths/~1activity~1csv/get/responses/200/content";
+    let Some(content) = spec.pointer_mut(ptr).and_then(Value::as_object_mut) else {
+        return Vec::new();
+    };
+    let is_json_string = content
+        .get("application/json")
+        .and_then(|media| media.pointer("/schema/type"))
+        .and_then(Value::as_str)
+        == Some("string");
+    if !is_json_string || content.len() != 1 {
+        return Vec::new();
+    }
+    content.remove("application/json");
+    content.insert(
+        "text/csv".to_string(),
+        json!({"schema": {"type": "string"}}),
+    );
+    vec![format!("{ptr}: application/json string -> text/csv")]
 }

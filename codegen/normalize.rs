@@ -90,6 +90,11 @@ pub const STEPS: &[Step] = &[
         run: crate::schemas::hoist_colliding_inline_schemas,
     },
     Step {
+        name: "hoist_colliding_operation_bodies",
+        why: "an inline body whose derived type name is a component's would be replaced by that component",
+        run: crate::schemas::hoist_colliding_operation_bodies,
+    },
+    Step {
         name: "secret_fields",
         why: "secret values become crate::Secret, which never prints them",
         run: crate::secrets::secret_fields,

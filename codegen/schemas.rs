@@ -295,3 +295,92 @@ pub fn hoist_colliding_inline_schemas(spec: &mut Value) -> Vec<String> {
     }
     changes
 }
+
+/// Whether typify would emit a named type for an operation's inline body
+/// schema: like [`makes_type`], and also an `allOf` composition.
+fn body_makes_type(schema: &Value) -> bool {
+    makes_type(schema) || schema.get("allOf").is_some_and(|v| !v.is_null())
+}
+
+/// Step `hoist_colliding_operation_bodies`: an inline JSON request or
+/// response body whose progenitor-derived type name (`<OperationId>Body`,
+/// `<OperationId>Response`, PascalCase) equals a component's name is moved
+/// to `components/schemas` under `<OperationId>RequestBody` /
+/// `<OperationId>ResponseBody` (or a numbered variant) and referenced from
+/// the operation.
+///
+/// Why: typify keys types by name; given a body named like an existing
+/// component it hands back the component and silently drops the inline
+/// schema. Administration API: `POST /clusters` (operationId
+/// `CreateCluster`) extends the component `CreateClusterBody` with
+/// `identityBackendChecksEnabled` via `allOf`, and without this step the
+/// generated `create_cluster().body(..)` took the component, so that field
+/// could not be sent.
+pub fn hoist_colliding_operation_bodies(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    let Some(components) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return changes;
+    };
+    let component_names: BTreeSet<String> = components.keys().map(|k| pascal(k)).collect();
+    // Names a hoisted schema must not take: components, and every type name
+    // progenitor derives from an operationId.
+    let mut taken = components.clone();
+    crate::walk::visit_operations(spec, &mut |op, _, _, _| {
+        if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+            for suffix in ["Body", "Response"] {
+                taken.insert(format!("{}{suffix}", pascal(id)), Value::Null);
+            }
+        }
+    });
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    crate::walk::visit_operations(spec, &mut |op, ptr, _, _| {
+        let Some(id) = op.get("operationId").and_then(Value::as_str).map(pascal) else {
+            return;
+        };
+        let mut hoist =
+            |schema: Option<&mut Value>, here: String, derived: String, base: String| {
+                let Some(schema) = schema else { return };
+                if !body_makes_type(schema) || !component_names.contains(&derived) {
+                    return;
+                }
+                let new = unique_name(&taken, &base);
+                taken.insert(new.clone(), Value::Null);
+                let moved = std::mem::replace(
+                    schema,
+                    json!({ "$ref": format!("#/components/schemas/{new}") }),
+                );
+                changes.push(format!(
+                    "{here}: inline body type named {derived} collides with a component -> {new}"
+                ));
+                hoisted.push((new, moved));
+            };
+        hoist(
+            op.pointer_mut("/requestBody/content/application~1json/schema"),
+            format!("{ptr}/requestBody"),
+            format!("{id}Body"),
+            format!("{id}RequestBody"),
+        );
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for (code, response) in responses.iter_mut() {
+                hoist(
+                    response.pointer_mut("/content/application~1json/schema"),
+                    format!("{ptr}/responses/{code}"),
+                    format!("{id}Response"),
+                    format!("{id}ResponseBody"),
+                );
+            }
+        }
+    });
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in hoisted {
+            schemas.insert(name, schema);
+        }
+    }
+    changes
+}

@@ -14,7 +14,7 @@
 mod standin;
 
 use camunda8::admin::types::{
-    CreateClusterBody, CreateClusterClientBody, CreateClusterClientBodyPermissionsItem,
+    CreateClusterClientBody, CreateClusterClientBodyPermissionsItem, CreateClusterRequestBody,
 };
 
 #[tokio::main]
@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let created = admin
         .create_cluster()
-        .body(CreateClusterBody {
+        .body(CreateClusterRequestBody {
             name: name.clone(),
             plan_type_id: plan.uuid.clone(),
             region_id: region.uuid.clone(),
@@ -54,6 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             description: Some("created by the camunda8 example".to_owned()),
             encryption: None,
             hardware_packages: None,
+            identity_backend_checks_enabled: None,
             stage_label: None,
         })
         .send()

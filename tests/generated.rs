@@ -56,3 +56,34 @@ fn operate_is_committed() {
         include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
     );
 }
+
+/// progenitor's usage examples are `text` blocks, not ignored doctests, and
+/// the header names the post-processing step.
+#[test]
+fn examples_are_text_not_ignored_doctests() {
+    let mut built: Vec<(&str, &str)> = Vec::new();
+    #[cfg(feature = "admin")]
+    built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
+    #[cfg(feature = "zeebe")]
+    built.push(("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs"))));
+    #[cfg(feature = "operate")]
+    built.push((
+        "operate",
+        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
+    ));
+    for (api, code) in built {
+        let (header, body) = code.split_once("\n\n").unwrap();
+        assert!(
+            header.contains("// text_doc_examples — "),
+            "{api}: header does not list text_doc_examples"
+        );
+        assert!(
+            !body.lines().any(|l| l.trim() == "```ignore"),
+            "{api}: an ```ignore block is left"
+        );
+        assert!(
+            body.lines().any(|l| l.trim() == "```text"),
+            "{api}: no usage example at all"
+        );
+    }
+}

@@ -548,3 +548,84 @@ fn zeebe_errata() {
     );
     assert!(errata::apply_errata("zeebe", &mut s).is_empty());
 }
+
+#[test]
+fn colliding_operation_bodies_are_hoisted() {
+    let extended = json!({"allOf": [
+        {"$ref": "#/components/schemas/CreateClusterBody"},
+        {"type": "object", "properties": {"identityBackendChecksEnabled": {"type": "boolean"}}}
+    ]});
+    let reply = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+    let mut s = spec(
+        json!({
+            "/clusters": {"post": {
+                "operationId": "CreateCluster",
+                "requestBody": {"content": {"application/json": {"schema": extended.clone()}}},
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": reply.clone()}}}}
+            }},
+            "/other": {"post": {
+                "operationId": "Other",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateClusterResponse"}}}}}
+            }}
+        }),
+        json!({
+            "CreateClusterBody": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "CreateClusterResponse": {"type": "object"},
+            "CreateClusterRequestBody": {"type": "object"}
+        }),
+    );
+    let changes = schemas::hoist_colliding_operation_bodies(&mut s);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let op = &s["paths"]["/clusters"]["post"];
+    // `CreateClusterRequestBody` is taken: a numbered name is used.
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/CreateClusterRequestBody2"})
+    );
+    assert_eq!(
+        s["components"]["schemas"]["CreateClusterRequestBody2"],
+        extended
+    );
+    assert_eq!(
+        op["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/CreateClusterResponseBody"})
+    );
+    assert_eq!(
+        s["components"]["schemas"]["CreateClusterResponseBody"],
+        reply
+    );
+    // No collision (`OtherBody` is no component), or already a $ref: untouched.
+    assert_eq!(
+        s["paths"]["/other"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+            ["a"],
+        json!({"type": "string"})
+    );
+    assert!(schemas::hoist_colliding_operation_bodies(&mut s).is_empty());
+}
+
+#[test]
+fn admin_activity_csv_is_text() {
+    let mut s = spec(
+        json!({
+            "/activity/csv": {"get": {"operationId": "GetCsv", "responses": {
+                "200": {"description": "", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "403": {"description": ""}
+            }}},
+            "/activity/json": {"get": {"operationId": "GetJson", "responses": {
+                "200": {"description": "", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}
+            }}}
+        }),
+        json!({}),
+    );
+    let before_json = s["paths"]["/activity/json"].clone();
+    let changes = errata::apply_errata("admin", &mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(changes[0].starts_with("admin_activity_csv_is_text: "));
+    assert_eq!(
+        s["paths"]["/activity/csv"]["get"]["responses"]["200"]["content"],
+        json!({"text/csv": {"schema": {"type": "string"}}})
+    );
+    assert_eq!(s["paths"]["/activity/json"], before_json);
+    assert!(errata::apply_errata("admin", &mut s).is_empty());
+}

@@ -370,7 +370,14 @@ async fn admin_operations_against_prism() {
     let mut run = Run::new("admin");
 
     // Organization-wide reads.
-    call!(run, admin, get_csv);
+    // The CSV export is text (erratum `admin_activity_csv_is_text`).
+    let csv = call!(run, admin, get_csv);
+    read_text(&mut run, "get_csv", csv).await;
+    match admin.activity_csv().await {
+        Ok(text) if !text.trim().is_empty() => {}
+        Ok(_) => run.fail("activity_csv", "the CSV document is empty".to_string()),
+        Err(e) => run.fail("activity_csv", format!("not readable as text: {e}")),
+    }
     call!(run, admin, get_json);
     call!(run, admin, get_members);
     call!(run, admin, get_meta);
@@ -381,7 +388,7 @@ async fn admin_operations_against_prism() {
     call!(
         run,
         admin,
-        create_cluster.body(body::<types::CreateClusterBody>(json!({
+        create_cluster.body(body::<types::CreateClusterRequestBody>(json!({
             "name": "payments-prod",
             "description": "Order-to-cash processes for the EU shops",
             "planTypeId": "0c6a3b8e-94e5-4bba-8d2f-3a1f0c7d9e21",
@@ -389,7 +396,8 @@ async fn admin_operations_against_prism() {
             "generationId": "a4c7e0f3-2b9d-4e61-8f5a-7c3d1e9b0f62",
             "regionId": "2f9d8c7b-6a5e-4d3c-b2a1-0f9e8d7c6b5a",
             "stageLabel": "prod",
-            "autoUpdate": true
+            "autoUpdate": true,
+            "identityBackendChecksEnabled": true
         })))
     );
     call!(run, admin, get_cluster.cluster_uuid(CLUSTER));

@@ -82,3 +82,49 @@ async fn zeebe_404_is_a_typed_problem() {
         .unwrap();
     assert_eq!(done.status().as_u16(), 204);
 }
+
+/// `POST /clusters` sends the component's fields and the operation's own
+/// `identityBackendChecksEnabled` (step `hoist_colliding_operation_bodies`);
+/// `GET /activity/csv` comes back as CSV text (erratum
+/// `admin_activity_csv_is_text`).
+#[cfg(feature = "admin")]
+#[tokio::test]
+async fn admin_cluster_body_is_complete_and_activity_csv_is_text() {
+    use camunda8::admin::{Client, types};
+    use wiremock::matchers::body_json;
+    let server = MockServer::start().await;
+    let wire = json!({
+        "name": "payments-prod",
+        "planTypeId": "0c6a3b8e-94e5-4bba-8d2f-3a1f0c7d9e21",
+        "channelId": "6bdc5e2a-1f0e-4b6f-9a57-9d1c3e8f2a40",
+        "generationId": "a4c7e0f3-2b9d-4e61-8f5a-7c3d1e9b0f62",
+        "regionId": "2f9d8c7b-6a5e-4d3c-b2a1-0f9e8d7c6b5a",
+        "identityBackendChecksEnabled": true
+    });
+    Mock::given(method("POST"))
+        .and(path("/clusters"))
+        .and(body_json(&wire))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"clusterId": "c1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let csv = "id,type,created\n1,cluster.created,2026-11-22T07:00:00Z\n";
+    Mock::given(method("GET"))
+        .and(path("/activity/csv"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(csv, "text/csv"))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Inner::default());
+
+    let body = types::CreateClusterRequestBody::builder()
+        .name("payments-prod")
+        .plan_type_id("0c6a3b8e-94e5-4bba-8d2f-3a1f0c7d9e21")
+        .channel_id("6bdc5e2a-1f0e-4b6f-9a57-9d1c3e8f2a40")
+        .generation_id("a4c7e0f3-2b9d-4e61-8f5a-7c3d1e9b0f62")
+        .region_id("2f9d8c7b-6a5e-4d3c-b2a1-0f9e8d7c6b5a")
+        .identity_backend_checks_enabled(Some(true));
+    let created = client.create_cluster().body(body).send().await.unwrap();
+    assert_eq!(created.cluster_id, "c1");
+
+    assert_eq!(client.activity_csv().await.unwrap(), csv);
+}
