@@ -116,6 +116,28 @@ impl Camunda {
         self.shared.operate.as_ref().map_err(Clone::clone)
     }
 
+    /// Obtain the credential of every configured API now (a token per
+    /// audience, a session cookie), so that wrong credentials fail at start
+    /// with a typed [`Error`] — during an API call, a failure to
+    /// authenticate can only be reported through progenitor's
+    /// `Error::Custom` with this error's message. APIs that are not
+    /// configured are skipped.
+    pub async fn authenticate(&self) -> Result<()> {
+        #[cfg(feature = "admin")]
+        if let Ok(client) = &self.shared.admin {
+            client.inner().authenticate().await?;
+        }
+        #[cfg(feature = "zeebe")]
+        if let Ok(client) = &self.shared.zeebe {
+            client.inner().authenticate().await?;
+        }
+        #[cfg(feature = "operate")]
+        if let Ok(client) = &self.shared.operate {
+            client.inner().authenticate().await?;
+        }
+        Ok(())
+    }
+
     /// The HTTP client (and so the connection pool) every API client uses.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.shared.http

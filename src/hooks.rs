@@ -53,6 +53,12 @@ impl Inner {
         ))
     }
 
+    /// Obtain the credential now (fetch a token, log in), reporting failure
+    /// with the typed error.
+    pub(crate) async fn authenticate(&self) -> Result<(), crate::Error> {
+        self.0.auth.credential().await.map(|_| ())
+    }
+
     /// Attach the current credential; a failure to obtain one is reported
     /// through progenitor's error type with the typed error's message.
     async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {

@@ -387,3 +387,39 @@ async fn camunda_is_cheap_to_share() {
     fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync::<Camunda>();
 }
+
+#[tokio::test]
+async fn bad_credentials_fail_authenticate_with_a_typed_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "invalid_client", "error_description": "Invalid client credentials"}),
+        ))
+        .mount(&server)
+        .await;
+    let camunda = oauth_camunda(&server).await;
+    match camunda.authenticate().await {
+        Err(camunda8::Error::TokenRejected { status, error, .. }) => {
+            assert_eq!(status, 401);
+            assert_eq!(error, "invalid_client");
+        }
+        other => panic!("expected TokenRejected, got {other:?}"),
+    }
+    // During a call the same failure arrives as progenitor's Custom error,
+    // at once (remembered), without another token request.
+    let before = token_requests(&server).await;
+    let error = camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, ApiError::Custom(m) if m.contains("invalid_client")),
+        "{error:?}"
+    );
+    assert_eq!(token_requests(&server).await, before);
+    assert!(!format!("{error:?}").contains(CLIENT_SECRET));
+}
