@@ -69,13 +69,18 @@ impl Camunda {
             .map_err(|e| Error::HttpClient {
                 reason: e.to_string(),
             })?;
-        let token_builder = tls::apply(reqwest::Client::builder(), &config.tls)?;
+        // Token requests and cookie logins: same TLS settings, but no
+        // redirects (a redirected login would lose its Set-Cookie) and the
+        // token layer's own timeouts.
+        let auth_http =
+            TokenCache::default_http_client(tls::apply(reqwest::Client::builder(), &config.tls)?)?;
         let tokens = TokenCache::builder()
-            .http_client(TokenCache::default_http_client(token_builder)?)
+            .http_client(auth_http.clone())
             .disk_cache_dir(config.token_cache_dir.clone())
             .build()?;
         let parts = Parts {
             http: &http,
+            auth_http: &auth_http,
             tokens: &tokens,
             config: &config,
         };
@@ -177,6 +182,7 @@ impl Config {
 /// What every API client is built from.
 struct Parts<'a> {
     http: &'a reqwest::Client,
+    auth_http: &'a reqwest::Client,
     tokens: &'a TokenCache,
     config: &'a ResolvedConfig,
 }
@@ -208,7 +214,7 @@ impl Parts<'_> {
                 username,
                 password,
             } => Authenticator::Cookie(CookieSession::new(
-                self.http.clone(),
+                self.auth_http.clone(),
                 login_url.clone(),
                 username.clone(),
                 password.clone(),

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use camunda8::auth::CookieSession;
+use camunda8::auth::{Clock, CookieSession};
 use camunda8::{Error, Secret};
 use url::Url;
 use wiremock::matchers::{header, method, path, query_param};
@@ -244,23 +244,22 @@ async fn an_expired_cookie_is_renewed_before_use() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let now = Arc::new(Mutex::new(
+    let now = Arc::new(TestClock(Mutex::new(
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-    ));
-    let clock = now.clone();
+    )));
     let s = CookieSession::with_clock(
         reqwest::Client::new(),
         login_url(&server),
         "demo user".to_owned(),
         Secret::new(PASSWORD),
-        Arc::new(move || *clock.lock().unwrap()),
+        now.clone(),
     );
     assert_eq!(s.header().await.unwrap(), "OPERATE-SESSION=short");
-    *now.lock().unwrap() += Duration::from_secs(30);
+    *now.0.lock().unwrap() += Duration::from_secs(30);
     assert_eq!(s.header().await.unwrap(), "OPERATE-SESSION=short");
     assert_eq!(s.login_count(), 1);
     // Past the end (less a small safety margin): a new login.
-    *now.lock().unwrap() += Duration::from_secs(30);
+    *now.0.lock().unwrap() += Duration::from_secs(30);
     assert_eq!(s.header().await.unwrap(), "OPERATE-SESSION=renewed");
     assert_eq!(s.login_count(), 2);
 }
@@ -303,4 +302,14 @@ fn debug_never_shows_the_password() {
     let shown = format!("{s:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(!shown.contains("leak"), "{shown}");
+}
+
+/// A wall clock that moves only when the test says so.
+#[derive(Debug)]
+struct TestClock(Mutex<SystemTime>);
+
+impl Clock for TestClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap()
+    }
 }

@@ -17,10 +17,8 @@ use std::time::{Duration, SystemTime};
 use http::HeaderValue;
 use url::Url;
 
+use super::{Clock, SystemClock};
 use crate::{Error, Result, Secret};
-
-/// A source of the current wall-clock time (cookie expiry dates are absolute).
-pub type WallClock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// A cookie is considered expired this long before its stated end, so that a
 /// request never leaves with a cookie that dies in flight.
@@ -37,7 +35,7 @@ struct Inner {
     login_url: Url,
     username: String,
     password: Secret,
-    clock: WallClock,
+    clock: Arc<dyn Clock>,
     /// The current session. Holding this lock while logging in is what makes
     /// concurrent callers wait for a single login.
     state: tokio::sync::Mutex<Option<Session>>,
@@ -72,13 +70,7 @@ impl CookieSession {
     /// redirect is a failure; note that a client which follows redirects
     /// would drop the login answer's `Set-Cookie`, so `http` should not.
     pub fn new(http: reqwest::Client, login_url: Url, username: String, password: Secret) -> Self {
-        Self::with_clock(
-            http,
-            login_url,
-            username,
-            password,
-            Arc::new(SystemTime::now),
-        )
+        Self::with_clock(http, login_url, username, password, Arc::new(SystemClock))
     }
 
     /// Like [`new`](Self::new), with the clock that decides whether a cookie
@@ -88,7 +80,7 @@ impl CookieSession {
         login_url: Url,
         username: String,
         password: Secret,
-        clock: WallClock,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         let mut login_url = login_url;
         login_url.set_query(None);
@@ -158,7 +150,7 @@ impl CookieSession {
 
     fn expired(&self, session: &Session) -> bool {
         match session.expires {
-            Some(at) => (self.inner.clock)() + EXPIRY_MARGIN >= at,
+            Some(at) => self.inner.clock.now() + EXPIRY_MARGIN >= at,
             None => false,
         }
     }
@@ -198,7 +190,7 @@ impl CookieSession {
         if !status.is_success() {
             return Err(failed(format!("HTTP {}", status.as_u16())));
         }
-        let now = (inner.clock)();
+        let now = inner.clock.now();
         let cookies = parse_set_cookies(response.headers(), now);
         if cookies.is_empty() {
             return Err(failed(format!(

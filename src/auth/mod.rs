@@ -56,7 +56,7 @@ pub use builder::{
 };
 pub use cache::TokenCache;
 pub use clock::{Clock, SystemClock};
-pub use cookie::{CookieSession, WallClock};
+pub use cookie::CookieSession;
 pub use credentials::{ClientCredentials, TokenBodyFormat};
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
