@@ -39,6 +39,14 @@ async fn oauth_camunda(server: &MockServer) -> Camunda {
         .expect("client")
 }
 
+/// The error of a topology request that is expected to fail.
+async fn topology_error(camunda: &Camunda) -> ApiError<()> {
+    match camunda.zeebe().unwrap().get_topology().send().await {
+        Ok(topology) => panic!("expected an error, got {topology:?}"),
+        Err(error) => error,
+    }
+}
+
 async fn token_requests(server: &MockServer) -> usize {
     server
         .received_requests()
@@ -192,13 +200,7 @@ async fn api_401_is_not_retried_when_the_new_token_is_the_same() {
         .await;
 
     let camunda = oauth_camunda(&server).await;
-    let error = camunda
-        .zeebe()
-        .unwrap()
-        .get_topology()
-        .send()
-        .await
-        .unwrap_err();
+    let error = topology_error(&camunda).await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     let api_calls = server
         .received_requests()
@@ -409,13 +411,7 @@ async fn bad_credentials_fail_authenticate_with_a_typed_error() {
     // During a call the same failure arrives as progenitor's Custom error,
     // at once (remembered), without another token request.
     let before = token_requests(&server).await;
-    let error = camunda
-        .zeebe()
-        .unwrap()
-        .get_topology()
-        .send()
-        .await
-        .unwrap_err();
+    let error = topology_error(&camunda).await;
     assert!(
         matches!(&error, ApiError::Custom(m) if m.contains("invalid_client")),
         "{error:?}"
