@@ -173,12 +173,12 @@ impl std::str::FromStr for ClusterId {
 }
 
 /// The SaaS Zeebe REST address of a cluster: `https://{region}.zeebe.camunda.io/{cluster}`.
-pub fn saas_zeebe_url(region: &Region, cluster: &ClusterId) -> Url {
+pub fn saas_zeebe_url(region: &Region, cluster: &ClusterId) -> Result<Url> {
     saas_url(region, "zeebe", cluster)
 }
 
 /// The SaaS Operate address of a cluster: `https://{region}.operate.camunda.io/{cluster}`.
-pub fn saas_operate_url(region: &Region, cluster: &ClusterId) -> Url {
+pub fn saas_operate_url(region: &Region, cluster: &ClusterId) -> Result<Url> {
     saas_url(region, "operate", cluster)
 }
 
@@ -187,16 +187,16 @@ pub fn default_admin_url() -> Url {
     constant_url(DEFAULT_ADMIN_URL)
 }
 
-fn saas_url(region: &Region, component: &str, cluster: &ClusterId) -> Url {
+fn saas_url(region: &Region, component: &str, cluster: &ClusterId) -> Result<Url> {
     // Both parts are validated ([a-z0-9-] and a canonical UUID), so the host
-    // is always `{label}.{component}.camunda.io` and the path one segment;
-    // parsing cannot fail. Should it ever, the result points nowhere.
+    // is always `{label}.{component}.camunda.io` and the path one segment.
     let raw = format!("https://{region}.{component}.camunda.io/{cluster}");
-    Url::parse(&raw).unwrap_or_else(|_| constant_url(NOWHERE))
+    Url::parse(&raw).map_err(|e| Error::InvalidValue {
+        setting: "CAMUNDA_CLUSTER_REGION".to_owned(),
+        value: region.to_string(),
+        reason: format!("does not make a valid {component} address: {e}"),
+    })
 }
-
-/// A host under the reserved `.invalid` top-level domain never resolves.
-const NOWHERE: &str = "https://unreachable.invalid/";
 
 fn constant_url(text: &'static str) -> Url {
     #[allow(clippy::expect_used)]

@@ -18,11 +18,11 @@ fn saas_addresses() {
     let region = Region::new("bru-2").unwrap();
     let cluster = ClusterId::new(CLUSTER).unwrap();
     assert_eq!(
-        saas_zeebe_url(&region, &cluster).as_str(),
+        saas_zeebe_url(&region, &cluster).unwrap().as_str(),
         format!("https://bru-2.zeebe.camunda.io/{CLUSTER}")
     );
     assert_eq!(
-        saas_operate_url(&region, &cluster).as_str(),
+        saas_operate_url(&region, &cluster).unwrap().as_str(),
         format!("https://bru-2.operate.camunda.io/{CLUSTER}")
     );
     assert_eq!(
@@ -149,13 +149,13 @@ fn valid_input_never_moves_the_host_or_path() {
     for region in ["bru-2", "us-east-1", "a", "0", "x9-y"] {
         let r = Region::new(region).unwrap();
         let c = ClusterId::new(CLUSTER).unwrap();
-        let z = saas_zeebe_url(&r, &c);
+        let z = saas_zeebe_url(&r, &c).unwrap();
         assert_eq!(
             z.host_str(),
             Some(format!("{region}.zeebe.camunda.io").as_str())
         );
         assert_eq!(z.path(), format!("/{CLUSTER}"));
-        let o = saas_operate_url(&r, &c);
+        let o = saas_operate_url(&r, &c).unwrap();
         assert_eq!(
             o.host_str(),
             Some(format!("{region}.operate.camunda.io").as_str())

@@ -301,7 +301,8 @@ impl Config {
             Some((raw, source)) => Some(urls::parse_checked(source, raw, allow_insecure_http)?),
             None => cluster
                 .as_ref()
-                .map(|(region, id)| urls::saas_zeebe_url(region, id)),
+                .map(|(region, id)| urls::saas_zeebe_url(region, id))
+                .transpose()?,
         };
         let operate_url = match self.pick(
             self.set.operate_url.as_deref(),
@@ -311,7 +312,8 @@ impl Config {
             Some((raw, source)) => Some(urls::parse_checked(source, raw, allow_insecure_http)?),
             None => cluster
                 .as_ref()
-                .map(|(region, id)| urls::saas_operate_url(region, id)),
+                .map(|(region, id)| urls::saas_operate_url(region, id))
+                .transpose()?,
         };
         let admin_url = match self.pick(
             self.set.console_url.as_deref(),
