@@ -119,7 +119,7 @@ impl Inner {
     async fn retry_after_rejection(
         &self,
         client: &reqwest::Client,
-        request: Request,
+        mut request: Request,
         rejected: Response,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
@@ -131,26 +131,14 @@ impl Inner {
                 return Ok(rejected);
             }
         };
-        let Some(mut retry) = request.try_clone() else {
-            return Ok(rejected);
-        };
-        retry
-            .headers_mut()
-            .insert(renewed.0.clone(), renewed.1.clone());
+        // `request` is ours and was cloned for every attempt so far, so its
+        // body can be repeated: put the renewed credential on it directly.
+        request.headers_mut().insert(renewed.0, renewed.1);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0
-            .retry
-            .execute(client, |_| {
-                let mut attempt = retry.try_clone()?;
-                attempt
-                    .headers_mut()
-                    .insert(renewed.0.clone(), renewed.1.clone());
-                Some(attempt)
-            })
-            .await
+        self.0.retry.execute(client, |_| request.try_clone()).await
     }
 }
 
