@@ -23,6 +23,7 @@ pub struct Inner(Arc<InnerState>);
 struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
+    default_tenant: Option<String>,
 }
 
 impl Default for Inner {
@@ -34,7 +35,25 @@ impl Default for Inner {
 
 impl Inner {
     pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
-        Self(Arc::new(InnerState { auth, retry }))
+        Self::with_tenant(auth, retry, None)
+    }
+
+    pub(crate) fn with_tenant(
+        auth: Authenticator,
+        retry: RetryPolicy,
+        default_tenant: Option<String>,
+    ) -> Self {
+        Self(Arc::new(InnerState {
+            auth,
+            retry,
+            default_tenant,
+        }))
+    }
+
+    /// The tenant filled into requests that take one and were given none
+    /// (`CAMUNDA_DEFAULT_TENANT_ID`, Orchestration Cluster API only).
+    pub fn default_tenant(&self) -> Option<&str> {
+        self.0.default_tenant.as_deref()
     }
 
     /// A client state with no credential and the default retry policy, for
@@ -179,3 +198,5 @@ hooks_for!(crate::admin::Client, "admin");
 hooks_for!(crate::zeebe::Client, "zeebe");
 #[cfg(feature = "operate")]
 hooks_for!(crate::operate::Client, "operate");
+#[cfg(feature = "orchestration")]
+hooks_for!(crate::orchestration::Client, "orchestration");

@@ -29,6 +29,8 @@ pub mod urls;
 pub mod admin;
 #[cfg(feature = "operate")]
 pub mod operate;
+#[cfg(feature = "orchestration")]
+pub mod orchestration;
 #[cfg(feature = "zeebe")]
 pub mod zeebe;
 
