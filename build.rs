@@ -13,6 +13,8 @@
 mod enums;
 #[path = "codegen/errata.rs"]
 mod errata;
+#[path = "codegen/error_type.rs"]
+mod error_type;
 #[path = "codegen/generate.rs"]
 mod generate;
 #[path = "codegen/media.rs"]

@@ -24,6 +24,7 @@ pub fn generate(
             crate::secrets::SECRET_SCHEMA
         ))
         .is_some();
+    let secrets = crate::error_type::secret_paths(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
     let inner: proc_macro2::TokenStream = "crate::hooks::Inner"
@@ -74,11 +75,18 @@ pub fn generate(
         })
         .ok_or_else(|| format!("{api}: generated code has no `types` module"))?;
     types.1.extend(extra.items);
-    let reports = vec![Report {
-        name: "text_doc_examples",
-        why: "progenitor's ```ignore usage examples are illustrations, not doctests: they become ```text",
-        changes: text_doc_examples(&mut file.items),
-    }];
+    let reports = vec![
+        Report {
+            name: "text_doc_examples",
+            why: "progenitor's ```ignore usage examples are illustrations, not doctests: they become ```text",
+            changes: text_doc_examples(&mut file.items),
+        },
+        Report {
+            name: "own_error_type",
+            why: "every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs)",
+            changes: crate::error_type::own_error_type_file(api, &mut file, &secrets)?,
+        },
+    ];
     Ok((prettyplease::unparse(&file), reports))
 }
 

@@ -129,9 +129,55 @@
 //   update_members: 1 example block(s) ```ignore -> ```text
 //   delete_member: 1 example block(s) ```ignore -> ```text
 //   get_meta: 1 example block(s) ```ignore -> ```text
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 44 change(s)
+//   GetCsv::send (GET /activity/csv) -> crate::ApiError
+//   GetJson::send (GET /activity/json) -> crate::ApiError
+//   GetClusters::send (GET /clusters) -> crate::ApiError
+//   CreateCluster::send (POST /clusters) -> crate::ApiError
+//   GetParameters::send (GET /clusters/parameters) -> crate::ApiError
+//   GetCluster::send (GET /clusters/{clusterUuid}) -> crate::ApiError
+//   DeleteCluster::send (DELETE /clusters/{clusterUuid}) -> crate::ApiError
+//   UpdateCluster::send (PATCH /clusters/{clusterUuid}) -> crate::ApiError
+//   GetBackups::send (GET /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   CreateBackup::send (POST /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   GetSchedule::send (GET /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   UpdateSchedule::send (PUT /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteSchedule::send (DELETE /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteBackup::send (DELETE /clusters/{clusterUuid}/backups/{backupId}) -> crate::ApiError
+//   GetRestore::send (GET /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   RestoreFromBackup::send (POST /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   GetClients::send (GET /clusters/{clusterUuid}/clients) -> crate::ApiError
+//   CreateClient::send (POST /clusters/{clusterUuid}/clients) -> crate::ApiError; secret values at /clientSecret
+//   GetClient::send (GET /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   DeleteClient::send (DELETE /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   UpdateClusterEncryption::send (PUT /clusters/{clusterUuid}/encryption) -> crate::ApiError
+//   TriggerFailover::send (POST /clusters/{clusterUuid}/failover) -> crate::ApiError
+//   UpdateIpAllowlist::send (PUT /clusters/{clusterUuid}/ipallowlist) -> crate::ApiError
+//   UpdateIpWhitelist::send (PUT /clusters/{clusterUuid}/ipwhitelist) -> crate::ApiError
+//   ActivateMonitoring::send (POST /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   DeactivateMonitoring::send (DELETE /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   GetMonitoringClients::send (GET /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError
+//   CreateMonitoringClient::send (POST /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError; secret values at /password
+//   DeleteMonitoringClient::send (DELETE /clusters/{clusterUuid}/monitoring/clients/{clientUuid}) -> crate::ApiError
+//   RotateMonitoringClientPassword::send (POST /clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate) -> crate::ApiError; secret values at /password
+//   GetSecrets::send (GET /clusters/{clusterUuid}/secrets) -> crate::ApiError; secret values at /*
+//   CreateSecret::send (POST /clusters/{clusterUuid}/secrets) -> crate::ApiError
+//   UpdateSecret::send (PUT /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   DeleteSecret::send (DELETE /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   GetSecureConnectivityStatus::send (GET /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   ActivateSecureConnectivity::send (POST /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   DeactivateSecureConnectivity::send (DELETE /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   UpgradeCluster::send (PUT /clusters/{clusterUuid}/upgrade) -> crate::ApiError
+//   Wake::send (PUT /clusters/{clusterUuid}/wake) -> crate::ApiError
+//   GetMembers::send (GET /members) -> crate::ApiError
+//   UpdateMembers::send (POST /members/{email}) -> crate::ApiError
+//   DeleteMember::send (DELETE /members/{email}) -> crate::ApiError
+//   GetMeta::send (GET /meta/ip-ranges) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -10328,8 +10374,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/csv`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/activity/csv", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -10355,6 +10400,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/csv`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_json`]
 
@@ -10367,8 +10418,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/json`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::AuditDto>>, Error<()>> {
             let Self { client } = self;
@@ -10404,6 +10454,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/json`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::AuditDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_clusters`]
 
@@ -10416,8 +10475,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Cluster>>, Error<()>> {
             let Self { client } = self;
@@ -10451,6 +10509,15 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::Cluster>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_cluster`]
@@ -10494,8 +10561,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateClusterResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -10539,6 +10605,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateClusterResponse>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_parameters`]
 
@@ -10551,8 +10623,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters/parameters`
-        pub async fn send(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/clusters/parameters", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -10585,6 +10656,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/parameters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Parameters>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_cluster`]
 
@@ -10613,8 +10690,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10652,6 +10728,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_cluster`]
 
@@ -10680,8 +10762,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10710,6 +10791,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster`]
@@ -10765,8 +10850,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10806,6 +10890,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_backups`]
 
@@ -10834,8 +10922,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::BackupDto>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -10876,6 +10963,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::BackupDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::create_backup`]
 
@@ -10904,8 +11000,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10943,6 +11038,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_schedule`]
 
@@ -10971,8 +11072,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11012,6 +11112,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_schedule`]
@@ -11067,8 +11173,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11116,6 +11221,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_schedule`]
 
@@ -11144,8 +11255,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11175,6 +11285,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_backup`]
@@ -11218,8 +11332,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11257,6 +11370,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_restore`]
@@ -11300,8 +11419,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11340,6 +11458,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::restore_from_backup`]
@@ -11383,8 +11507,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11425,6 +11548,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_clients`]
 
@@ -11453,8 +11582,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::ClusterClient>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11494,6 +11622,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ClusterClient>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_client`]
@@ -11551,8 +11688,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedClusterClient>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11601,6 +11737,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreatedClusterClient>, crate::ApiError<()>> {
+            crate::call::run(&["/clientSecret"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_client`]
 
@@ -11643,8 +11785,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterClientConnectionDetails>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
@@ -11686,6 +11827,15 @@ pub mod builder {
                 412u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ClusterClientConnectionDetails>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_client`]
@@ -11729,8 +11879,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
@@ -11761,6 +11910,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster_encryption`]
@@ -11819,8 +11972,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11867,6 +12019,12 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::trigger_failover`]
@@ -11922,8 +12080,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FailoverResult>, Error<ByteStream>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11972,6 +12129,12 @@ pub mod builder {
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailoverResult>, crate::ApiError<ByteStream>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_allowlist`]
@@ -12027,8 +12190,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12066,6 +12228,10 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_whitelist`]
@@ -12121,8 +12287,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12161,6 +12326,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::activate_monitoring`]
 
@@ -12189,8 +12358,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -12222,6 +12390,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::deactivate_monitoring`]
 
@@ -12250,8 +12422,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -12283,6 +12454,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_monitoring_clients`]
 
@@ -12311,8 +12486,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetMonitoringClientsResponse>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -12352,6 +12526,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetMonitoringClientsResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_monitoring_client`]
@@ -12410,8 +12593,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateMonitoringClientResponse>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -12458,6 +12640,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateMonitoringClientResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_monitoring_client`]
 
@@ -12500,8 +12691,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_uuid = client_uuid.map_err(Error::InvalidRequest)?;
@@ -12532,6 +12722,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::rotate_monitoring_client_password`]
@@ -12575,8 +12769,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::RotateMonitoringClientPasswordResponse>,
@@ -12622,6 +12815,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RotateMonitoringClientPasswordResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_secrets`]
 
@@ -12650,8 +12852,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterSecrets>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -12691,6 +12892,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ClusterSecrets>, crate::ApiError<()>> {
+            crate::call::run(&["/*"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_secret`]
@@ -12746,8 +12953,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12789,6 +12995,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_secret`]
@@ -12858,8 +13068,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -12901,6 +13110,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_secret`]
@@ -12944,8 +13157,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -12977,6 +13189,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_secure_connectivity_status`]
 
@@ -13005,8 +13221,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetSecureConnectivityStatusResponse>,
@@ -13049,6 +13264,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetSecureConnectivityStatusResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::activate_secure_connectivity`]
@@ -13107,8 +13331,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13151,6 +13374,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::deactivate_secure_connectivity`]
 
@@ -13179,8 +13406,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13212,6 +13438,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::upgrade_cluster`]
 
@@ -13240,8 +13470,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GenerationUpgradeForClusterDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -13284,6 +13513,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GenerationUpgradeForClusterDto>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::wake`]
 
@@ -13312,8 +13550,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13342,6 +13579,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_members`]
 
@@ -13354,8 +13595,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, Error<()>> {
             let Self { client } = self;
@@ -13390,6 +13630,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/members`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_members`]
@@ -13445,8 +13691,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email, body } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13486,6 +13731,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_member`]
 
@@ -13514,8 +13763,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13545,6 +13793,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_meta`]
 
@@ -13557,8 +13809,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/meta/ip-ranges`
-        pub async fn send(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/meta/ip-ranges", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -13591,9 +13842,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/meta/ip-ranges`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetaDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

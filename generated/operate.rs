@@ -187,9 +187,33 @@
 //   get_process_instance_statistics: 1 example block(s) ```ignore -> ```text
 //   search_variables: 1 example block(s) ```ignore -> ```text
 //   get_variable: 1 example block(s) ```ignore -> ```text
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 22 change(s)
+//   SearchDecisionDefinitions::send (POST /v1/decision-definitions/search) -> crate::ApiError
+//   GetDecisionDefinition::send (GET /v1/decision-definitions/{key}) -> crate::ApiError
+//   SearchDecisionInstances::send (POST /v1/decision-instances/search) -> crate::ApiError
+//   GetDecisionInstance::send (GET /v1/decision-instances/{id}) -> crate::ApiError
+//   SearchDecisionRequirements::send (POST /v1/drd/search) -> crate::ApiError
+//   GetDecisionRequirements::send (GET /v1/drd/{key}) -> crate::ApiError
+//   GetDecisionRequirementsXml::send (GET /v1/drd/{key}/xml) -> crate::ApiError
+//   SearchFlownodeInstances::send (POST /v1/flownode-instances/search) -> crate::ApiError
+//   GetFlownodeInstance::send (GET /v1/flownode-instances/{key}) -> crate::ApiError
+//   SearchIncidents::send (POST /v1/incidents/search) -> crate::ApiError
+//   GetIncident::send (GET /v1/incidents/{key}) -> crate::ApiError
+//   SearchProcessDefinitions::send (POST /v1/process-definitions/search) -> crate::ApiError
+//   GetProcessDefinition::send (GET /v1/process-definitions/{key}) -> crate::ApiError
+//   GetProcessDefinitionXml::send (GET /v1/process-definitions/{key}/xml) -> crate::ApiError
+//   SearchProcessInstances::send (POST /v1/process-instances/search) -> crate::ApiError
+//   GetProcessInstance::send (GET /v1/process-instances/{key}) -> crate::ApiError
+//   DeleteProcessInstance::send (DELETE /v1/process-instances/{key}) -> crate::ApiError
+//   GetProcessInstanceSequenceFlows::send (GET /v1/process-instances/{key}/sequence-flows) -> crate::ApiError
+//   GetProcessInstanceStatistics::send (GET /v1/process-instances/{key}/statistics) -> crate::ApiError
+//   SearchVariables::send (POST /v1/variables/search) -> crate::ApiError
+//   GetVariable::send (GET /v1/variables/{key}) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -5982,8 +6006,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionDefinition>,
@@ -6056,6 +6079,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_definition`]
 
@@ -6081,8 +6113,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6149,6 +6180,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_instances`]
 
@@ -6191,8 +6231,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsDecisionInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6261,6 +6300,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_instance`]
 
@@ -6289,8 +6337,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/decision-instances/{id}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionInstance>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -6357,6 +6404,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-instances/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_requirements`]
 
@@ -6400,8 +6456,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/drd/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionRequirements>,
@@ -6474,6 +6529,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/drd/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements`]
 
@@ -6499,8 +6563,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionRequirements>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6566,6 +6629,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/drd/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements_xml`]
 
@@ -6591,8 +6663,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6650,6 +6721,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/drd/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_flownode_instances`]
 
@@ -6692,8 +6769,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/flownode-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsFlowNodeInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6762,6 +6838,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/flownode-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsFlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_flownode_instance`]
 
@@ -6787,8 +6872,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FlowNodeInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6855,6 +6939,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::FlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_incidents`]
 
@@ -6893,8 +6986,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/incidents/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsIncident>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6963,6 +7055,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/incidents/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsIncident>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_incident`]
 
@@ -6988,8 +7089,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/incidents/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Incident>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7055,6 +7155,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/incidents/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Incident>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_process_definitions`]
 
@@ -7097,8 +7203,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsProcessDefinition>,
@@ -7170,6 +7275,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition`]
 
@@ -7195,8 +7309,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7263,6 +7376,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition_xml`]
 
@@ -7288,8 +7410,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7348,6 +7469,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_process_instances`]
 
@@ -7390,8 +7517,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsProcessInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7460,6 +7586,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance`]
 
@@ -7485,8 +7620,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7553,6 +7687,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_process_instance`]
 
@@ -7578,8 +7721,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ChangeStatus>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7646,6 +7788,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ChangeStatus>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_sequence_flows`]
 
@@ -7671,8 +7819,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<::std::string::String>>,
@@ -7742,6 +7889,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<::std::string::String>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_statistics`]
 
@@ -7767,8 +7923,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
@@ -7838,6 +7993,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_variables`]
 
@@ -7876,8 +8040,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/variables/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsVariable>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7946,6 +8109,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/variables/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsVariable>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_variable`]
 
@@ -7971,8 +8143,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/variables/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Variable>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -8038,9 +8209,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/variables/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Variable>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

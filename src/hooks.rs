@@ -11,7 +11,8 @@ use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInf
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{Attached, Authenticator};
-use crate::problem::fill_empty_error_body;
+use crate::call;
+use crate::problem::read_error_body;
 use crate::retry::RetryPolicy;
 
 /// Per-API state carried by each generated client: how to authenticate and
@@ -59,18 +60,23 @@ impl Inner {
         self.0.auth.credential().await.map(|_| ())
     }
 
-    /// Attach the current credential; a failure to obtain one is reported
-    /// through progenitor's error type with the typed error's message.
+    /// Attach the current credential. A failure to obtain one is recorded
+    /// for the call (`src/call.rs`) as the typed error, and reported to
+    /// progenitor as its `Custom` error, a marker that the call's `send()`
+    /// turns back into [`crate::ApiError::Auth`].
     async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
         // progenitor sends the contract's info.version as `api-version`;
         // Camunda's servers do not use it.
         request.headers_mut().remove("api-version");
-        let (header, _) = self
-            .0
-            .auth
-            .credential()
-            .await
-            .map_err(|e| ApiError::Custom(format!("camunda8: authentication failed: {e}")))?;
+        call::note_request(request);
+        let (header, _) = match self.0.auth.credential().await {
+            Ok(credential) => credential,
+            Err(error) => {
+                let marker = format!("camunda8: authentication failed: {error}");
+                call::note_auth_failure(error);
+                return Err(ApiError::Custom(marker));
+            }
+        };
         if let Some((name, value)) = header {
             request.headers_mut().insert(name, value);
         }
@@ -85,14 +91,16 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = state.retry.execute(client, |_| request.try_clone()).await?;
+        let response = state.retry.execute(client, |_| attempt(&request)).await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
             self.retry_after_rejection(client, request, response, info)
                 .await?
         } else {
             response
         };
-        fill_empty_error_body(response).await
+        let (response, error_body) = read_error_body(response).await?;
+        call::note_response(response.status(), error_body);
+        Ok(response)
     }
 
     /// The credential to retry a rejected request with: the current one if
@@ -138,8 +146,17 @@ impl Inner {
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0.retry.execute(client, |_| request.try_clone()).await
+        self.0.retry.execute(client, |_| attempt(&request)).await
     }
+}
+
+/// The request for one more attempt, counted in the call's record.
+fn attempt(request: &Request) -> Option<Request> {
+    let next = request.try_clone();
+    if next.is_some() {
+        call::note_attempt();
+    }
+    next
 }
 
 macro_rules! hooks_for {

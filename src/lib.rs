@@ -12,12 +12,15 @@
 //! - [`urls`]: how base URLs are built from region and cluster id.
 #![warn(missing_docs)]
 
+mod api_error;
 pub mod auth;
+mod call;
 mod client;
 pub mod config;
 mod error;
 pub mod hooks;
 mod problem;
+mod redact;
 pub mod retry;
 mod secret;
 mod secret_wire;
@@ -32,11 +35,12 @@ pub mod operate;
 #[cfg(feature = "zeebe")]
 pub mod zeebe;
 
+pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;
 pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig};
 pub use error::{Error, Result};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
-/// progenitor's error and response types, as returned by every API call.
-pub use progenitor_client::{Error as ApiError, ResponseValue};
+/// progenitor's response type, as returned by every successful API call.
+pub use progenitor_client::ResponseValue;
