@@ -47,7 +47,7 @@ tokio::task_local! {
 /// What the hooks saw during one call.
 #[derive(Debug, Default)]
 struct Record {
-    request: Option<(Method, String)>,
+    request: Option<(Method, url::Url)>,
     attempts: u32,
     auth: Option<crate::Error>,
     status: Option<StatusCode>,
@@ -68,9 +68,10 @@ pub(crate) fn shown_url(url: &url::Url) -> String {
     shown.to_string()
 }
 
-/// Records the request of the current call (method and URL).
+/// Records the request of the current call (method and URL; the URL is
+/// cleaned only if an error needs it).
 pub(crate) fn note_request(request: &reqwest::Request) {
-    with(|r| r.request = Some((request.method().clone(), shown_url(request.url()))));
+    with(|r| r.request = Some((request.method().clone(), request.url().clone())));
 }
 
 /// Records that no credential could be obtained.
@@ -121,7 +122,7 @@ async fn convert<E>(
 ) -> ApiError<E> {
     let request = record.request.map(|(method, url)| RequestInfo {
         method,
-        url,
+        url: shown_url(&url),
         attempts: record.attempts,
     });
     match error {

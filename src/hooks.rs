@@ -4,10 +4,18 @@
 //! client. Here, and only here, a request gets its credential (just before it
 //! is sent), is retried under backpressure, and is re-sent once with a fresh
 //! credential after a 401.
+//!
+//! The hooks also write the call's record (`src/call.rs`) from which the
+//! generated `send()` builds its [`crate::ApiError`]: the request's method
+//! and URL, the typed error when no credential could be obtained (reported
+//! to progenitor as a `Custom` marker), one attempt per request sent, and
+//! the final status with the body of a 4xx/5xx answer. A client for another
+//! API gets all of this from `hooks_for!` below plus the build step
+//! `own_error_type`.
 
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, OperationInfo};
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{Attached, Authenticator};
@@ -64,7 +72,7 @@ impl Inner {
     /// for the call (`src/call.rs`) as the typed error, and reported to
     /// progenitor as its `Custom` error, a marker that the call's `send()`
     /// turns back into [`crate::ApiError::Auth`].
-    async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
+    async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
         // progenitor sends the contract's info.version as `api-version`;
         // Camunda's servers do not use it.
         request.headers_mut().remove("api-version");
@@ -74,7 +82,7 @@ impl Inner {
             Err(error) => {
                 let marker = format!("camunda8: authentication failed: {error}");
                 call::note_auth_failure(error);
-                return Err(ApiError::Custom(marker));
+                return Err(ProgenitorError::Custom(marker));
             }
         };
         if let Some((name, value)) = header {
@@ -166,7 +174,7 @@ macro_rules! hooks_for {
                 &self,
                 request: &mut Request,
                 _info: &OperationInfo,
-            ) -> Result<(), ApiError<E>> {
+            ) -> Result<(), ProgenitorError<E>> {
                 self.inner().attach(request).await
             }
 
