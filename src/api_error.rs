@@ -127,6 +127,10 @@ pub enum ApiError<E = ()> {
         body: String,
         /// The `Retry-After` the server sent, if any.
         retry_after: Option<Duration>,
+        /// The response headers, without those that carry credentials
+        /// (`Set-Cookie`, `Authorization`, any name naming a secret, token,
+        /// password, credential or cookie).
+        headers: http::HeaderMap,
     },
 
     /// A success status whose body could not be decoded as the contract's
@@ -237,6 +241,7 @@ impl<E> ApiError<E> {
                 message,
                 body,
                 retry_after,
+                headers,
             } => ApiError::Response {
                 request,
                 status,
@@ -244,6 +249,7 @@ impl<E> ApiError<E> {
                 message,
                 body,
                 retry_after,
+                headers,
             },
             ApiError::Decode {
                 request,
@@ -281,6 +287,7 @@ impl<E: Clone> Clone for ApiError<E> {
                 message,
                 body,
                 retry_after,
+                headers,
             } => ApiError::Response {
                 request: request.clone(),
                 status: *status,
@@ -288,6 +295,7 @@ impl<E: Clone> Clone for ApiError<E> {
                 message: message.clone(),
                 body: body.clone(),
                 retry_after: *retry_after,
+                headers: headers.clone(),
             },
             ApiError::Decode {
                 request,

@@ -26,16 +26,15 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt as _;
-use http::{Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 use progenitor_client::{Error as ProgenitorError, ResponseValue};
 use serde_json::Value;
 
 use crate::api_error::{ApiError, RequestInfo};
-use crate::redact::{BODY_LIMIT, redact_body, scrub_message};
+use crate::redact::{BODY_LIMIT, redact_body, redact_headers, scrub_message};
 
 /// The most of an undeclared response's body read for an error.
 const READ_LIMIT: usize = 64 * 1024;
@@ -139,25 +138,25 @@ async fn convert<E>(
         },
         ProgenitorError::ErrorResponse(value) => {
             let status = value.status();
-            let retry_after = crate::retry::retry_after(value.headers());
+            let headers = value.headers().clone();
             let body = record.error_body.unwrap_or_default();
             response(
                 request,
                 status,
                 Some(value.into_inner()),
                 &body,
-                retry_after,
+                headers,
                 secret_paths,
             )
         }
         ProgenitorError::UnexpectedResponse(raw) => {
             let status = raw.status();
-            let retry_after = crate::retry::retry_after(raw.headers());
+            let headers = raw.headers().clone();
             let body = match record.error_body {
                 Some(body) => body,
                 None => read_bounded(raw).await,
             };
-            response(request, status, None, &body, retry_after, secret_paths)
+            response(request, status, None, &body, headers, secret_paths)
         }
         ProgenitorError::InvalidResponsePayload(bytes, e) => decode_error(
             request,
@@ -191,10 +190,12 @@ fn response<E>(
     status: StatusCode,
     problem: Option<E>,
     body: &[u8],
-    retry_after: Option<Duration>,
+    mut headers: HeaderMap,
     secret_paths: &[&str],
 ) -> ApiError<E> {
     let redacted = redact_body(body, secret_paths);
+    let retry_after = crate::retry::retry_after(&headers);
+    redact_headers(&mut headers);
     ApiError::Response {
         request,
         status,
@@ -202,6 +203,7 @@ fn response<E>(
         message: redacted.json.as_ref().and_then(server_message),
         body: redacted.text,
         retry_after,
+        headers,
     }
 }
 

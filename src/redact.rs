@@ -110,6 +110,24 @@ pub(crate) fn redact_body(body: &[u8], secret_paths: &[&str]) -> Redacted {
     }
 }
 
+/// Removes the headers that carry credentials: `Set-Cookie`, `Cookie`,
+/// `Authorization`, `Proxy-Authorization`, and any whose name names a
+/// secret (see [`is_secret_key`]).
+pub(crate) fn redact_headers(headers: &mut http::HeaderMap) {
+    let names: Vec<http::HeaderName> = headers
+        .keys()
+        .filter(|name| {
+            is_secret_key(name.as_str())
+                || *name == http::header::PROXY_AUTHORIZATION
+                || *name == http::header::PROXY_AUTHENTICATE
+        })
+        .cloned()
+        .collect();
+    for name in names {
+        headers.remove(&name);
+    }
+}
+
 /// Removes from `message` every quoted part (between `"` or `` ` ``) that
 /// holds one of `censored`: a decoder's message may quote the value it
 /// could not decode.
@@ -373,6 +391,25 @@ mod tests {
         let big = format!("[{}1]", "1,".repeat(10_000));
         let r = redact_body(big.as_bytes(), &[]);
         assert!(r.text.len() <= BODY_LIMIT + '…'.len_utf8());
+    }
+
+    #[test]
+    fn credential_headers_are_removed() {
+        let mut h = http::HeaderMap::new();
+        for name in [
+            "set-cookie",
+            "authorization",
+            "x-auth-token",
+            "x-request-id",
+        ] {
+            h.insert(
+                http::HeaderName::from_static(name),
+                http::HeaderValue::from_static("v"),
+            );
+        }
+        redact_headers(&mut h);
+        let left: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
+        assert_eq!(left, ["x-request-id"]);
     }
 
     #[test]

@@ -187,6 +187,14 @@ impl ErrorBody for camunda8::operate::types::Error {
     }
 }
 
+fn describe_headers(headers: &reqwest::header::HeaderMap) -> String {
+    let violations = headers
+        .get("sl-violations")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_else(|| "(none)".to_string());
+    format!("sl-violations: {violations}\n    headers: {headers:?}")
+}
+
 /// The operations one test called and the failures it met.
 struct Run {
     api: &'static str,
@@ -224,19 +232,25 @@ impl Run {
                 status,
                 problem: Some(problem),
                 body,
+                headers,
                 ..
             } => {
+                let headers = describe_headers(&headers);
                 let problem = problem.describe().await;
                 format!(
-                    "documented error response {status}\n    problem: {problem}\n    body: {body}"
+                    "documented error response {status}\n    {headers}\n    problem: {problem}\n    body: {body}"
                 )
             }
             ApiError::Response {
                 status,
                 problem: None,
                 body,
+                headers,
                 ..
-            } => format!("undocumented response {status}\n    body: {body}"),
+            } => {
+                let headers = describe_headers(&headers);
+                format!("undocumented response {status}\n    {headers}\n    body: {body}")
+            }
             ApiError::Decode { reason, body, .. } => format!(
                 "the success body does not decode as the generated type: {reason}\n    body: {body}"
             ),
