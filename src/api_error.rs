@@ -201,14 +201,16 @@ impl<E> ApiError<E> {
     }
 
     /// Whether the same call may succeed later: an unavailable auth server,
-    /// a transport failure, or status 408, 429, 502, 503 or 504 (the
-    /// latter after the client's own backpressure retries).
+    /// a transport failure, status 408, 429, 502, 503 or 504, or a 500
+    /// reporting `RESOURCE_EXHAUSTED` (backpressure answers come here after
+    /// the client's own retries ran out).
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Auth { source, .. } => source.is_transient(),
             ApiError::Transport { .. } => true,
-            ApiError::Response { status, .. } => {
+            ApiError::Response { status, body, .. } => {
                 matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+                    || (status.as_u16() == 500 && body.contains("RESOURCE_EXHAUSTED"))
             }
             ApiError::InvalidRequest { .. } | ApiError::Decode { .. } => false,
         }
