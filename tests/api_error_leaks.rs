@@ -19,6 +19,17 @@ const SHORT_SECRET: &str = "pw-77";
 const CONNECTOR_SECRET: &str = "conn3ctor-s3cr3t-value";
 const NUMERIC_SECRET: &str = "987654321012";
 
+/// The process-wide TRACE log of this test binary (reqwest's and hyper's
+/// `log` records included), shared by its tests.
+fn logs() -> &'static LogBuffer {
+    static LOGS: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = LogBuffer::default();
+        logs.install_globally();
+        logs
+    })
+}
+
 /// Formats `error` both ways and checks the logs, for every secret.
 fn assert_hidden(printed: &str, logs: &LogBuffer, secrets: &[&str]) {
     let everything = format!("{printed}\n{}", logs.contents());
@@ -40,8 +51,7 @@ async fn respond(server: &MockServer, verb: &str, at: String, template: Response
 
 #[tokio::test]
 async fn create_client_decode_failure_hides_the_client_secret() {
-    let logs = LogBuffer::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber());
+    let logs = logs();
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     let clients = format!("/clusters/{CLUSTER}/clients");
@@ -89,13 +99,12 @@ async fn create_client_decode_failure_hides_the_client_secret() {
         .await
         .expect_err("undecodable");
     printed.push_str(&format!("\n{error}\n{error:?}"));
-    assert_hidden(&printed, &logs, &[CLIENT_SECRET, NUMERIC_SECRET]);
+    assert_hidden(&printed, logs, &[CLIENT_SECRET, NUMERIC_SECRET]);
 }
 
 #[tokio::test]
 async fn get_secrets_decode_failure_hides_the_secret_values() {
-    let logs = LogBuffer::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber());
+    let logs = logs();
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     let secrets = format!("/clusters/{CLUSTER}/secrets");
@@ -138,13 +147,12 @@ async fn get_secrets_decode_failure_hides_the_secret_values() {
         .await
         .expect_err("undecodable");
     printed.push_str(&format!("{error}\n{error:?}\n"));
-    assert_hidden(&printed, &logs, &[CONNECTOR_SECRET, SHORT_SECRET]);
+    assert_hidden(&printed, logs, &[CONNECTOR_SECRET, SHORT_SECRET]);
 }
 
 #[tokio::test]
 async fn error_bodies_with_secrets_are_redacted_and_bounded() {
-    let logs = LogBuffer::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber());
+    let logs = logs();
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     // An undeclared status whose body echoes credentials under various keys,
@@ -172,7 +180,7 @@ async fn error_bodies_with_secrets_are_redacted_and_bounded() {
     let printed = format!("{error}\n{error:?}");
     assert_hidden(
         &printed,
-        &logs,
+        logs,
         &[
             CLIENT_SECRET,
             SHORT_SECRET,
