@@ -27,16 +27,15 @@ pub(crate) const BODY_LIMIT: usize = 4096;
 /// What a censored value is replaced by (as [`crate::Secret`] prints).
 pub(crate) const CENSORED: &str = "[censored]";
 
-/// The words that make a key name a secret.
-const SECRET_WORDS: [&str; 10] = [
+/// A key names a secret when, lower-cased and without separators, it
+/// contains one of these (plurals and compounds included: `credentials`,
+/// `apitoken`, `secretvalue`, `set-cookie`).
+const SECRET_WORDS: [&str; 7] = [
     "secret",
-    "secrets",
     "token",
-    "tokens",
     "password",
     "passwd",
     "credential",
-    "credentials",
     "cookie",
     "authorization",
 ];
@@ -54,20 +53,18 @@ pub(crate) struct Redacted {
     pub censored: Vec<String>,
 }
 
-/// Whether a JSON key names a secret: one of its words (split at
-/// non-alphanumerics and lower-to-upper case changes) is `secret`, `token`,
-/// `password`, `credential`, `cookie`, `authorization` (or a plural), or the
-/// whole key, lower-cased without separators, contains one of them
-/// (`apitoken`, `secretvalue`).
+/// Whether a JSON key (or header name) names a secret: lower-cased and
+/// without separators, it contains one of [`SECRET_WORDS`] (`clientSecret`,
+/// `access_token`, `Password`, `secretValue`, `credentials`, `X-Auth-Token`).
+/// Names such as `secretName` are caught too: an error shows less rather
+/// than a secret.
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let flat: String = key
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect();
-    SECRET_WORDS
-        .iter()
-        .any(|w| flat.contains(w.trim_end_matches('s')))
+    SECRET_WORDS.iter().any(|w| flat.contains(w))
 }
 
 /// Redacts a response body for an error (see the [module docs](self)).
