@@ -203,3 +203,39 @@ async fn a_connection_failure_is_a_transient_transport_error() {
     assert!(as_crate.is_transient());
     assert!(matches!(as_crate, camunda8::Error::Api(_)));
 }
+
+#[tokio::test]
+async fn a_401_that_a_renewed_token_does_not_cure_counts_both_attempts() {
+    let server = MockServer::start().await;
+    // Two different tokens: the renewal really gives a new one.
+    for (token, times) in [("first-opaque-token", 1), ("second-opaque-token", 10)] {
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": token, "token_type": "Bearer", "expires_in": 300
+            })))
+            .up_to_n_times(times)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/zeebe/v1/topology"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "token revoked"})))
+        .mount(&server)
+        .await;
+    let camunda = oauth(
+        format!("{}/oauth/token", server.uri()),
+        format!("{}/zeebe", server.uri()),
+    );
+    let error = camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
+    assert_eq!(error.attempts(), 2, "{error:?}");
+    assert_eq!(error.message(), Some("token revoked"));
+    assert!(!error.is_transient());
+}
