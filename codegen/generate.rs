@@ -27,6 +27,7 @@ pub fn generate(
         ))
         .is_some();
     let facts = crate::facts::collect(api, &spec);
+    let secrets = crate::error_type::secret_paths(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
     let inner: proc_macro2::TokenStream = "crate::hooks::Inner"
@@ -99,6 +100,11 @@ pub fn generate(
             name: "document_operations",
             why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
             changes: crate::facts::document_operations(&mut file.items, &facts),
+        },
+        Report {
+            name: "own_error_type",
+            why: "every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs)",
+            changes: crate::error_type::own_error_type_file(api, &mut file, &secrets)?,
         },
     ];
     Ok((prettyplease::unparse(&file), reports))

@@ -144,9 +144,55 @@
 //
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   43 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 44 change(s)
+//   GetCsv::send (GET /activity/csv) -> crate::ApiError
+//   GetJson::send (GET /activity/json) -> crate::ApiError
+//   GetClusters::send (GET /clusters) -> crate::ApiError
+//   CreateCluster::send (POST /clusters) -> crate::ApiError
+//   GetParameters::send (GET /clusters/parameters) -> crate::ApiError
+//   GetCluster::send (GET /clusters/{clusterUuid}) -> crate::ApiError
+//   DeleteCluster::send (DELETE /clusters/{clusterUuid}) -> crate::ApiError
+//   UpdateCluster::send (PATCH /clusters/{clusterUuid}) -> crate::ApiError
+//   GetBackups::send (GET /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   CreateBackup::send (POST /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   GetSchedule::send (GET /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   UpdateSchedule::send (PUT /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteSchedule::send (DELETE /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteBackup::send (DELETE /clusters/{clusterUuid}/backups/{backupId}) -> crate::ApiError
+//   GetRestore::send (GET /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   RestoreFromBackup::send (POST /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   GetClients::send (GET /clusters/{clusterUuid}/clients) -> crate::ApiError
+//   CreateClient::send (POST /clusters/{clusterUuid}/clients) -> crate::ApiError; secret values at /clientSecret
+//   GetClient::send (GET /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   DeleteClient::send (DELETE /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   UpdateClusterEncryption::send (PUT /clusters/{clusterUuid}/encryption) -> crate::ApiError
+//   TriggerFailover::send (POST /clusters/{clusterUuid}/failover) -> crate::ApiError
+//   UpdateIpAllowlist::send (PUT /clusters/{clusterUuid}/ipallowlist) -> crate::ApiError
+//   UpdateIpWhitelist::send (PUT /clusters/{clusterUuid}/ipwhitelist) -> crate::ApiError
+//   ActivateMonitoring::send (POST /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   DeactivateMonitoring::send (DELETE /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   GetMonitoringClients::send (GET /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError
+//   CreateMonitoringClient::send (POST /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError; secret values at /password
+//   DeleteMonitoringClient::send (DELETE /clusters/{clusterUuid}/monitoring/clients/{clientUuid}) -> crate::ApiError
+//   RotateMonitoringClientPassword::send (POST /clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate) -> crate::ApiError; secret values at /password
+//   GetSecrets::send (GET /clusters/{clusterUuid}/secrets) -> crate::ApiError; secret values at /*
+//   CreateSecret::send (POST /clusters/{clusterUuid}/secrets) -> crate::ApiError
+//   UpdateSecret::send (PUT /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   DeleteSecret::send (DELETE /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   GetSecureConnectivityStatus::send (GET /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   ActivateSecureConnectivity::send (POST /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   DeactivateSecureConnectivity::send (DELETE /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   UpgradeCluster::send (PUT /clusters/{clusterUuid}/upgrade) -> crate::ApiError
+//   Wake::send (PUT /clusters/{clusterUuid}/wake) -> crate::ApiError
+//   GetMembers::send (GET /members) -> crate::ApiError
+//   UpdateMembers::send (POST /members/{email}) -> crate::ApiError
+//   DeleteMember::send (DELETE /members/{email}) -> crate::ApiError
+//   GetMeta::send (GET /meta/ip-ranges) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -10638,8 +10684,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/csv`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/activity/csv", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -10665,6 +10710,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/csv`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_json`]
 
@@ -10677,8 +10728,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/json`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::AuditDto>>, Error<()>> {
             let Self { client } = self;
@@ -10714,6 +10764,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/json`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::AuditDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_clusters`]
 
@@ -10726,8 +10785,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Cluster>>, Error<()>> {
             let Self { client } = self;
@@ -10761,6 +10819,15 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::Cluster>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_cluster`]
@@ -10804,8 +10871,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateClusterResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -10849,6 +10915,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateClusterResponse>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_parameters`]
 
@@ -10861,8 +10933,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters/parameters`
-        pub async fn send(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/clusters/parameters", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -10895,6 +10966,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/parameters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Parameters>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_cluster`]
 
@@ -10923,8 +11000,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10962,6 +11038,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_cluster`]
 
@@ -10990,8 +11072,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11020,6 +11101,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster`]
@@ -11075,8 +11160,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11116,6 +11200,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_backups`]
 
@@ -11144,8 +11232,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::BackupDto>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11186,6 +11273,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::BackupDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::create_backup`]
 
@@ -11214,8 +11310,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11253,6 +11348,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_schedule`]
 
@@ -11281,8 +11382,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11322,6 +11422,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_schedule`]
@@ -11377,8 +11483,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11426,6 +11531,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_schedule`]
 
@@ -11454,8 +11565,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -11485,6 +11595,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_backup`]
@@ -11528,8 +11642,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11567,6 +11680,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_restore`]
@@ -11610,8 +11729,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11650,6 +11768,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::restore_from_backup`]
@@ -11693,8 +11817,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11735,6 +11858,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_clients`]
 
@@ -11763,8 +11892,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::ClusterClient>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11804,6 +11932,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ClusterClient>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_client`]
@@ -11861,8 +11998,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedClusterClient>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11911,6 +12047,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreatedClusterClient>, crate::ApiError<()>> {
+            crate::call::run(&["/clientSecret"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_client`]
 
@@ -11953,8 +12095,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterClientConnectionDetails>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
@@ -11996,6 +12137,15 @@ pub mod builder {
                 412u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ClusterClientConnectionDetails>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_client`]
@@ -12039,8 +12189,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
@@ -12071,6 +12220,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster_encryption`]
@@ -12129,8 +12282,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12177,6 +12329,12 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::trigger_failover`]
@@ -12232,8 +12390,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FailoverResult>, Error<ByteStream>> {
             let Self { client, cluster_uuid, body } = self;
@@ -12282,6 +12439,12 @@ pub mod builder {
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailoverResult>, crate::ApiError<ByteStream>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_allowlist`]
@@ -12337,8 +12500,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12376,6 +12538,10 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_whitelist`]
@@ -12431,8 +12597,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12471,6 +12636,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::activate_monitoring`]
 
@@ -12499,8 +12668,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -12532,6 +12700,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::deactivate_monitoring`]
 
@@ -12560,8 +12732,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -12593,6 +12764,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_monitoring_clients`]
 
@@ -12621,8 +12796,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetMonitoringClientsResponse>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -12662,6 +12836,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetMonitoringClientsResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_monitoring_client`]
@@ -12720,8 +12903,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateMonitoringClientResponse>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -12768,6 +12950,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateMonitoringClientResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_monitoring_client`]
 
@@ -12810,8 +13001,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_uuid = client_uuid.map_err(Error::InvalidRequest)?;
@@ -12842,6 +13032,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::rotate_monitoring_client_password`]
@@ -12885,8 +13079,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::RotateMonitoringClientPasswordResponse>,
@@ -12932,6 +13125,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RotateMonitoringClientPasswordResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_secrets`]
 
@@ -12960,8 +13162,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterSecrets>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -13001,6 +13202,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ClusterSecrets>, crate::ApiError<()>> {
+            crate::call::run(&["/*"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_secret`]
@@ -13056,8 +13263,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13099,6 +13305,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_secret`]
@@ -13168,8 +13378,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -13211,6 +13420,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_secret`]
@@ -13254,8 +13467,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -13287,6 +13499,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_secure_connectivity_status`]
 
@@ -13315,8 +13531,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetSecureConnectivityStatusResponse>,
@@ -13359,6 +13574,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetSecureConnectivityStatusResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::activate_secure_connectivity`]
@@ -13417,8 +13641,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13461,6 +13684,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::deactivate_secure_connectivity`]
 
@@ -13489,8 +13716,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13522,6 +13748,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::upgrade_cluster`]
 
@@ -13550,8 +13780,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GenerationUpgradeForClusterDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -13594,6 +13823,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GenerationUpgradeForClusterDto>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::wake`]
 
@@ -13622,8 +13860,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13652,6 +13889,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_members`]
 
@@ -13664,8 +13905,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, Error<()>> {
             let Self { client } = self;
@@ -13700,6 +13940,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/members`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_members`]
@@ -13755,8 +14001,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email, body } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13796,6 +14041,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_member`]
 
@@ -13824,8 +14073,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13855,6 +14103,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_meta`]
 
@@ -13867,8 +14119,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/meta/ip-ranges`
-        pub async fn send(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/meta/ip-ranges", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -13901,9 +14152,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/meta/ip-ranges`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetaDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

@@ -202,9 +202,33 @@
 //
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   21 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 22 change(s)
+//   SearchDecisionDefinitions::send (POST /v1/decision-definitions/search) -> crate::ApiError
+//   GetDecisionDefinition::send (GET /v1/decision-definitions/{key}) -> crate::ApiError
+//   SearchDecisionInstances::send (POST /v1/decision-instances/search) -> crate::ApiError
+//   GetDecisionInstance::send (GET /v1/decision-instances/{id}) -> crate::ApiError
+//   SearchDecisionRequirements::send (POST /v1/drd/search) -> crate::ApiError
+//   GetDecisionRequirements::send (GET /v1/drd/{key}) -> crate::ApiError
+//   GetDecisionRequirementsXml::send (GET /v1/drd/{key}/xml) -> crate::ApiError
+//   SearchFlownodeInstances::send (POST /v1/flownode-instances/search) -> crate::ApiError
+//   GetFlownodeInstance::send (GET /v1/flownode-instances/{key}) -> crate::ApiError
+//   SearchIncidents::send (POST /v1/incidents/search) -> crate::ApiError
+//   GetIncident::send (GET /v1/incidents/{key}) -> crate::ApiError
+//   SearchProcessDefinitions::send (POST /v1/process-definitions/search) -> crate::ApiError
+//   GetProcessDefinition::send (GET /v1/process-definitions/{key}) -> crate::ApiError
+//   GetProcessDefinitionXml::send (GET /v1/process-definitions/{key}/xml) -> crate::ApiError
+//   SearchProcessInstances::send (POST /v1/process-instances/search) -> crate::ApiError
+//   GetProcessInstance::send (GET /v1/process-instances/{key}) -> crate::ApiError
+//   DeleteProcessInstance::send (DELETE /v1/process-instances/{key}) -> crate::ApiError
+//   GetProcessInstanceSequenceFlows::send (GET /v1/process-instances/{key}/sequence-flows) -> crate::ApiError
+//   GetProcessInstanceStatistics::send (GET /v1/process-instances/{key}/statistics) -> crate::ApiError
+//   SearchVariables::send (POST /v1/variables/search) -> crate::ApiError
+//   GetVariable::send (GET /v1/variables/{key}) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -6144,8 +6168,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionDefinition>,
@@ -6218,6 +6241,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_definition`]
 
@@ -6243,8 +6275,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6311,6 +6342,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_instances`]
 
@@ -6353,8 +6393,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsDecisionInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6423,6 +6462,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_instance`]
 
@@ -6451,8 +6499,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/decision-instances/{id}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionInstance>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -6519,6 +6566,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-instances/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_requirements`]
 
@@ -6562,8 +6618,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/drd/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionRequirements>,
@@ -6636,6 +6691,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/drd/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements`]
 
@@ -6661,8 +6725,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionRequirements>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6728,6 +6791,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/drd/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements_xml`]
 
@@ -6753,8 +6825,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6812,6 +6883,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/drd/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_flownode_instances`]
 
@@ -6854,8 +6931,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/flownode-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsFlowNodeInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6924,6 +7000,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/flownode-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsFlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_flownode_instance`]
 
@@ -6949,8 +7034,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FlowNodeInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7017,6 +7101,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::FlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_incidents`]
 
@@ -7055,8 +7148,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/incidents/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsIncident>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7125,6 +7217,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/incidents/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsIncident>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_incident`]
 
@@ -7150,8 +7251,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/incidents/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Incident>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7217,6 +7317,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/incidents/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Incident>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_process_definitions`]
 
@@ -7259,8 +7365,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsProcessDefinition>,
@@ -7332,6 +7437,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition`]
 
@@ -7357,8 +7471,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7425,6 +7538,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition_xml`]
 
@@ -7450,8 +7572,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7510,6 +7631,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_process_instances`]
 
@@ -7552,8 +7679,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsProcessInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7622,6 +7748,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance`]
 
@@ -7647,8 +7782,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7715,6 +7849,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_process_instance`]
 
@@ -7740,8 +7883,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ChangeStatus>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7808,6 +7950,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ChangeStatus>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_sequence_flows`]
 
@@ -7833,8 +7981,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<::std::string::String>>,
@@ -7904,6 +8051,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<::std::string::String>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_statistics`]
 
@@ -7929,8 +8085,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
@@ -8000,6 +8155,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_variables`]
 
@@ -8038,8 +8202,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/variables/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsVariable>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -8108,6 +8271,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/variables/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsVariable>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_variable`]
 
@@ -8133,8 +8305,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/variables/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Variable>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -8200,9 +8371,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/variables/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Variable>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

@@ -77,9 +77,17 @@
 //
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   5 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 6 change(s)
+//   GetTopology::send (GET /topology) -> crate::ApiError
+//   UpdateUserTask::send (PATCH /user-tasks/{userTaskKey}) -> crate::ApiError
+//   UnassignUserTask::send (DELETE /user-tasks/{userTaskKey}/assignee) -> crate::ApiError
+//   AssignUserTask::send (POST /user-tasks/{userTaskKey}/assignment) -> crate::ApiError
+//   CompleteUserTask::send (POST /user-tasks/{userTaskKey}/completion) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1449,8 +1457,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/topology`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TopologyResponse>, Error<()>> {
             let Self { client } = self;
@@ -1484,6 +1491,12 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/topology`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TopologyResponse>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_user_task`]
@@ -1538,8 +1551,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/user-tasks/{userTaskKey}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1605,6 +1617,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/user-tasks/{userTaskKey}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::unassign_user_task`]
 
@@ -1630,8 +1648,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for user_task_key failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/user-tasks/{userTaskKey}/assignee`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key } = self;
@@ -1691,6 +1708,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/user-tasks/{userTaskKey}/assignee`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::assign_user_task`]
 
@@ -1745,8 +1768,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/assignment`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1813,6 +1835,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/assignment`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::complete_user_task`]
 
@@ -1867,8 +1895,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/completion`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1935,9 +1962,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/completion`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

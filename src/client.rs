@@ -140,9 +140,8 @@ impl Camunda {
 
     /// Obtain the credential of every configured API now (a token per
     /// audience, a session cookie), so that wrong credentials fail at start
-    /// with a typed [`Error`] — during an API call, a failure to
-    /// authenticate can only be reported through progenitor's
-    /// `Error::Custom` with this error's message. APIs that are not
+    /// with a typed [`Error`] rather than at the first call (where the same
+    /// typed error arrives as [`crate::ApiError::Auth`]). APIs that are not
     /// configured are skipped.
     pub async fn authenticate(&self) -> Result<()> {
         #[cfg(feature = "admin")]

@@ -4,14 +4,23 @@
 //! client. Here, and only here, a request gets its credential (just before it
 //! is sent), is retried under backpressure, and is re-sent once with a fresh
 //! credential after a 401.
+//!
+//! The hooks also write the call's record (`src/call.rs`) from which the
+//! generated `send()` builds its [`crate::ApiError`]: the request's method
+//! and URL, the typed error when no credential could be obtained (reported
+//! to progenitor as a `Custom` marker), one attempt per request sent, and
+//! the final status with the body of a 4xx/5xx answer. A client for another
+//! API gets all of this from `hooks_for!` below plus the build step
+//! `own_error_type`.
 
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, OperationInfo};
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{Attached, Authenticator};
-use crate::problem::fill_empty_error_body;
+use crate::call;
+use crate::problem::read_error_body;
 use crate::retry::RetryPolicy;
 
 /// Per-API state carried by each generated client: how to authenticate and
@@ -84,7 +93,7 @@ impl Inner {
         &self,
         request: &mut Request,
         info: &OperationInfo,
-    ) -> Result<(), ApiError<E>> {
+    ) -> Result<(), ProgenitorError<E>> {
         #[cfg(feature = "orchestration")]
         if let Some(tenant) = self.default_tenant() {
             crate::orchestration::fill_default_tenant(request, info.operation_id, tenant);
@@ -94,18 +103,23 @@ impl Inner {
         self.attach(request).await
     }
 
-    /// Attach the current credential; a failure to obtain one is reported
-    /// through progenitor's error type with the typed error's message.
-    async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
+    /// Attach the current credential. A failure to obtain one is recorded
+    /// for the call (`src/call.rs`) as the typed error, and reported to
+    /// progenitor as its `Custom` error, a marker that the call's `send()`
+    /// turns back into [`crate::ApiError::Auth`].
+    async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
         // progenitor sends the contract's info.version as `api-version`;
         // Camunda's servers do not use it.
         request.headers_mut().remove("api-version");
-        let (header, _) = self
-            .0
-            .auth
-            .credential()
-            .await
-            .map_err(|e| ApiError::Custom(format!("camunda8: authentication failed: {e}")))?;
+        call::note_request(request);
+        let (header, _) = match self.0.auth.credential().await {
+            Ok(credential) => credential,
+            Err(error) => {
+                let marker = format!("camunda8: authentication failed: {error}");
+                call::note_auth_failure(error);
+                return Err(ProgenitorError::Custom(marker));
+            }
+        };
         if let Some((name, value)) = header {
             request.headers_mut().insert(name, value);
         }
@@ -120,14 +134,16 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = state.retry.execute(client, |_| request.try_clone()).await?;
+        let response = state.retry.execute(client, |_| attempt(&request)).await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
             self.retry_after_rejection(client, request, response, info)
                 .await?
         } else {
             response
         };
-        fill_empty_error_body(response).await
+        let (response, error_body) = read_error_body(response).await?;
+        call::note_response(response.status(), error_body);
+        Ok(response)
     }
 
     /// The credential to retry a rejected request with: the current one if
@@ -173,8 +189,17 @@ impl Inner {
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0.retry.execute(client, |_| request.try_clone()).await
+        self.0.retry.execute(client, |_| attempt(&request)).await
     }
+}
+
+/// The request for one more attempt, counted in the call's record.
+fn attempt(request: &Request) -> Option<Request> {
+    let next = request.try_clone();
+    if next.is_some() {
+        call::note_attempt();
+    }
+    next
 }
 
 macro_rules! hooks_for {
@@ -184,7 +209,7 @@ macro_rules! hooks_for {
                 &self,
                 request: &mut Request,
                 info: &OperationInfo,
-            ) -> Result<(), ApiError<E>> {
+            ) -> Result<(), ProgenitorError<E>> {
                 self.inner().prepare(request, info).await
             }
 

@@ -10,8 +10,8 @@
 //! (from [`Camunda::orchestration`](crate::Camunda::orchestration)): one
 //! method per operation, named after the contract's operationId in snake
 //! case, each returning a request builder whose `send()` gives a
-//! [`ResponseValue`] or an [`Error`]; the request and response types live in
-//! [`types`].
+//! [`ResponseValue`] or a [`crate::ApiError`]; the request and response
+//! types live in [`types`].
 //!
 //! Hand-written additions, in this folder:
 //! - [`keys`]: a newtype per identifier format (`ProcessInstanceKey`,
