@@ -10,7 +10,7 @@ use std::sync::Arc;
 use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInfo};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::auth::{Attached, Authenticator};
+use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::problem::fill_empty_error_body;
 use crate::retry::RetryPolicy;
 
@@ -23,6 +23,19 @@ pub struct Inner(Arc<InnerState>);
 struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
+    calls: Arc<CallCounters>,
+}
+
+impl InnerState {
+    /// The request for backpressure attempt `attempt` (a copy of `request`),
+    /// counting the retries.
+    fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
+        let next = request.try_clone();
+        if attempt > 1 && next.is_some() {
+            CallCounters::bump(&self.calls.backpressure_retries);
+        }
+        next
+    }
 }
 
 impl Default for Inner {
@@ -33,15 +46,15 @@ impl Default for Inner {
 }
 
 impl Inner {
-    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
-        Self(Arc::new(InnerState { auth, retry }))
+    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy, calls: Arc<CallCounters>) -> Self {
+        Self(Arc::new(InnerState { auth, retry, calls }))
     }
 
     /// A client state with no credential and the default retry policy, for
     /// servers that need no authentication (a local development cluster, a
     /// mock server).
     pub fn unauthenticated() -> Self {
-        Self::new(Authenticator::None, RetryPolicy::default())
+        Self::new(Authenticator::None, RetryPolicy::default(), Arc::default())
     }
 
     /// A client state that sends a fixed bearer token (for example one
@@ -50,6 +63,7 @@ impl Inner {
         Ok(Self::new(
             Authenticator::bearer(token)?,
             RetryPolicy::default(),
+            Arc::default(),
         ))
     }
 
@@ -85,7 +99,9 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = state.retry.execute(client, |_| request.try_clone()).await?;
+        let response = (state.retry)
+            .execute(client, |attempt| state.attempt(attempt, &request))
+            .await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
             self.retry_after_rejection(client, request, response, info)
                 .await?
@@ -134,11 +150,14 @@ impl Inner {
         // `request` is ours and was cloned for every attempt so far, so its
         // body can be repeated: put the renewed credential on it directly.
         request.headers_mut().insert(renewed.0, renewed.1);
+        CallCounters::bump(&self.0.calls.renewals_after_401);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0.retry.execute(client, |_| request.try_clone()).await
+        (self.0.retry)
+            .execute(client, |attempt| self.0.attempt(attempt, &request))
+            .await
     }
 }
 

@@ -33,7 +33,7 @@ pub mod operate;
 pub mod zeebe;
 
 pub use client::Camunda;
-pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig};
+pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig, TokenSettings};
 pub use error::{Error, Result};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
