@@ -75,7 +75,10 @@ impl Camunda {
         // token layer's own timeouts.
         let settings = &config.tokens;
         let auth_http = TokenCache::http_client_with_timeouts(
-            tls::apply(reqwest::Client::builder(), &config.tls)?,
+            tls::apply(
+                crate::config::proxy_settings(reqwest::Client::builder()),
+                &config.tls,
+            )?,
             settings.connect_timeout,
             settings.request_timeout,
         )?;

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use resolve::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings};
+pub use resolve::{
+    ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings, proxy_settings,
+};
 
 use crate::Secret;
 use crate::auth::{Clock, TokenBodyFormat};
