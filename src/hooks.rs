@@ -76,9 +76,8 @@ impl Inner {
     /// Attach the current credential; a failure to obtain one is reported
     /// through progenitor's error type with the typed error's message.
     async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
-        // progenitor sends the contract's info.version as `api-version`;
-        // Camunda's servers do not use it.
-        request.headers_mut().remove("api-version");
+        // (progenitor's `api-version` header is dropped at build time, by
+        // the post-processing step `no_api_version_header` in codegen/.)
         let (header, _) = self
             .0
             .auth
@@ -102,13 +101,17 @@ impl Inner {
         let response = (state.retry)
             .execute(client, |attempt| state.attempt(attempt, &request))
             .await?;
+        // The rare paths are boxed: their futures would otherwise make every
+        // call's future larger (and costlier to move).
         let response = if response.status() == StatusCode::UNAUTHORIZED {
-            self.retry_after_rejection(client, request, response, info)
-                .await?
+            Box::pin(self.retry_after_rejection(client, request, response, info)).await?
         } else {
             response
         };
-        fill_empty_error_body(response).await
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Box::pin(fill_empty_error_body(response)).await
     }
 
     /// The credential to retry a rejected request with: the current one if

@@ -118,22 +118,31 @@ impl TokenSource {
     /// for a while), [`Error::TokenResponseInvalid`],
     /// [`Error::TokenUnavailable`] once retries are exhausted.
     pub async fn token(&self) -> Result<AccessToken, Error> {
+        match self.token_from_memory() {
+            Ok(result) => result,
+            Err(seen) => self.fetch_in_foreground(seen, None).await,
+        }
+    }
+
+    /// The answer that needs no waiting (a token or a remembered failure),
+    /// or `Err(seen)`: a fetch is needed.
+    fn token_from_memory(&self) -> Result<Result<AccessToken, Error>, u64> {
         let now = self.shared.clock.now();
         match self.peek(now) {
             Peek::Fresh(token) => {
                 self.count(|c| &c.cache_hits);
-                Ok(token)
+                Ok(Ok(token))
             }
             Peek::Due(token) => {
                 self.count(|c| &c.cache_hits);
                 self.spawn_refresh();
-                Ok(token)
+                Ok(Ok(token))
             }
             Peek::Remembered(error) => {
                 self.count(|c| &c.remembered_failures);
-                Err(error)
+                Ok(Err(error))
             }
-            Peek::Missing(seen) => self.fetch_in_foreground(seen, None).await,
+            Peek::Missing(seen) => Err(seen),
         }
     }
 
@@ -207,8 +216,13 @@ impl TokenSource {
     /// afresh. API calls of a [`Camunda`](crate::Camunda) wait this way,
     /// with the request timeout as the limit.
     pub async fn token_within(&self, limit: Duration) -> Result<AccessToken, Error> {
+        // no timer when nothing has to be waited for (the common case)
+        let seen = match self.token_from_memory() {
+            Ok(result) => return result,
+            Err(seen) => seen,
+        };
         let before = self.slot.counters.token_requests.load(Ordering::Relaxed);
-        match tokio::time::timeout(limit, self.token()).await {
+        match tokio::time::timeout(limit, self.fetch_in_foreground(seen, None)).await {
             Ok(result) => result,
             Err(_) => Err(self.gave_up(limit, before)),
         }
