@@ -351,12 +351,15 @@ fn interleaved_rounds() {
         .unwrap_or(1.0);
     let tick = ticks_per_second();
     // CAMUNDA8_BENCH_VARIANTS: a comma list of baseline, proxy, timeouts,
-    // camunda, oauth (default: all); the baseline always runs first.
+    // camunda, oauth (default: all); the baseline always runs first, unless
+    // the list says `only` (then the ratios are against the first listed:
+    // meant for instruction counts under callgrind, one variant per run).
     let wanted = std::env::var("CAMUNDA8_BENCH_VARIANTS").unwrap_or_default();
+    let only = wanted.split(',').any(|w| w.trim() == "only");
     let variants: Vec<Variant> = VARIANTS
         .into_iter()
         .filter(|v| {
-            *v == Variant::Baseline
+            (*v == Variant::Baseline && !only)
                 || wanted.is_empty()
                 || wanted.split(',').any(|w| w.trim() == v.short())
         })
@@ -375,6 +378,15 @@ fn interleaved_rounds() {
          /proc/self/task/*/schedstat in ns, and /proc/self/stat at {tick} ticks/s",
         server.id()
     );
+    // What one request's future occupies (moved when awaited, held per task).
+    let camunda_future = topology(&setup.camunda);
+    let baseline_future = by_hand(&setup, &setup.baseline);
+    println!(
+        "future sizes: camunda8 call {} bytes, hand-written call {} bytes",
+        std::mem::size_of_val(&camunda_future),
+        std::mem::size_of_val(&baseline_future)
+    );
+    drop((camunda_future, baseline_future));
     for concurrency in levels.into_iter().filter(|c| *c > 0) {
         let requests = if concurrency == 1 { 10_000 } else { 30_000 };
         let total = ((requests as f64 * scale) as usize / concurrency).max(1) * concurrency;

@@ -120,7 +120,9 @@ impl TokenSource {
     pub async fn token(&self) -> Result<AccessToken, Error> {
         match self.token_from_memory() {
             Ok(result) => result,
-            Err(seen) => self.fetch_in_foreground(seen, None).await,
+            // boxed: the fetch's large future would otherwise be part of
+            // every caller's future
+            Err(seen) => Box::pin(self.fetch_in_foreground(seen, None)).await,
         }
     }
 
@@ -222,7 +224,8 @@ impl TokenSource {
             Err(seen) => seen,
         };
         let before = self.slot.counters.token_requests.load(Ordering::Relaxed);
-        match tokio::time::timeout(limit, self.fetch_in_foreground(seen, None)).await {
+        let fetch = Box::pin(self.fetch_in_foreground(seen, None));
+        match tokio::time::timeout(limit, fetch).await {
             Ok(result) => result,
             Err(_) => Err(self.gave_up(limit, before)),
         }

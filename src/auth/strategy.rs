@@ -91,7 +91,7 @@ impl Authenticator {
                 )
             }
             Authenticator::Cookie { session, limit } => {
-                let cookie = within(*limit, session, session.header()).await?;
+                let cookie = Box::pin(within(*limit, session, session.header())).await?;
                 (
                     Some((header::COOKIE, cookie.clone())),
                     Attached::Cookie(cookie),
