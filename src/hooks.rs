@@ -18,7 +18,7 @@ use std::sync::Arc;
 use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, OperationInfo};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::auth::{Attached, Authenticator};
+use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::call;
 use crate::problem::read_error_body;
 use crate::retry::RetryPolicy;
@@ -32,7 +32,24 @@ pub struct Inner(Arc<InnerState>);
 struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
+    calls: Arc<CallCounters>,
     default_tenant: Option<String>,
+}
+
+impl InnerState {
+    /// The request for backpressure attempt `attempt` (a copy of `request`),
+    /// counted in the call's record and, from the second on, as a retry in
+    /// the client's counters.
+    fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
+        let next = request.try_clone();
+        if next.is_some() {
+            call::note_attempt();
+            if attempt > 1 {
+                CallCounters::bump(&self.calls.backpressure_retries);
+            }
+        }
+        next
+    }
 }
 
 impl Default for Inner {
@@ -43,18 +60,20 @@ impl Default for Inner {
 }
 
 impl Inner {
-    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
-        Self::with_tenant(auth, retry, None)
+    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy, calls: Arc<CallCounters>) -> Self {
+        Self::with_tenant(auth, retry, calls, None)
     }
 
     pub(crate) fn with_tenant(
         auth: Authenticator,
         retry: RetryPolicy,
+        calls: Arc<CallCounters>,
         default_tenant: Option<String>,
     ) -> Self {
         Self(Arc::new(InnerState {
             auth,
             retry,
+            calls,
             default_tenant,
         }))
     }
@@ -69,7 +88,7 @@ impl Inner {
     /// servers that need no authentication (a local development cluster, a
     /// mock server).
     pub fn unauthenticated() -> Self {
-        Self::new(Authenticator::None, RetryPolicy::default())
+        Self::new(Authenticator::None, RetryPolicy::default(), Arc::default())
     }
 
     /// A client state that sends a fixed bearer token (for example one
@@ -78,6 +97,7 @@ impl Inner {
         Ok(Self::new(
             Authenticator::bearer(token)?,
             RetryPolicy::default(),
+            Arc::default(),
         ))
     }
 
@@ -108,9 +128,8 @@ impl Inner {
     /// progenitor as its `Custom` error, a marker that the call's `send()`
     /// turns back into [`crate::ApiError::Auth`].
     async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
-        // progenitor sends the contract's info.version as `api-version`;
-        // Camunda's servers do not use it.
-        request.headers_mut().remove("api-version");
+        // (progenitor's `api-version` header is not built: the
+        // post-processing step `no_api_version_header` in codegen/ drops it.)
         call::note_request(request);
         let (header, _) = match self.0.auth.credential().await {
             Ok(credential) => credential,
@@ -134,14 +153,21 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = state.retry.execute(client, |_| attempt(&request)).await?;
+        let response = (state.retry)
+            .execute(client, |attempt| state.attempt(attempt, &request))
+            .await?;
+        // The rare paths are boxed: their futures would otherwise make every
+        // call's future larger (and costlier to move).
         let response = if response.status() == StatusCode::UNAUTHORIZED {
-            self.retry_after_rejection(client, request, response, info)
-                .await?
+            Box::pin(self.retry_after_rejection(client, request, response, info)).await?
         } else {
             response
         };
-        let (response, error_body) = read_error_body(response).await?;
+        if response.status().is_success() {
+            call::note_response(response.status(), None);
+            return Ok(response);
+        }
+        let (response, error_body) = Box::pin(read_error_body(response)).await?;
         call::note_response(response.status(), error_body);
         Ok(response)
     }
@@ -185,21 +211,15 @@ impl Inner {
         // `request` is ours and was cloned for every attempt so far, so its
         // body can be repeated: put the renewed credential on it directly.
         request.headers_mut().insert(renewed.0, renewed.1);
+        CallCounters::bump(&self.0.calls.renewals_after_401);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0.retry.execute(client, |_| attempt(&request)).await
+        (self.0.retry)
+            .execute(client, |attempt| self.0.attempt(attempt, &request))
+            .await
     }
-}
-
-/// The request for one more attempt, counted in the call's record.
-fn attempt(request: &Request) -> Option<Request> {
-    let next = request.try_clone();
-    if next.is_some() {
-        call::note_attempt();
-    }
-    next
 }
 
 macro_rules! hooks_for {

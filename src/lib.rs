@@ -63,7 +63,7 @@ pub mod zeebe;
 
 pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;
-pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig};
+pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig, TokenSettings};
 pub use error::{Error, Result};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

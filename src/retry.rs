@@ -218,37 +218,53 @@ impl RetryPolicy {
         F: FnMut(u32) -> Option<reqwest::Request>,
     {
         let started = timer.now();
-        // `None`: so far away that it never passes.
-        let deadline = started.checked_add(self.max_elapsed);
-        let max_attempts = self.max_attempts.max(1);
-        let mut attempt: u32 = 1;
-        let mut request = match make_request(attempt) {
+        let request = match make_request(1) {
             Some(request) => request,
             // Nothing to send: an empty URL makes reqwest fail with a builder
             // error before any network activity.
             None => return client.get("").send().await,
         };
+        let (span, response) = attempt_span(client, request, 1).await?;
+        // Fast path: an answer that cannot be backpressure is returned as
+        // is; the retry loop (a larger future) is boxed and only built when
+        // needed.
+        if !matches!(response.status().as_u16(), 429 | 500 | 503) {
+            return Ok(response);
+        }
+        Box::pin(self.retry_loop(client, timer, make_request, started, span, response)).await
+    }
+
+    /// The rest of [`execute_with`](Self::execute_with) after the first
+    /// attempt answered with a status that may be backpressure.
+    async fn retry_loop<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        mut make_request: F,
+        started: std::time::Instant,
+        mut span: tracing::Span,
+        mut response: reqwest::Response,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        // `None`: so far away that it never passes.
+        let deadline = started.checked_add(self.max_elapsed);
+        let max_attempts = self.max_attempts.max(1);
+        let mut attempt: u32 = 1;
         loop {
-            let span = tracing::info_span!(
-                "camunda8.http",
-                method = %request.method(),
-                path = %request.url().path(),
-                attempt,
-                status = tracing::field::Empty,
-            );
-            let response = client.execute(request).instrument(span.clone()).await?;
-            span.record("status", response.status().as_u16());
-            let (response, reason) = classify(response).instrument(span.clone()).await?;
+            let (classified, reason) = classify(response).instrument(span.clone()).await?;
             let Some(reason) = reason else {
-                return Ok(response);
+                return Ok(classified);
             };
+            let response_now = classified;
             if attempt >= max_attempts {
                 span.in_scope(|| {
                     tracing::debug!(reason = reason.as_str(), "backpressure; attempts exhausted")
                 });
-                return Ok(response);
+                return Ok(response_now);
             }
-            let retry_after = retry_after(response.headers());
+            let retry_after = retry_after(response_now.headers());
             let delay = self.delay_for(attempt, retry_after);
             let too_late = match (timer.now().checked_add(delay), deadline) {
                 (Some(wake), Some(deadline)) => wake > deadline,
@@ -262,7 +278,7 @@ impl RetryPolicy {
                         "backpressure; the next wait would pass max_elapsed"
                     )
                 });
-                return Ok(response);
+                return Ok(response_now);
             }
             span.in_scope(|| {
                 tracing::debug!(
@@ -273,7 +289,7 @@ impl RetryPolicy {
             });
             // Read the (small) body so the connection is free while we wait;
             // the response is kept in case no retry can be made after all.
-            let (response, _) = buffer(response).await?;
+            let (kept, _) = buffer(response_now).await?;
             timer.sleep(delay).await;
             // Built only now, so that it carries the current credentials.
             let Some(next) = make_request(attempt + 1) else {
@@ -283,12 +299,31 @@ impl RetryPolicy {
                         "backpressure; the request cannot be repeated"
                     )
                 });
-                return Ok(response);
+                return Ok(kept);
             };
-            request = next;
             attempt += 1;
+            (span, response) = attempt_span(client, next, attempt).await?;
         }
     }
+}
+
+/// Sends one attempt in its `camunda8.http` span; the span (with the
+/// status recorded) and the response.
+async fn attempt_span(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    attempt: u32,
+) -> reqwest::Result<(tracing::Span, reqwest::Response)> {
+    let span = tracing::info_span!(
+        "camunda8.http",
+        method = %request.method(),
+        path = %request.url().path(),
+        attempt,
+        status = tracing::field::Empty,
+    );
+    let response = client.execute(request).instrument(span.clone()).await?;
+    span.record("status", response.status().as_u16());
+    Ok((span, response))
 }
 
 /// Whether the response is backpressure. For a 500 or 503 the body is read

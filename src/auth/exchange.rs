@@ -41,7 +41,7 @@ pub(crate) enum Failure {
 /// Sends one token request and turns the answer into a token or a failure.
 pub(crate) async fn exchange_once(
     client: &reqwest::Client,
-    requests: &AtomicU64,
+    requests: &[&AtomicU64],
     credentials: &ClientCredentials,
     fetched_at: SystemTime,
 ) -> Result<AccessToken, Failure> {
