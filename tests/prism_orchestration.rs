@@ -2437,8 +2437,8 @@ async fn a_body_over_the_limit_fails_before_anything_is_sent() {
 // Keys returned by one call feed the next
 // ---------------------------------------------------------------------------
 
-/// Deploy, start, then get, search and cancel with the keys the server
-/// returned: each key is passed on as the typed value the response holds
+/// Deploy, start, activate and complete the instance's job, then get,
+/// search and cancel, with the keys the server returned: each key is passed on as the typed value the response holds
 /// (no parsing, no `to_string`), and an in-process server checks that each
 /// request carries exactly the key it minted. The keys are deliberately not
 /// the ones used anywhere else in this file.
@@ -2449,6 +2449,7 @@ async fn keys_returned_by_create_calls_feed_get_search_and_cancel() {
 
     const MINTED_DEFINITION: &str = "2251799813700011";
     const MINTED_INSTANCE: &str = "2251799813700027";
+    const MINTED_JOB: &str = "2251799813700043";
     let server = MockServer::start().await;
     let mut deployment = deployment_result();
     deployment["deployments"][0]["processDefinition"]["processDefinitionKey"] =
@@ -2505,6 +2506,37 @@ async fn keys_returned_by_create_calls_feed_get_search_and_cancel() {
                 "tags": [],
                 "businessId": null
             }))),
+        Mock::given(method("POST"))
+            .and(path("/v2/jobs/activation"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"jobs": [{
+                "type": "payment-service",
+                "processDefinitionId": "order-process",
+                "processDefinitionVersion": 1,
+                "elementId": "Activity_ReserveStock",
+                "customHeaders": {},
+                "worker": "order-worker-1",
+                "retries": 3,
+                "deadline": 1_764_469_200_000_i64,
+                "variables": {"orderId": "ORD-2026-00417"},
+                "tenantId": "<default>",
+                "physicalTenantId": "default",
+                "jobKey": MINTED_JOB,
+                "jobLeaseToken": null,
+                "processInstanceKey": MINTED_INSTANCE,
+                "processDefinitionKey": MINTED_DEFINITION,
+                "rootProcessInstanceKey": MINTED_INSTANCE,
+                "elementInstanceKey": "2251799813700035",
+                "kind": "BPMN_ELEMENT",
+                "listenerEventType": "UNSPECIFIED",
+                "userTask": null,
+                "tags": [],
+                "businessId": null,
+                "priority": 50
+            }]}))),
+        Mock::given(method("POST"))
+            .and(path(format!("/v2/jobs/{MINTED_JOB}/completion")))
+            .and(body_partial_json(json!({"variables": {"reserved": true}})))
+            .respond_with(ResponseTemplate::new(204)),
         Mock::given(method("GET"))
             .and(path(format!("/v2/process-instances/{MINTED_INSTANCE}")))
             .respond_with(ResponseTemplate::new(200).set_body_json(instance.clone())),
@@ -2572,6 +2604,31 @@ async fn keys_returned_by_create_calls_feed_get_search_and_cancel() {
         .into_inner();
     let instance_key: camunda8::orchestration::keys::ProcessInstanceKey =
         created.process_instance_key;
+
+    let jobs = v2
+        .activate_jobs()
+        .body(
+            types::JobActivationRequest::builder()
+                .type_("payment-service")
+                .worker(Some("order-worker-1".to_string()))
+                .max_jobs_to_activate(1)
+                .timeout(300_000),
+        )
+        .send()
+        .await
+        .expect("activate")
+        .into_inner();
+    let job = &jobs.jobs[0];
+    assert_eq!(job.process_instance_key, instance_key);
+    let job_key: camunda8::orchestration::keys::JobKey = job.job_key.clone();
+    let mut done = serde_json::Map::new();
+    done.insert("reserved".to_string(), json!(true));
+    v2.complete_job()
+        .job_key(job_key)
+        .body(types::JobCompletionRequest::builder().variables(Some(done.into())))
+        .send()
+        .await
+        .expect("complete");
 
     let instance = v2
         .get_process_instance()
