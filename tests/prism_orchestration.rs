@@ -145,8 +145,10 @@ fn served_spec() -> Value {
 ///    in-process server tests below.
 /// 3. Key examples: Prism's static mocks write `"string"` for a string
 ///    without an `example`, ignoring its `pattern`, and then reject their
-///    own response (e.g. `deploymentKey`, `userTask.userTaskKey`). Here a
-///    decimal key schema without an example gets one.
+///    own response (e.g. `deploymentKey`, `userTask.userTaskKey`; in the
+///    committed contract, which keeps no examples, also
+///    `decisionEvaluationInstanceKey`). Here a key schema (a decimal number,
+///    or two joined by `-`) without an example gets one.
 fn adapt_for_prism(spec: &mut Value) -> Vec<String> {
     let snapshot = spec.clone();
     let mut out = Vec::new();
@@ -327,12 +329,17 @@ fn multipart_parts(spec: &mut Value, out: &mut Vec<String>) {
 fn key_examples(value: &mut Value, ptr: &str, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("string")
-                && map.get("pattern").and_then(Value::as_str) == Some("^-?[0-9]+$")
+            let example = match map.get("pattern").and_then(Value::as_str) {
+                Some("^-?[0-9]+$") => Some("2251799813690746"),
+                Some("^[0-9]+-[0-9]+$") => Some("2251799813690802-1"),
+                _ => None,
+            };
+            if let Some(example) = example
+                && map.get("type").and_then(Value::as_str) == Some("string")
                 && !map.contains_key("example")
                 && !map.contains_key("examples")
             {
-                map.insert("example".to_string(), json!("2251799813690746"));
+                map.insert("example".to_string(), json!(example));
                 out.push(format!("prism: {ptr}: example key added"));
             }
             for (key, child) in map.iter_mut() {
