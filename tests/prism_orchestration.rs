@@ -1090,7 +1090,9 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
             .document_id(DOCUMENT_ID)
             .store_id("in-memory")
             .content_hash("8d969eef6ecad3c29a3a629280e686cf")
-            .body(body::<types::DocumentLinkRequest>(json!({})))
+            .body(body::<types::DocumentLinkRequest>(
+                json!({"timeToLive": 3_600_000})
+            ))
     );
     // POST /element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation
     call!(
@@ -1482,10 +1484,10 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
         .body(body::<types::ProcessInstanceIncidentResolutionBatchOperationRequest>(json!({"filter": {"processDefinitionId": "order-process", "state": "ACTIVE", "hasIncident": true}}))));
     // POST /process-instances/migration
     call!(run, v2, migrate_process_instances_batch_operation
-        .body(body::<types::ProcessInstanceMigrationBatchOperationRequest>(json!({"filter": {}, "migrationPlan": {"mappingInstructions": [{"sourceElementId": "Activity_ReserveStock", "targetElementId": "Activity_ReserveStock"}], "targetProcessDefinitionKey": "2251799813686749"}}))));
+        .body(body::<types::ProcessInstanceMigrationBatchOperationRequest>(json!({"filter": {"processDefinitionKey": "2251799813686749", "state": "ACTIVE"}, "migrationPlan": {"mappingInstructions": [{"sourceElementId": "Activity_ReserveStock", "targetElementId": "Activity_ReserveStock"}], "targetProcessDefinitionKey": "2251799813686812"}}))));
     // POST /process-instances/modification
     call!(run, v2, modify_process_instances_batch_operation
-        .body(body::<types::ProcessInstanceModificationBatchOperationRequest>(json!({"filter": {}, "moveInstructions": [{"sourceElementId": "Activity_ReserveStock", "targetElementId": "Activity_ReserveStock"}]}))));
+        .body(body::<types::ProcessInstanceModificationBatchOperationRequest>(json!({"filter": {"processDefinitionId": "order-process", "hasIncident": true}, "moveInstructions": [{"sourceElementId": "Activity_ReserveStock", "targetElementId": "Activity_ShipOrder"}]}))));
     // POST /process-instances/resumption
     call!(
         run,
@@ -1629,9 +1631,9 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     call!(
         run,
         v2,
-        restore
-            .dry_run(true)
-            .body(body::<types::RestoreRequest>(json!({})))
+        restore.dry_run(true).body(body::<types::RestoreRequest>(
+            json!({"backupIds": [20_261_130_021_500_i64]})
+        ))
     );
     // POST /roles
     call!(
@@ -1987,7 +1989,9 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
         v2,
         update_user
             .username(USERNAME)
-            .body(body::<types::UserUpdateRequest>(json!({})))
+            .body(body::<types::UserUpdateRequest>(
+                json!({"name": "Jane Doe", "email": "jane.doe@example.com"})
+            ))
     );
     // POST /variables/search
     call!(run, v2, search_variables
