@@ -2352,6 +2352,13 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
         "customProperties": {"orderId": "ORD-2026-00417"}
     });
     let note = b"Delivered 2026-11-28 to Dock 4, signed by R. Keller".to_vec();
+    let note_metadata = json!({
+        "contentType": "text/plain",
+        "fileName": "delivery-note-2026-00417.txt",
+        "expiresAt": "2027-11-30T00:00:00Z",
+        "customProperties": {"dock": 4}
+    });
+    let photo = b"\x89PNG\r\n\x1a\n proof of delivery".to_vec();
 
     let v2 = Client::new_with_client(&format!("{}/v2", server.uri()), http(), bearer());
     let batch = v2
@@ -2361,7 +2368,12 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
             INVOICE_PDF,
             Some(body::<types::DocumentMetadata>(invoice_metadata.clone())),
         )
-        .file("delivery-note-2026-00417.txt", note.clone(), None)
+        .file(
+            "delivery-note-2026-00417.txt",
+            note.clone(),
+            Some(body::<types::DocumentMetadata>(note_metadata.clone())),
+        )
+        .file("proof-of-delivery.png", photo.clone(), None)
         .store_id("in-memory")
         .send()
         .await
@@ -2380,18 +2392,21 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
         [
             ("files", Some("invoice-2026-00417.pdf")),
             ("files", Some("delivery-note-2026-00417.txt")),
+            ("files", Some("proof-of-delivery.png")),
         ]
     );
     assert_eq!(parts[0].body, INVOICE_PDF);
     assert_eq!(parts[1].body, note);
-    let header: Value = serde_json::from_str(
-        parts[0]
+    assert_eq!(parts[2].body, photo);
+    // Each file's own metadata in its own part's header; none without.
+    for (part, metadata) in parts.iter().zip([invoice_metadata, note_metadata]) {
+        let header = part
             .header("x-document-metadata")
-            .expect("metadata header on the first file"),
-    )
-    .expect("the header is JSON");
-    assert_eq!(header, invoice_metadata);
-    assert_eq!(parts[1].header("x-document-metadata"), None);
+            .unwrap_or_else(|| panic!("no metadata header on {:?}", part.file_name));
+        let header: Value = serde_json::from_str(header).expect("the header is JSON");
+        assert_eq!(header, metadata);
+    }
+    assert_eq!(parts[2].header("x-document-metadata"), None);
 }
 
 #[tokio::test]
