@@ -334,6 +334,51 @@ fn a_union_ignoring_its_tag_is_caught() {
 }
 
 // ---------------------------------------------------------------------------
+// Untagged unions whose branches differ by their required members
+// ---------------------------------------------------------------------------
+
+/// The spec's three examples of a process instance creation decode into
+/// the branch that describes all of them (step `specific_branches_first`):
+/// with the published order, the by-version-tag body decoded as `Id` and
+/// lost its version tag.
+#[test]
+fn process_instance_creation_decodes_into_the_most_specific_branch() {
+    let cases = [
+        (
+            json!({"processDefinitionKey": "2251799813686749", "variables": {}}),
+            "Key",
+        ),
+        (
+            json!({
+                "processDefinitionId": "order-process",
+                "processDefinitionVersion": 3,
+                "variables": {}
+            }),
+            "Id",
+        ),
+        (
+            json!({
+                "processDefinitionId": "order-process",
+                "processDefinitionVersionTag": "release-2026-10",
+                "variables": {}
+            }),
+            "VersionTag",
+        ),
+    ];
+    for (body, expected) in cases {
+        let decoded: types::ProcessInstanceCreationInstruction =
+            serde_json::from_value(body.clone()).expect("decodes");
+        let (variant, _) = decoded_as(&decoded);
+        assert_eq!(variant, expected, "{body}");
+        assert_eq!(
+            serde_json::to_value(&decoded).expect("encode"),
+            body,
+            "nothing is dropped"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Typed keys
 // ---------------------------------------------------------------------------
 
