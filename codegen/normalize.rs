@@ -105,6 +105,11 @@ pub const STEPS: &[Step] = &[
         run: crate::unions::specific_branches_first,
     },
     Step {
+        name: "closed_optional_branches",
+        why: "untagged unions of objects without required members take the first branch; the branches are closed",
+        run: crate::unions::closed_optional_branches,
+    },
+    Step {
         name: "nullable_components",
         why: "a nullable component becomes a newtype around Option; nullability moves to its uses",
         run: crate::nullable::nullable_components,

@@ -305,3 +305,71 @@ fn reorder(value: &mut Value, spec: &Value, ptr: &str, changes: &mut Vec<String>
         _ => {}
     }
 }
+
+/// Step `closed_optional_branches`: in a `oneOf`/`anyOf` of two or more
+/// object components none of which requires a member, each component is
+/// closed (`additionalProperties: false`).
+///
+/// Why: such branches can only be told apart by which members are present,
+/// but serde's untagged decoding ignores unknown members, so the first
+/// branch takes every body. Camunda's search `page` (`LimitPagination`,
+/// `OffsetPagination`, `CursorForwardPagination`,
+/// `CursorBackwardPagination`) decoded every page as `LimitPagination`,
+/// dropping `from`, `after` and `before`. Closed, each body lands in the
+/// first branch that has all its members. These components describe
+/// request options, so closing them does not reject members a newer server
+/// adds to responses (the reason for `open_objects`).
+pub fn closed_optional_branches(spec: &mut Value) -> Vec<String> {
+    let snapshot = spec.clone();
+    let mut targets: Vec<String> = Vec::new();
+    collect_optional_branches(&snapshot, &snapshot, &mut targets);
+    targets.sort();
+    targets.dedup();
+    let mut changes = Vec::new();
+    for target in targets {
+        if let Some(obj) = spec.pointer_mut(&target).and_then(Value::as_object_mut)
+            && obj.get("additionalProperties") != Some(&Value::Bool(false))
+        {
+            obj.insert("additionalProperties".into(), Value::Bool(false));
+            changes.push(format!("{target}: closed"));
+        }
+    }
+    changes
+}
+
+fn collect_optional_branches(value: &Value, spec: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(obj) => {
+            for key in ["oneOf", "anyOf"] {
+                let Some(branches) = obj.get(key).and_then(Value::as_array) else {
+                    continue;
+                };
+                let refs: Vec<&str> = branches
+                    .iter()
+                    .filter_map(|b| b.get("$ref").and_then(Value::as_str))
+                    .collect();
+                let all_optional_objects = refs.len() >= 2
+                    && refs.len() == branches.len()
+                    && branches.iter().all(|b| {
+                        required_members(spec, b).is_some_and(|required| required.is_empty())
+                    });
+                if all_optional_objects {
+                    out.extend(
+                        refs.iter()
+                            .filter_map(|r| r.strip_prefix('#'))
+                            .map(str::to_string),
+                    );
+                }
+            }
+            for child in obj.values() {
+                collect_optional_branches(child, spec, out);
+            }
+        }
+        Value::Array(list) => {
+            for child in list {
+                collect_optional_branches(child, spec, out);
+            }
+        }
+        _ => {}
+    }
+}

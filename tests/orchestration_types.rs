@@ -378,6 +378,36 @@ fn process_instance_creation_decodes_into_the_most_specific_branch() {
     }
 }
 
+/// Every kind of search page decodes into its own branch and keeps all its
+/// members (step `closed_optional_branches`): before, each page decoded as
+/// `LimitPagination` and lost `from`, `after` or `before`.
+#[test]
+fn search_pages_decode_into_their_own_kind() {
+    let cases = [
+        (json!({"limit": 20}), "LimitPagination"),
+        (json!({"from": 40, "limit": 20}), "OffsetPagination"),
+        (
+            json!({"after": "WzIyNTE3OTk4MTM2ODcxMDJd", "limit": 20}),
+            "CursorForwardPagination",
+        ),
+        (
+            json!({"before": "WzIyNTE3OTk4MTM2ODcxMDJd", "limit": 20}),
+            "CursorBackwardPagination",
+        ),
+    ];
+    for (page, expected) in cases {
+        let query: types::ProcessInstanceSearchQuery =
+            serde_json::from_value(json!({"page": page})).expect("decodes");
+        let (variant, _) = decoded_as(query.page.as_ref().expect("a page"));
+        assert_eq!(variant, expected, "{page}");
+        assert_eq!(
+            serde_json::to_value(&query).expect("encode"),
+            json!({"page": page}),
+            "nothing is dropped"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Typed keys
 // ---------------------------------------------------------------------------
