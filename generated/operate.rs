@@ -155,6 +155,10 @@
 //
 // string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
 //
+// specific_branches_first — untagged unions take the first branch that decodes; a branch requiring more members goes first: 0 change(s)
+//
+// closed_optional_branches — untagged unions of objects without required members take the first branch; the branches are closed: 0 change(s)
+//
 // nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
 //
 // semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
