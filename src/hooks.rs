@@ -11,8 +11,9 @@ use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInf
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{Attached, Authenticator};
+use crate::backpressure::Gate;
 use crate::problem::fill_empty_error_body;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, TokioTimer};
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.
@@ -23,6 +24,7 @@ pub struct Inner(Arc<InnerState>);
 struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
+    gate: Gate,
 }
 
 impl Default for Inner {
@@ -34,7 +36,8 @@ impl Default for Inner {
 
 impl Inner {
     pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
-        Self(Arc::new(InnerState { auth, retry }))
+        let gate = Gate::new(retry.gate);
+        Self(Arc::new(InnerState { auth, retry, gate }))
     }
 
     /// A client state with no credential and the default retry policy, for
@@ -61,7 +64,7 @@ impl Inner {
 
     /// Attach the current credential; a failure to obtain one is reported
     /// through progenitor's error type with the typed error's message.
-    async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
+    pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
         // progenitor sends the contract's info.version as `api-version`;
         // Camunda's servers do not use it.
         request.headers_mut().remove("api-version");
@@ -78,14 +81,13 @@ impl Inner {
     }
 
     /// Send with backpressure retries, then one credential renewal on 401.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         client: &reqwest::Client,
         request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let state = &self.0;
-        let response = state.retry.execute(client, |_| request.try_clone()).await?;
+        let response = self.execute(client, info, |_| request.try_clone()).await?;
         let response = if response.status() == StatusCode::UNAUTHORIZED {
             self.retry_after_rejection(client, request, response, info)
                 .await?
@@ -138,7 +140,29 @@ impl Inner {
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.0.retry.execute(client, |_| request.try_clone()).await
+        self.execute(client, info, |_| request.try_clone()).await
+    }
+
+    /// The retry policy's loop, through the backpressure gate unless the
+    /// operation is exempt.
+    async fn execute<F>(
+        &self,
+        client: &reqwest::Client,
+        info: &OperationInfo,
+        make_request: F,
+    ) -> reqwest::Result<Response>
+    where
+        F: FnMut(u32) -> Option<Request>,
+    {
+        let state = &self.0;
+        let gate = state
+            .gate
+            .applies_to(info.operation_id)
+            .then_some(&state.gate);
+        state
+            .retry
+            .execute_gated(client, &TokioTimer, gate, make_request)
+            .await
     }
 }
 

@@ -53,6 +53,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// No retry starts later than this after the first attempt. Default 30 s.
     pub max_elapsed: Duration,
+    /// The adaptive backpressure gate of the API client using this policy
+    /// (see [`crate::backpressure`]). Default on.
+    pub gate: crate::backpressure::GateSettings,
 }
 
 impl Default for RetryPolicy {
@@ -62,6 +65,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(5),
             max_elapsed: Duration::from_secs(30),
+            gate: crate::backpressure::GateSettings::default(),
         }
     }
 }
@@ -145,6 +149,13 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the backpressure gate ([`GateSettings::off`](crate::backpressure::GateSettings::off)
+    /// turns it off).
+    pub fn gate(mut self, gate: crate::backpressure::GateSettings) -> Self {
+        self.gate = gate;
+        self
+    }
+
     /// The upper bound of the jittered backoff before retry `retry` (1-based):
     /// `min(max_delay, base_delay · 2^(retry-1))`.
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
@@ -207,6 +218,21 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
+        make_request: F,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        self.execute_gated(client, timer, None, make_request).await
+    }
+
+    /// [`execute_with`](Self::execute_with), each attempt holding a permit of
+    /// `gate` while it is sent and telling the gate how it was answered.
+    pub(crate) async fn execute_gated<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        gate: Option<&crate::backpressure::Gate>,
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
@@ -231,9 +257,20 @@ impl RetryPolicy {
                 attempt,
                 status = tracing::field::Empty,
             );
+            let permit = match gate {
+                Some(gate) => Some(gate.acquire().instrument(span.clone()).await),
+                None => None,
+            };
             let response = client.execute(request).instrument(span.clone()).await?;
             span.record("status", response.status().as_u16());
             let (response, reason) = classify(response).instrument(span.clone()).await?;
+            if let (Some(gate), Some(permit)) = (gate, &permit) {
+                match reason {
+                    Some(_) => gate.backpressure(permit),
+                    None => gate.success(),
+                }
+            }
+            drop(permit);
             let Some(reason) = reason else {
                 return Ok(response);
             };
