@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod backpressure;
 mod client;
 pub mod config;
 mod error;
@@ -24,6 +25,7 @@ mod secret_wire;
 pub mod text;
 pub mod tls;
 pub mod urls;
+pub mod worker;
 
 #[cfg(feature = "admin")]
 pub mod admin;

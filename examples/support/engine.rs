@@ -246,6 +246,15 @@ struct Job {
     record: JobRecord,
 }
 
+impl Job {
+    fn record(&self) -> JobRecord {
+        JobRecord {
+            state: self.state,
+            ..self.record.clone()
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     next_key: u64,
@@ -270,11 +279,14 @@ pub struct Engine {
     shared: Arc<Shared>,
     addr: SocketAddr,
     accept: tokio::task::JoinHandle<()>,
+    closed: tokio::sync::watch::Sender<bool>,
 }
 
 impl Drop for Engine {
+    /// Stops listening and closes every open connection.
     fn drop(&mut self) {
         self.accept.abort();
+        let _ = self.closed.send(true);
     }
 }
 
@@ -442,7 +454,6 @@ impl State {
             self.summary.activated_now -= 1;
         }
         job.state = state;
-        job.record.state = state;
     }
 }
 
@@ -616,6 +627,7 @@ impl Engine {
             changed: Notify::new(),
         });
         let serving = shared.clone();
+        let (closed, closing) = tokio::sync::watch::channel(false);
         let accept = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -623,11 +635,15 @@ impl Engine {
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = serving.clone();
+                let mut closing = closing.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request| serve(shared.clone(), request));
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let connection =
+                        http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    tokio::select! {
+                        _ = connection => {}
+                        _ = closing.wait_for(|c| *c) => {}
+                    }
                 });
             }
         });
@@ -635,6 +651,7 @@ impl Engine {
             shared,
             addr,
             accept,
+            closed,
         })
     }
 
@@ -695,13 +712,13 @@ impl Engine {
 
     /// The counters of job `key`.
     pub fn job(&self, key: u64) -> Option<JobRecord> {
-        self.shared.lock().jobs.get(&key).map(|j| j.record.clone())
+        self.shared.lock().jobs.get(&key).map(Job::record)
     }
 
     /// The counters of every job, by key.
     pub fn jobs(&self) -> Vec<JobRecord> {
         let state = self.shared.lock();
-        let mut records: Vec<_> = state.jobs.values().map(|j| j.record.clone()).collect();
+        let mut records: Vec<_> = state.jobs.values().map(Job::record).collect();
         records.sort_by_key(|r| r.key);
         records
     }
