@@ -15,19 +15,27 @@ mod enums;
 mod errata;
 #[path = "codegen/generate.rs"]
 mod generate;
+#[path = "codegen/keys.rs"]
+mod keys;
 #[path = "codegen/media.rs"]
 mod media;
+#[path = "codegen/multipart.rs"]
+mod multipart;
 #[allow(dead_code)] // `method_names` serves the tests
 #[path = "codegen/naming.rs"]
 mod naming;
 #[path = "codegen/normalize.rs"]
 mod normalize;
+#[path = "codegen/nullable.rs"]
+mod nullable;
 #[path = "codegen/schemas.rs"]
 mod schemas;
 #[path = "codegen/secrets.rs"]
 mod secrets;
 #[path = "codegen/source.rs"]
 mod source;
+#[path = "codegen/unions.rs"]
+mod unions;
 #[path = "codegen/walk.rs"]
 mod walk;
 #[path = "codegen/words.rs"]
@@ -36,7 +44,7 @@ mod words;
 use std::path::PathBuf;
 use std::time::Instant;
 
-const APIS: [&str; 3] = ["admin", "zeebe", "operate"];
+const APIS: [&str; 4] = ["admin", "zeebe", "operate", "orchestration"];
 
 fn main() {
     if let Err(message) = run() {
@@ -76,12 +84,13 @@ fn run() -> Result<(), String> {
         let mut spec = source::parse(&path)?;
         let mut reports = normalize::normalize(api, &mut spec);
         let enum_defs = enums::collect(&spec);
+        let key_defs = keys::collect(&spec);
         let shown = path
             .strip_prefix(&manifest)
             .unwrap_or(&path)
             .display()
             .to_string();
-        let (code, post) = generate::generate(api, spec, &enum_defs)?;
+        let (code, post) = generate::generate(api, spec, &enum_defs, &key_defs)?;
         reports.extend(post);
         let text = format!("{}{code}", generate::header(api, &shown, &reports));
         let target = out_dir.join(format!("{api}.rs"));

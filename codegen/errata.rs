@@ -29,6 +29,10 @@ pub fn errata_for(api: &str) -> &'static [Erratum] {
             zeebe_changeset_dates_clearable,
         )],
         "admin" => &[("admin_activity_csv_is_text", admin_activity_csv_is_text)],
+        "orchestration" => &[(
+            "orchestration_problem_members_optional",
+            orchestration_problem_members_optional,
+        )],
         _ => &[],
     }
 }
@@ -153,4 +157,32 @@ pub fn admin_activity_csv_is_text(spec: &mut Value) -> Vec<String> {
         json!({"schema": {"type": "string"}}),
     );
     vec![format!("{ptr}: application/json string -> text/csv")]
+}
+
+/// `ProblemDetail` (the error body of every v2 operation) lists all five
+/// RFC 9457 members (`type`, `title`, `status`, `detail`, `instance`) as
+/// `required`.
+///
+/// Evidence: RFC 9457 section 3.1 makes every member optional ("consumers
+/// MUST NOT assume" any is present; `type` defaults to `about:blank`).
+/// Error bodies from proxies and load balancers in front of a cluster, and
+/// the minimal body `src/problem.rs` supplies for an empty error response,
+/// carry only some of them; as published, such an error could not be
+/// decoded and the caller would get a decoding error instead of the
+/// server's status and message. Correction: no member is required.
+pub fn orchestration_problem_members_optional(spec: &mut Value) -> Vec<String> {
+    let ptr = "/components/schemas/ProblemDetail";
+    let Some(schema) = spec.pointer_mut(ptr).and_then(Value::as_object_mut) else {
+        return Vec::new();
+    };
+    match schema.remove("required") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            vec![format!("{ptr}/required: {} member(s) -> none", list.len())]
+        }
+        Some(other) => {
+            schema.insert("required".to_string(), other);
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }

@@ -6,6 +6,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 
 use crate::enums::{self, EnumDef};
+use crate::keys::{self, KeyDef};
 use crate::normalize::Report;
 
 /// Generates the formatted Rust module for `api` from a normalized spec.
@@ -17,6 +18,7 @@ pub fn generate(
     api: &str,
     spec: Value,
     enum_defs: &[EnumDef],
+    key_defs: &[KeyDef],
 ) -> Result<(String, Vec<Report>), String> {
     let has_secrets = spec
         .pointer(&format!(
@@ -39,6 +41,13 @@ pub fn generate(
         settings.with_replacement(
             &def.rust,
             format!("crate::{api}::types::{}", def.rust),
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
+    for def in key_defs {
+        settings.with_replacement(
+            &def.name,
+            format!("crate::{api}::keys::{}", def.name),
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
     }
@@ -74,6 +83,11 @@ pub fn generate(
         })
         .ok_or_else(|| format!("{api}: generated code has no `types` module"))?;
     types.1.extend(extra.items);
+    if !key_defs.is_empty() {
+        let keys: syn::File = syn::parse_str(&keys::render(api, key_defs))
+            .map_err(|e| format!("{api}: rendered key types do not parse: {e}"))?;
+        file.items.extend(keys.items);
+    }
     let reports = vec![Report {
         name: "text_doc_examples",
         why: "progenitor's ```ignore usage examples are illustrations, not doctests: they become ```text",

@@ -253,3 +253,73 @@ pub fn single_success_kind(spec: &mut Value) -> Vec<String> {
     });
     changes
 }
+
+/// Step `union_error_schemas`: when an operation's error responses carry
+/// several JSON schemas (after `json_media_types`), each error response gets
+/// one schema: a `oneOf` of the distinct schemas, the one with the most
+/// `required` properties first.
+///
+/// Why: progenitor panics on mixed error kinds, and keeping one schema would
+/// make the others undecodable. An untagged union decodes whichever body
+/// the server sent (Camunda's v2 `takeRuntimeBackupAsClusterAdmin` answers
+/// some errors with a per-tenant result and others with a problem
+/// document). Runs before `typed_bodiless_errors`, which then gives
+/// bodiless errors the same union.
+pub fn union_error_schemas(spec: &mut Value) -> Vec<String> {
+    let snapshot = spec.clone();
+    let mut changes = Vec::new();
+    visit_operations(spec, &mut |op, ptr, _, _| {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let mut distinct: Vec<Value> = Vec::new();
+        for (code, response) in responses.iter() {
+            if is_success(code) {
+                continue;
+            }
+            let resolved = crate::walk::resolve(&snapshot, response);
+            if let Some(schema) = resolved.pointer("/content/application~1json/schema")
+                && !distinct.contains(schema)
+            {
+                distinct.push(schema.clone());
+            }
+        }
+        if distinct.len() < 2 {
+            return;
+        }
+        let required = |schema: &Value| {
+            crate::walk::resolve(&snapshot, schema)
+                .get("required")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        };
+        distinct.sort_by_key(|schema| std::cmp::Reverse(required(schema)));
+        let union = serde_json::json!({ "oneOf": distinct });
+        for (code, response) in responses.iter_mut() {
+            if is_success(code) {
+                continue;
+            }
+            let resolved = crate::walk::resolve(&snapshot, response);
+            if resolved
+                .pointer("/content/application~1json/schema")
+                .is_none()
+            {
+                continue;
+            }
+            let mut content = Map::new();
+            content.insert(
+                "application/json".to_string(),
+                serde_json::json!({ "schema": union.clone() }),
+            );
+            let mut replaced = Map::new();
+            replaced.insert("description".to_string(), Value::String(String::new()));
+            replaced.insert("content".to_string(), Value::Object(content));
+            *response = Value::Object(replaced);
+            changes.push(format!(
+                "{ptr}/responses/{code}: error body -> oneOf of {} schemas",
+                distinct.len()
+            ));
+        }
+    });
+    changes
+}

@@ -30,6 +30,11 @@ pub struct Report {
 /// The generic steps, in the order they run (after the API's errata).
 pub const STEPS: &[Step] = &[
     Step {
+        name: "multipart_by_hand",
+        why: "progenitor cannot send multipart/form-data; those operations are hand-written",
+        run: crate::multipart::multipart_by_hand,
+    },
+    Step {
         name: "strip_titles",
         why: "schema titles make typify emit duplicate types",
         run: crate::schemas::strip_titles,
@@ -48,6 +53,11 @@ pub const STEPS: &[Step] = &[
         name: "single_request_media_type",
         why: "progenitor sends one representation per request body",
         run: crate::media::single_request_media_type,
+    },
+    Step {
+        name: "union_error_schemas",
+        why: "error responses with different JSON schemas panic progenitor; they share one untagged union",
+        run: crate::media::union_error_schemas,
     },
     Step {
         name: "typed_bodiless_errors",
@@ -78,6 +88,26 @@ pub const STEPS: &[Step] = &[
         name: "identifier_schema_names",
         why: "component names that are not identifiers are renamed with their $refs",
         run: crate::schemas::identifier_schema_names,
+    },
+    Step {
+        name: "discriminated_unions",
+        why: "typify ignores discriminators; each variant gets a closed tag, the union a catch-all branch",
+        run: crate::unions::discriminated_unions,
+    },
+    Step {
+        name: "string_only_one_of",
+        why: "a oneOf of plain strings makes an undecodable enum; it is a string",
+        run: crate::unions::string_only_one_of,
+    },
+    Step {
+        name: "nullable_components",
+        why: "a nullable component becomes a newtype around Option; nullability moves to its uses",
+        run: crate::nullable::nullable_components,
+    },
+    Step {
+        name: "semantic_keys",
+        why: "identifiers with a custom string format reference one component per format (typed keys)",
+        run: crate::keys::semantic_keys,
     },
     Step {
         name: "merge_string_enum_unions",

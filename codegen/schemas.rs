@@ -167,6 +167,11 @@ pub fn identifier_schema_names(spec: &mut Value) -> Vec<String> {
 /// value a string), if `schema` is one.
 pub fn string_enum(schema: &Value) -> Option<Vec<String>> {
     let obj = schema.as_object()?;
+    // A discriminator tag (`x-camunda8-tag`, see codegen/unions.rs) stays a
+    // closed inline enum: with a catch-all, every union variant would match.
+    if obj.contains_key("x-camunda8-tag") {
+        return None;
+    }
     let values = obj.get("enum")?.as_array()?;
     let ty = obj.get("type").and_then(Value::as_str);
     if !(ty.is_none() || ty == Some("string")) {

@@ -5,6 +5,8 @@
 // errata — corrections of mistakes in the published spec (codegen/errata.rs): 1 change(s)
 //   admin_activity_csv_is_text: /paths/~1activity~1csv/get/responses/200/content: application/json string -> text/csv
 //
+// multipart_by_hand — progenitor cannot send multipart/form-data; those operations are hand-written: 0 change(s)
+//
 // strip_titles — schema titles make typify emit duplicate types: 0 change(s)
 //
 // name_operations — readable method names derived from method + path where ids are missing or generic: 0 change(s)
@@ -12,6 +14,8 @@
 // json_media_types — problem+json, other +json and */* bodies are JSON; progenitor types only application/json: 0 change(s)
 //
 // single_request_media_type — progenitor sends one representation per request body: 0 change(s)
+//
+// union_error_schemas — error responses with different JSON schemas panic progenitor; they share one untagged union: 0 change(s)
 //
 // typed_bodiless_errors — mixed error kinds panic progenitor; bodiless errors get the problem schema (hook fills the body): 0 change(s)
 //
@@ -59,6 +63,14 @@
 //   OrganizationRole.TASK_USER -> OrganizationRoleTaskUser (1 $refs)
 //   OrganizationRole.VISITOR -> OrganizationRoleVisitor (1 $refs)
 //   Record_string.never_ -> RecordStringNever (2 $refs)
+//
+// discriminated_unions — typify ignores discriminators; each variant gets a closed tag, the union a catch-all branch: 0 change(s)
+//
+// string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
+//
+// nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
+//
+// semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
 //
 // merge_string_enum_unions — anyOf/oneOf of string enums is one enum (exact decoding with catch-all enums): 1 change(s)
 //   /components/schemas/AssignableOrganizationRoleType/anyOf: 7 branches -> enum of 7 values

@@ -21,6 +21,8 @@
 //   operate_sort_values_any_json: /components/schemas/ResultsProcessInstance/properties/sortValues/items: object -> any JSON value
 //   operate_sort_values_any_json: /components/schemas/ResultsVariable/properties/sortValues/items: object -> any JSON value
 //
+// multipart_by_hand — progenitor cannot send multipart/form-data; those operations are hand-written: 0 change(s)
+//
 // strip_titles — schema titles make typify emit duplicate types: 0 change(s)
 //
 // name_operations — readable method names derived from method + path where ids are missing or generic: 21 change(s)
@@ -135,6 +137,8 @@
 //
 // single_request_media_type — progenitor sends one representation per request body: 0 change(s)
 //
+// union_error_schemas — error responses with different JSON schemas panic progenitor; they share one untagged union: 0 change(s)
+//
 // typed_bodiless_errors — mixed error kinds panic progenitor; bodiless errors get the problem schema (hook fills the body): 0 change(s)
 //
 // single_success_kind — mixed success kinds panic progenitor; the non-JSON codes arrive as UnexpectedResponse: 0 change(s)
@@ -146,6 +150,14 @@
 // open_objects — additionalProperties: false rejects fields added by newer servers: 0 change(s)
 //
 // identifier_schema_names — component names that are not identifiers are renamed with their $refs: 0 change(s)
+//
+// discriminated_unions — typify ignores discriminators; each variant gets a closed tag, the union a catch-all branch: 0 change(s)
+//
+// string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
+//
+// nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
+//
+// semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
 //
 // merge_string_enum_unions — anyOf/oneOf of string enums is one enum (exact decoding with catch-all enums): 0 change(s)
 //

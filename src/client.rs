@@ -1,5 +1,6 @@
 //! [`Camunda`]: one value holding the connection pool and the token cache,
-//! handing out the Administration, Zeebe and Operate clients.
+//! handing out the Administration, Orchestration Cluster, Zeebe and Operate
+//! clients.
 
 use std::fmt;
 use std::sync::Arc;
@@ -40,6 +41,8 @@ struct Shared {
     zeebe: Result<crate::zeebe::Client>,
     #[cfg(feature = "operate")]
     operate: Result<crate::operate::Client>,
+    #[cfg(feature = "orchestration")]
+    orchestration: Result<crate::orchestration::Client>,
 }
 
 impl Camunda {
@@ -91,6 +94,11 @@ impl Camunda {
             zeebe: parts.client(&config.zeebe, crate::zeebe::Client::new_with_client),
             #[cfg(feature = "operate")]
             operate: parts.client(&config.operate, crate::operate::Client::new_with_client),
+            #[cfg(feature = "orchestration")]
+            orchestration: parts.client(
+                &config.orchestration,
+                crate::orchestration::Client::new_with_client,
+            ),
             http,
             tokens,
         };
@@ -121,6 +129,15 @@ impl Camunda {
         self.shared.operate.as_ref().map_err(Clone::clone)
     }
 
+    /// The Orchestration Cluster API client (base `…/v2`; SaaS:
+    /// `https://{region}.zeebe.camunda.io/{clusterId}/v2`, audience
+    /// `zeebe.camunda.io`), or the error that says which settings are
+    /// missing.
+    #[cfg(feature = "orchestration")]
+    pub fn orchestration(&self) -> Result<&crate::orchestration::Client> {
+        self.shared.orchestration.as_ref().map_err(Clone::clone)
+    }
+
     /// Obtain the credential of every configured API now (a token per
     /// audience, a session cookie), so that wrong credentials fail at start
     /// with a typed [`Error`] — during an API call, a failure to
@@ -138,6 +155,10 @@ impl Camunda {
         }
         #[cfg(feature = "operate")]
         if let Ok(client) = &self.shared.operate {
+            client.inner().authenticate().await?;
+        }
+        #[cfg(feature = "orchestration")]
+        if let Ok(client) = &self.shared.orchestration {
             client.inner().authenticate().await?;
         }
         Ok(())
@@ -166,6 +187,11 @@ impl fmt::Debug for Camunda {
             "operate",
             &self.shared.operate.as_ref().map(|c| c.baseurl()),
         );
+        #[cfg(feature = "orchestration")]
+        s.field(
+            "orchestration",
+            &self.shared.orchestration.as_ref().map(|c| c.baseurl()),
+        );
         s.finish_non_exhaustive()
     }
 }
@@ -193,12 +219,17 @@ impl Parts<'_> {
         settings: &ApiSettings,
         new: impl FnOnce(&str, reqwest::Client, Inner) -> C,
     ) -> Result<C> {
-        let base = crate::urls::api_base(settings.api, settings.require_base_url()?);
+        settings.require_base_url()?;
+        let base = settings.api_base().unwrap_or_default();
         let auth = self.authenticator(settings.require_auth()?)?;
+        // Only the Orchestration Cluster API has a tenant to fill in.
+        let tenant = (settings.api == crate::urls::Api::Orchestration)
+            .then(|| self.config.default_tenant_id.clone())
+            .flatten();
         Ok(new(
             &base,
             self.http.clone(),
-            Inner::new(auth, self.config.retry.clone()),
+            Inner::with_tenant(auth, self.config.retry.clone(), tenant),
         ))
     }
 

@@ -25,6 +25,7 @@ struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
     gate: Gate,
+    default_tenant: Option<String>,
 }
 
 impl Default for Inner {
@@ -36,8 +37,27 @@ impl Default for Inner {
 
 impl Inner {
     pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
+        Self::with_tenant(auth, retry, None)
+    }
+
+    pub(crate) fn with_tenant(
+        auth: Authenticator,
+        retry: RetryPolicy,
+        default_tenant: Option<String>,
+    ) -> Self {
         let gate = Gate::new(retry.gate);
-        Self(Arc::new(InnerState { auth, retry, gate }))
+        Self(Arc::new(InnerState {
+            auth,
+            retry,
+            gate,
+            default_tenant,
+        }))
+    }
+
+    /// The tenant filled into requests that take one and were given none
+    /// (`CAMUNDA_DEFAULT_TENANT_ID`, Orchestration Cluster API only).
+    pub fn default_tenant(&self) -> Option<&str> {
+        self.0.default_tenant.as_deref()
     }
 
     /// A client state with no credential and the default retry policy, for
@@ -203,3 +223,5 @@ hooks_for!(crate::admin::Client, "admin");
 hooks_for!(crate::zeebe::Client, "zeebe");
 #[cfg(feature = "operate")]
 hooks_for!(crate::operate::Client, "operate");
+#[cfg(feature = "orchestration")]
+hooks_for!(crate::orchestration::Client, "orchestration");

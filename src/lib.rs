@@ -25,12 +25,15 @@ mod secret_wire;
 pub mod text;
 pub mod tls;
 pub mod urls;
+#[cfg(feature = "orchestration")]
 pub mod worker;
 
 #[cfg(feature = "admin")]
 pub mod admin;
 #[cfg(feature = "operate")]
 pub mod operate;
+#[cfg(feature = "orchestration")]
+pub mod orchestration;
 #[cfg(feature = "zeebe")]
 pub mod zeebe;
 

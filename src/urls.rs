@@ -35,8 +35,9 @@ const MAX_REGION_LEN: usize = 63;
 /// How much of a refused value an error quotes.
 const MAX_QUOTED: usize = 80;
 
-/// The three HTTP APIs this crate talks to.
+/// The HTTP APIs this crate talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Api {
     /// The SaaS Administration ("Console") API.
     Admin,
@@ -44,16 +45,20 @@ pub enum Api {
     Zeebe,
     /// The Operate REST API (8.6, `/v1`).
     Operate,
+    /// The Orchestration Cluster API (`/v2`, Camunda 8.8 to 8.10).
+    Orchestration,
 }
 
 impl Api {
     /// The path the generated client expects after the address: the Zeebe
     /// contract's operation paths omit the `/v1` its server URL carries, so the
     /// base must end in `/v1`; Operate's operation paths already begin with
-    /// `/v1`; the Administration API has no version segment.
+    /// `/v1`; the Orchestration Cluster API's paths omit their `/v2`, like
+    /// Zeebe's; the Administration API has no version segment.
     pub fn path_prefix(self) -> &'static str {
         match self {
             Api::Zeebe => "/v1",
+            Api::Orchestration => "/v2",
             Api::Operate | Api::Admin => "",
         }
     }
@@ -65,6 +70,7 @@ impl fmt::Display for Api {
             Api::Admin => "admin",
             Api::Zeebe => "zeebe",
             Api::Operate => "operate",
+            Api::Orchestration => "orchestration",
         })
     }
 }
@@ -177,6 +183,13 @@ pub fn saas_zeebe_url(region: &Region, cluster: &ClusterId) -> Result<Url> {
     saas_url(region, "zeebe", cluster)
 }
 
+/// The SaaS Orchestration Cluster API address of a cluster: the Zeebe
+/// gateway, `https://{region}.zeebe.camunda.io/{cluster}` (the client adds
+/// `/v2`).
+pub fn saas_orchestration_url(region: &Region, cluster: &ClusterId) -> Result<Url> {
+    saas_url(region, "zeebe", cluster)
+}
+
 /// The SaaS Operate address of a cluster: `https://{region}.operate.camunda.io/{cluster}`.
 pub fn saas_operate_url(region: &Region, cluster: &ClusterId) -> Result<Url> {
     saas_url(region, "operate", cluster)
@@ -204,32 +217,43 @@ fn constant_url(text: &'static str) -> Url {
 }
 
 /// The base URL a generated client for `api` is built with, from any address
-/// a user may supply: trailing slashes are dropped, a trailing `/v1` segment
-/// (with or without a slash) is removed, and then the API's own prefix
-/// ([`Api::path_prefix`]) is appended. So `https://h/c`, `https://h/c/`,
-/// `https://h/c/v1` and `https://h/c/v1/` all give `https://h/c/v1` for Zeebe
-/// and `https://h/c` for Operate. The result never ends in `/`.
+/// a user may supply: trailing slashes are dropped, a trailing `/v1` or
+/// `/v2` segment (with or without a slash) is removed, and then the API's
+/// own prefix ([`Api::path_prefix`]) is appended. So `https://h/c`,
+/// `https://h/c/`, `https://h/c/v1` and `https://h/c/v1/` all give
+/// `https://h/c/v1` for Zeebe, `https://h/c/v2` for the Orchestration
+/// Cluster API and `https://h/c` for Operate. The result never ends in `/`.
 pub fn api_base(api: Api, url: &Url) -> String {
     let mut text = root(url);
     text.push_str(api.path_prefix());
     text
 }
 
-/// The address without query, fragment, trailing slashes or a trailing `/v1`
-/// segment: what [`api_base`] appends an API's prefix to, and where a
-/// self-managed component serves `/api/login`.
+/// The address without query, fragment, trailing slashes or a trailing
+/// `/v1` or `/v2` segment: what [`api_base`] appends an API's prefix to, and
+/// where a self-managed component serves `/api/login`.
 pub fn root(url: &Url) -> String {
+    let path = url.path().trim_end_matches('/');
+    // Work on the path only: a host could be called `v1` too.
+    let path = path
+        .strip_suffix("/v1")
+        .or_else(|| path.strip_suffix("/v2"))
+        .unwrap_or(path);
+    with_path(url, path)
+}
+
+/// The address as given, without query, fragment or trailing slashes: the
+/// base of an API reached through a gateway that maps its own path
+/// (`CAMUNDA_REST_ADDRESS_EXACT=true`).
+pub fn exact(url: &Url) -> String {
+    with_path(url, url.path())
+}
+
+fn with_path(url: &Url, path: &str) -> String {
     let mut base = url.clone();
     base.set_query(None);
     base.set_fragment(None);
-    // Work on the path only: a host could be called `v1` too.
-    let path = url.path().trim_end_matches('/');
-    let path = path
-        .strip_suffix("/v1")
-        .unwrap_or(path)
-        .trim_end_matches('/');
-    let path = path.to_owned();
-    base.set_path(&path);
+    base.set_path(path.trim_end_matches('/'));
     let mut text = base.as_str().to_owned();
     while text.ends_with('/') {
         text.pop();

@@ -15,10 +15,11 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 /// `(published file, committed contract)` per API.
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 4] = [
     ("admin-api.json", "admin.json"),
     ("zeebe-8.6.yaml", "zeebe.json"),
     ("operate-8.6.yaml", "operate.json"),
+    ("orchestration-cluster-v2.yaml", "orchestration.json"),
 ];
 
 fn manifest() -> PathBuf {

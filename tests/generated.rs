@@ -57,6 +57,15 @@ fn operate_is_committed() {
     );
 }
 
+#[cfg(feature = "orchestration")]
+#[test]
+fn orchestration_is_committed() {
+    check(
+        "orchestration",
+        include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs")),
+    );
+}
+
 /// progenitor's usage examples are `text` blocks, not ignored doctests, and
 /// the header names the post-processing step.
 #[test]
@@ -70,6 +79,11 @@ fn examples_are_text_not_ignored_doctests() {
     built.push((
         "operate",
         include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
+    ));
+    #[cfg(feature = "orchestration")]
+    built.push((
+        "orchestration",
+        include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs")),
     ));
     for (api, code) in built {
         let (header, body) = code.split_once("\n\n").unwrap();

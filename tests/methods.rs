@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+#[path = "../codegen/multipart.rs"]
+mod multipart;
 #[path = "../codegen/naming.rs"]
 mod naming;
 #[path = "../codegen/walk.rs"]
@@ -42,22 +44,63 @@ fn generated_methods(compact: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Hand-written methods of an API's client (operations progenitor cannot
+/// generate), found as `pub fn <name>(&self)` in the API's folder.
+fn hand_written(api: &str) -> BTreeSet<String> {
+    let dir = format!("{}/src/{api}", env!("CARGO_MANIFEST_DIR"));
+    let mut out = BTreeSet::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return out;
+    };
+    for entry in entries {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for rest in compact(&text).split("pubfn").skip(1) {
+            if let Some((name, sig)) = rest.split_once('(')
+                && sig.starts_with("&self)")
+            {
+                out.insert(name.to_string());
+            }
+        }
+    }
+    out
+}
+
 fn check(api: &str, source: &str, count: usize, required: &[&str]) {
+    check_with(api, source, count, required, &[]);
+}
+
+/// Like [`check`], for an API whose operations `by_hand` are hand-written
+/// methods instead of generated ones.
+fn check_with(api: &str, source: &str, count: usize, required: &[&str], by_hand: &[&str]) {
     let expected: Vec<(String, String, String)> = naming::method_names(&contract(api));
     assert_eq!(expected.len(), count, "{api}: operations in the contract");
     let names: BTreeSet<String> = expected.iter().map(|(_, _, n)| n.clone()).collect();
     assert_eq!(names.len(), count, "{api}: method names are unique");
     let source = compact(source);
     let generated = generated_methods(&source);
+    let by_hand: BTreeSet<String> = by_hand.iter().map(|n| n.to_string()).collect();
+    let written = hand_written(api);
     for (method, path, name) in &expected {
+        if by_hand.contains(name) {
+            assert!(
+                written.contains(name),
+                "{api}: no hand-written method {name} for {method} {path}"
+            );
+            continue;
+        }
         assert!(
             source.contains(&format!("pubfn{name}(&self)")),
             "{api}: no method {name} for {method} {path}"
         );
     }
+    assert!(
+        generated.is_disjoint(&by_hand),
+        "{api}: an operation is both generated and hand-written"
+    );
+    let all: BTreeSet<String> = generated.union(&by_hand).cloned().collect();
     assert_eq!(
-        generated, names,
-        "{api}: generated methods = contract operations"
+        all, names,
+        "{api}: generated + hand-written methods = contract operations"
     );
     for name in required {
         assert!(
@@ -139,11 +182,64 @@ fn operate_has_21_methods() {
     );
 }
 
+#[cfg(feature = "orchestration")]
 #[test]
-fn sixty_nine_operations_in_all() {
-    let total: usize = ["admin", "zeebe", "operate"]
+fn orchestration_has_244_methods() {
+    let source = include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs"));
+    check_with(
+        "orchestration",
+        source,
+        244,
+        &[
+            "create_deployment",
+            "create_process_instance",
+            "cancel_process_instance",
+            "search_process_instances",
+            "get_process_instance",
+            "activate_jobs",
+            "complete_job",
+            "fail_job",
+            "throw_job_error",
+            "update_job",
+            "publish_message",
+            "correlate_message",
+            "broadcast_signal",
+            "resolve_incident",
+            "search_incidents",
+            "search_user_tasks",
+            "complete_user_task",
+            "evaluate_decision",
+            "get_topology",
+            "create_document",
+            "create_documents",
+        ],
+        // multipart/form-data bodies: see codegen/multipart.rs
+        &["create_deployment", "create_document", "create_documents"],
+    );
+}
+
+/// The multipart operations of the contract are exactly the ones the
+/// build leaves to hand-written code.
+#[cfg(feature = "orchestration")]
+#[test]
+fn multipart_operations_are_the_hand_written_ones() {
+    let contract = contract("orchestration");
+    let ids: BTreeSet<String> = multipart::multipart_operations(&contract)
+        .into_iter()
+        .map(|(id, _, _)| words::snake(&id))
+        .collect();
+    let expected: BTreeSet<String> = ["create_deployment", "create_document", "create_documents"]
         .iter()
-        .map(|api| naming::method_names(&contract(api)).len())
-        .sum();
-    assert_eq!(total, 69);
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(ids, expected);
+    let written = hand_written("orchestration");
+    assert!(ids.is_subset(&written), "hand-written: {written:?}");
+}
+
+#[test]
+fn operations_in_all() {
+    let count = |api: &str| naming::method_names(&contract(api)).len();
+    assert_eq!(count("admin") + count("zeebe") + count("operate"), 69);
+    assert_eq!(count("orchestration"), 244);
 }

@@ -23,7 +23,7 @@ const CAP: Duration = Duration::from_millis(200);
 
 fn camunda_for(engine: &Engine) -> Camunda {
     Config::new()
-        .zeebe_url(engine.url())
+        .orchestration_url(engine.url())
         .retry_policy(
             RetryPolicy::new()
                 .max_attempts(2)
@@ -559,7 +559,7 @@ async fn revoked_token_costs_one_renewal_not_a_refresh_period() {
     let camunda = Config::new()
         .oauth_url(format!("{}/oauth/token", auth.uri()))
         .client_credentials("worker-client", "worker-secret")
-        .zeebe_url(engine.url())
+        .orchestration_url(engine.url())
         .build()
         .unwrap();
     let handle = worker(&camunda, "auth").spawn(complete).unwrap();
@@ -616,7 +616,7 @@ async fn two_workers_share_one_client() {
 #[test]
 fn invalid_settings_are_typed_errors_not_panics() {
     let camunda = Config::new()
-        .zeebe_url("http://127.0.0.1:1")
+        .orchestration_url("http://127.0.0.1:1")
         .build()
         .unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()

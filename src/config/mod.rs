@@ -48,15 +48,18 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// | `CAMUNDA_CLIENT_ID`, `CAMUNDA_CLIENT_SECRET` | [`client_credentials`](Self::client_credentials) | — | OAuth2 client for Zeebe and Operate. If either is set, this pair is used and must be complete. |
 /// | `ZEEBE_CLIENT_ID`, `ZEEBE_CLIENT_SECRET` | (same) | — | The same, used only when neither `CAMUNDA_CLIENT_*` variable is set. |
 /// | `CAMUNDA_OAUTH_URL`, then `ZEEBE_AUTHORIZATION_SERVER_URL` | [`oauth_url`](Self::oauth_url) | `https://login.cloud.camunda.io/oauth/token` | Token endpoint, for every API. |
-/// | `CAMUNDA_ZEEBE_OAUTH_AUDIENCE`, then `ZEEBE_TOKEN_AUDIENCE` | [`zeebe_audience`](Self::zeebe_audience) | `zeebe.camunda.io` | Audience of Zeebe tokens. |
+/// | `CAMUNDA_TOKEN_AUDIENCE`, then `CAMUNDA_ZEEBE_OAUTH_AUDIENCE`, then `ZEEBE_TOKEN_AUDIENCE` | [`zeebe_audience`](Self::zeebe_audience) | `zeebe.camunda.io` | Audience of tokens for the cluster's gateway: the Orchestration Cluster API and Zeebe REST (one token serves both). |
 /// | `CAMUNDA_OPERATE_OAUTH_AUDIENCE` | [`operate_audience`](Self::operate_audience) | `operate.camunda.io` | Audience of Operate tokens. |
-/// | `CAMUNDA_TOKEN_SCOPE` | [`token_scope`](Self::token_scope) | none | Scope of Zeebe and Operate tokens (some identity providers need one). |
+/// | `CAMUNDA_TOKEN_SCOPE`, then `CAMUNDA_OAUTH_SCOPE` | [`token_scope`](Self::token_scope) | none | Scope of cluster tokens (Orchestration, Zeebe, Operate; some identity providers need one). |
 /// | `CAMUNDA_OAUTH_BODY_FORMAT` | [`oauth_body_format`](Self::oauth_body_format) | `FORM` | Token request body: `FORM` (url-encoded) or `JSON`. |
 /// | `CAMUNDA_CONSOLE_CLIENT_ID`, `CAMUNDA_CONSOLE_CLIENT_SECRET` | [`console_credentials`](Self::console_credentials) | — | OAuth2 client for the Administration API (an organization-level client, distinct from the cluster client). Without it the Administration API is not configured. |
 /// | `CAMUNDA_CONSOLE_OAUTH_AUDIENCE` | [`console_audience`](Self::console_audience) | `api.cloud.camunda.io` | Audience of Administration API tokens. |
 /// | `CAMUNDA_CONSOLE_BASE_URL` | [`console_url`](Self::console_url) | `https://api.cloud.camunda.io` | Administration API address. |
 /// | `ZEEBE_REST_ADDRESS` | [`zeebe_url`](Self::zeebe_url) | from region and cluster id | Zeebe REST address, with or without a trailing `/v1`. |
 /// | `CAMUNDA_OPERATE_BASE_URL` | [`operate_url`](Self::operate_url) | from region and cluster id | Operate address, with or without a trailing `/v1`. |
+/// | `CAMUNDA_REST_ADDRESS`, then `ZEEBE_REST_ADDRESS` | [`orchestration_url`](Self::orchestration_url) | from region and cluster id (`https://{region}.zeebe.camunda.io/{id}`) | Orchestration Cluster API address; `/v2` is appended unless present. |
+/// | `CAMUNDA_REST_ADDRESS_EXACT` | [`orchestration_url_exact`](Self::orchestration_url_exact) | `false` | `true` uses the Orchestration Cluster API address as given, without `/v2` (behind a gateway with its own path). |
+/// | `CAMUNDA_DEFAULT_TENANT_ID`, then `CAMUNDA_TENANT_ID` | [`default_tenant_id`](Self::default_tenant_id) | none | Tenant filled into Orchestration Cluster API requests that take one and were given none (deploy, start instance, messages, signals, decisions, job activation). |
 /// | `CAMUNDA_CLUSTER_REGION`, `CAMUNDA_CLUSTER_ID` | [`cluster`](Self::cluster) | — | SaaS cluster: gives `https://{region}.zeebe.camunda.io/{id}` and `https://{region}.operate.camunda.io/{id}` when the address above is unset. Both or neither. |
 /// | `CAMUNDA_AUTH_STRATEGY` | [`auth_strategy`](Self::auth_strategy) | inferred | How Zeebe and Operate requests authenticate: `OAUTH`, `BASIC`, `BEARER`, `COOKIE` or `NONE`. When unset, inferred from which credentials are present (none at all: `NONE`; several kinds: an error). |
 /// | `CAMUNDA_BASIC_AUTH_USERNAME`, `CAMUNDA_BASIC_AUTH_PASSWORD` | [`basic_auth`](Self::basic_auth) | — | HTTP Basic credentials (`BASIC`). |
@@ -109,6 +112,9 @@ struct Overrides {
     body_format: Option<TokenBodyFormat>,
     zeebe_url: Option<String>,
     operate_url: Option<String>,
+    orchestration_url: Option<String>,
+    orchestration_exact: Option<bool>,
+    default_tenant_id: Option<String>,
     console_url: Option<String>,
     cluster: Option<(String, String)>,
     auth_strategy: Option<AuthStrategy>,
@@ -216,6 +222,30 @@ impl Config {
     /// region/cluster default).
     pub fn zeebe_url(mut self, url: impl Into<String>) -> Self {
         self.set.zeebe_url = Some(url.into());
+        self
+    }
+
+    /// The Orchestration Cluster API address (overrides
+    /// `CAMUNDA_REST_ADDRESS`, `ZEEBE_REST_ADDRESS` and the region/cluster
+    /// default), with or without the trailing `/v2`.
+    pub fn orchestration_url(mut self, url: impl Into<String>) -> Self {
+        self.set.orchestration_url = Some(url.into());
+        self
+    }
+
+    /// Use the Orchestration Cluster API address as given, without adding
+    /// `/v2` (overrides `CAMUNDA_REST_ADDRESS_EXACT`): for a gateway that
+    /// maps the API under a path of its own.
+    pub fn orchestration_url_exact(mut self, exact: bool) -> Self {
+        self.set.orchestration_exact = Some(exact);
+        self
+    }
+
+    /// The tenant to fill into Orchestration Cluster API requests that take
+    /// one and were given none (overrides `CAMUNDA_DEFAULT_TENANT_ID` and
+    /// `CAMUNDA_TENANT_ID`).
+    pub fn default_tenant_id(mut self, tenant: impl Into<String>) -> Self {
+        self.set.default_tenant_id = Some(tenant.into());
         self
     }
 

@@ -107,12 +107,22 @@ pub struct ApiSettings {
     /// The authentication (`None`: not configured, e.g. the Administration
     /// API without console credentials).
     pub auth: Option<AuthMethod>,
+    /// Use the address as the client's base, without adding the API's
+    /// version segment (`CAMUNDA_REST_ADDRESS_EXACT=true`, for a gateway
+    /// that maps its own path).
+    pub exact: bool,
 }
 
 impl ApiSettings {
     /// The base URL for the generated client ([`urls::api_base`]).
     pub fn api_base(&self) -> Option<String> {
-        self.base_url.as_ref().map(|u| urls::api_base(self.api, u))
+        self.base_url.as_ref().map(|u| {
+            if self.exact {
+                urls::exact(u)
+            } else {
+                urls::api_base(self.api, u)
+            }
+        })
     }
 
     /// The address, or the error that says which variables provide it.
@@ -130,6 +140,10 @@ impl ApiSettings {
                 what: "the Operate address",
                 variables: "CAMUNDA_OPERATE_BASE_URL, or CAMUNDA_CLUSTER_REGION and CAMUNDA_CLUSTER_ID",
             },
+            _ => Error::MissingSetting {
+                what: "the Orchestration Cluster API address",
+                variables: "CAMUNDA_REST_ADDRESS (or ZEEBE_REST_ADDRESS), or CAMUNDA_CLUSTER_REGION and CAMUNDA_CLUSTER_ID",
+            },
         })
     }
 
@@ -140,7 +154,7 @@ impl ApiSettings {
                 what: "credentials for the Administration API",
                 variables: "CAMUNDA_CONSOLE_CLIENT_ID and CAMUNDA_CONSOLE_CLIENT_SECRET",
             },
-            Api::Zeebe | Api::Operate => Error::MissingSetting {
+            _ => Error::MissingSetting {
                 what: "the cookie login endpoint",
                 variables: "CAMUNDA_COOKIE_AUTH_URL, or the API's address",
             },
@@ -160,6 +174,11 @@ pub struct ResolvedConfig {
     pub zeebe: ApiSettings,
     /// The Operate REST API.
     pub operate: ApiSettings,
+    /// The Orchestration Cluster API (`/v2`).
+    pub orchestration: ApiSettings,
+    /// The tenant filled into Orchestration Cluster API requests that take
+    /// one and were given none (`CAMUNDA_DEFAULT_TENANT_ID`).
+    pub default_tenant_id: Option<String>,
     /// The strategy used for Zeebe and Operate, as chosen or inferred.
     pub auth_strategy: AuthStrategy,
     /// The on-disk token cache directory; `None` when disk caching is
@@ -315,6 +334,30 @@ impl Config {
                 .map(|(region, id)| urls::saas_operate_url(region, id))
                 .transpose()?,
         };
+        let orchestration_url = match self.pick(
+            self.set.orchestration_url.as_deref(),
+            "Config::orchestration_url",
+            &[var::CAMUNDA_REST_ADDRESS, var::ZEEBE_REST_ADDRESS],
+        ) {
+            Some((raw, source)) => Some(urls::parse_checked(source, raw, allow_insecure_http)?),
+            None => cluster
+                .as_ref()
+                .map(|(region, id)| urls::saas_orchestration_url(region, id))
+                .transpose()?,
+        };
+        let orchestration_exact = self.flag(
+            self.set.orchestration_exact,
+            var::CAMUNDA_REST_ADDRESS_EXACT,
+            false,
+        )?;
+        let default_tenant_id = match self.pick(
+            self.set.default_tenant_id.as_deref(),
+            "Config::default_tenant_id",
+            &[var::CAMUNDA_DEFAULT_TENANT_ID, var::CAMUNDA_TENANT_ID],
+        ) {
+            Some((raw, source)) => Some(check_tenant_id(source, raw)?),
+            None => None,
+        };
         let admin_url = match self.pick(
             self.set.console_url.as_deref(),
             "Config::console_url",
@@ -338,7 +381,7 @@ impl Config {
 
         // ----- Zeebe and Operate authentication --------------------------
         let strategy = self.strategy()?;
-        let (zeebe_auth, operate_auth) = match strategy {
+        let (zeebe_auth, operate_auth, orchestration_auth) = match strategy {
             AuthStrategy::OAuth => {
                 let (id, secret) = self.resolved_client_credentials()?.ok_or(Error::MissingSetting {
                     what: "OAuth client credentials for Zeebe and Operate",
@@ -348,12 +391,16 @@ impl Config {
                     .pick(
                         self.set.token_scope.as_deref(),
                         "Config::token_scope",
-                        &[var::CAMUNDA_TOKEN_SCOPE],
+                        &[var::CAMUNDA_TOKEN_SCOPE, var::CAMUNDA_OAUTH_SCOPE],
                     )
                     .map(|(s, _)| s.to_owned());
                 let zeebe_audience = self.text(
                     self.set.zeebe_audience.as_deref(),
-                    &[var::CAMUNDA_ZEEBE_OAUTH_AUDIENCE, var::ZEEBE_TOKEN_AUDIENCE],
+                    &[
+                        var::CAMUNDA_TOKEN_AUDIENCE,
+                        var::CAMUNDA_ZEEBE_OAUTH_AUDIENCE,
+                        var::ZEEBE_TOKEN_AUDIENCE,
+                    ],
                     DEFAULT_ZEEBE_AUDIENCE,
                 );
                 let operate_audience = self.text(
@@ -361,14 +408,14 @@ impl Config {
                     &[var::CAMUNDA_OPERATE_OAUTH_AUDIENCE],
                     DEFAULT_OPERATE_AUDIENCE,
                 );
+                // The Orchestration Cluster API is served by the Zeebe
+                // gateway: same audience, so one token serves both.
+                let cluster_token =
+                    oauth(id.clone(), secret.clone(), zeebe_audience, scope.clone());
                 (
-                    Some(oauth(
-                        id.clone(),
-                        secret.clone(),
-                        zeebe_audience,
-                        scope.clone(),
-                    )),
+                    Some(cluster_token.clone()),
                     Some(oauth(id, secret, operate_audience, scope)),
+                    Some(cluster_token),
                 )
             }
             AuthStrategy::Basic => {
@@ -388,7 +435,7 @@ impl Config {
                     )?,
                 };
                 let method = AuthMethod::Basic { username, password };
-                (Some(method.clone()), Some(method))
+                (Some(method.clone()), Some(method.clone()), Some(method))
             }
             AuthStrategy::Bearer => {
                 let token = match &self.set.bearer_token {
@@ -403,7 +450,7 @@ impl Config {
                         })?,
                 };
                 let method = AuthMethod::Bearer(token);
-                (Some(method.clone()), Some(method))
+                (Some(method.clone()), Some(method.clone()), Some(method))
             }
             AuthStrategy::Cookie => {
                 let (username, password) = match &self.set.cookie_credentials {
@@ -443,9 +490,17 @@ impl Config {
                         password: password.clone(),
                     }))
                 };
-                (method_for(&zeebe_url)?, method_for(&operate_url)?)
+                (
+                    method_for(&zeebe_url)?,
+                    method_for(&operate_url)?,
+                    method_for(&orchestration_url)?,
+                )
             }
-            AuthStrategy::None => (Some(AuthMethod::None), Some(AuthMethod::None)),
+            AuthStrategy::None => (
+                Some(AuthMethod::None),
+                Some(AuthMethod::None),
+                Some(AuthMethod::None),
+            ),
         };
 
         Ok(ResolvedConfig {
@@ -453,17 +508,27 @@ impl Config {
                 api: Api::Admin,
                 base_url: Some(admin_url),
                 auth: admin_auth,
+                exact: false,
             },
             zeebe: ApiSettings {
                 api: Api::Zeebe,
                 base_url: zeebe_url,
                 auth: zeebe_auth,
+                exact: false,
             },
             operate: ApiSettings {
                 api: Api::Operate,
                 base_url: operate_url,
                 auth: operate_auth,
+                exact: false,
             },
+            orchestration: ApiSettings {
+                api: Api::Orchestration,
+                base_url: orchestration_url,
+                auth: orchestration_auth,
+                exact: orchestration_exact,
+            },
+            default_tenant_id,
             auth_strategy: strategy,
             token_cache_dir: self.resolved_token_cache_dir()?,
             allow_insecure_http,
@@ -772,6 +837,27 @@ impl Config {
             root_cert_path,
             cert_chain_path,
             private_key_path,
+        })
+    }
+}
+
+/// Checks a tenant id as Camunda does: `<default>`, or 1 to 31 letters,
+/// digits, `_`, `.` and `-`.
+fn check_tenant_id(setting: &str, raw: &str) -> Result<String> {
+    let ok = raw == "<default>"
+        || (!raw.is_empty()
+            && raw.chars().count() <= 31
+            && raw
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')));
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(Error::InvalidValue {
+            setting: setting.to_owned(),
+            value: quote(raw),
+            reason: "a tenant id is `<default>` or 1 to 31 letters, digits, `_`, `.` and `-`"
+                .to_owned(),
         })
     }
 }

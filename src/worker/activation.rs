@@ -65,6 +65,12 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         None => -1,
     };
     let timeout_ms = i64::try_from(config.timeout.as_millis()).unwrap_or(i64::MAX);
+    // Without tenants of its own, the worker asks for the client's default
+    // tenant (`CAMUNDA_DEFAULT_TENANT_ID`), if any.
+    let tenant_ids = config
+        .tenant_ids
+        .clone()
+        .or_else(|| shared.client.default_tenant().map(|t| vec![t.to_owned()]));
     loop {
         // Capacity: wait for one free slot, then take all that are free.
         let first = tokio::select! {
@@ -84,7 +90,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
             max_jobs_to_activate: i32::try_from(capacity).unwrap_or(i32::MAX),
             fetch_variable: config.fetch_variables.as_deref(),
             request_timeout: request_timeout_ms,
-            tenant_ids: config.tenant_ids.as_deref(),
+            tenant_ids: tenant_ids.as_deref(),
         };
         Counters::bump(&shared.counters.polls);
         let result = tokio::select! {
@@ -171,7 +177,9 @@ async fn run_job(
     let lease = Arc::new(Lease::new(
         shared.client.clone(),
         wire.job_key.clone(),
-        wire.job_lease_token.clone(),
+        wire.job_lease_token
+            .as_deref()
+            .and_then(|t| crate::orchestration::keys::JobLeaseToken::new(t).ok()),
         received + config.timeout,
         shared.counters.clone(),
     ));

@@ -1,120 +1,95 @@
-//! The five job operations over HTTP, through the same request path as the
-//! generated clients (credential, backpressure retries and gate, renewal
-//! after a 401; see [`crate::hooks`]).
-//!
-//! The worker sends these requests itself rather than through the generated
-//! builders for two reasons: a long poll needs its own HTTP timeout (longer
-//! than the poll, whatever the client-wide request timeout is), and decoding
-//! only the fields a worker uses keeps it working against every server
-//! version from 8.6 on.
+//! The five job operations. Completion, failure, BPMN errors and timeout
+//! updates go through the generated Orchestration Cluster API client;
+//! activation is sent by hand through the same request path (credential,
+//! backpressure retries and gate, renewal after a 401; see
+//! [`crate::hooks`]) for two reasons: a long poll needs an HTTP timeout of
+//! its own (longer than the poll, whatever the client-wide request timeout
+//! is), and decoding only the fields a worker uses keeps it working against
+//! every server version (see `wire.rs`).
 
 use std::time::Duration;
 
-use progenitor_client::OperationInfo;
-use reqwest::{Method, StatusCode};
-use serde::Serialize;
+use progenitor_client::{ClientInfo as _, OperationInfo};
+use serde_json::{Map, Value};
 
 use super::error::WorkerError;
-use super::keys::JobKey;
 use super::wire::{ActivatedJob, ActivationRequest, ActivationResult};
-use crate::hooks::Inner;
+use crate::orchestration::keys::{JobKey, JobLeaseToken};
+use crate::orchestration::types;
 
-/// Where and how job operations are sent: an API base URL (`…/v2`), the
-/// shared HTTP client and the API's credential and retry state.
+/// The variables of an outcome: a JSON object.
+pub(crate) type Variables = Map<String, Value>;
+
+/// The generated client, plus the hand-sent activation.
 #[derive(Clone, Debug)]
-pub struct JobClient {
-    base: String,
-    http: reqwest::Client,
-    inner: Inner,
+pub(crate) struct JobClient {
+    api: crate::orchestration::Client,
+}
+
+type ApiError = progenitor_client::Error<types::ProblemDetail>;
+
+fn reqwest_reason(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn short(text: Option<String>) -> Option<String> {
+    text.map(|t| t.chars().take(300).collect())
+}
+
+/// progenitor's error as the worker's.
+fn convert(operation: &'static str, error: ApiError) -> WorkerError {
+    match error {
+        progenitor_client::Error::ErrorResponse(response) => {
+            let status = response.status().as_u16();
+            let problem = response.into_inner();
+            WorkerError::Status {
+                operation,
+                status,
+                title: short(problem.title),
+                detail: short(problem.detail),
+            }
+        }
+        progenitor_client::Error::UnexpectedResponse(response) => WorkerError::Status {
+            operation,
+            status: response.status().as_u16(),
+            title: None,
+            detail: None,
+        },
+        progenitor_client::Error::CommunicationError(e)
+        | progenitor_client::Error::ResponseBodyError(e)
+        | progenitor_client::Error::InvalidUpgrade(e) => WorkerError::Transport {
+            operation,
+            reason: reqwest_reason(&e),
+        },
+        progenitor_client::Error::InvalidResponsePayload(_, e) => WorkerError::Decode {
+            operation,
+            reason: e.to_string(),
+        },
+        progenitor_client::Error::InvalidRequest(reason) => {
+            WorkerError::InvalidRequest { operation, reason }
+        }
+        progenitor_client::Error::Custom(reason) => {
+            WorkerError::Authentication { operation, reason }
+        }
+    }
 }
 
 impl JobClient {
-    /// A job client for the Orchestration Cluster API at `base_url` (the
-    /// address ending in `/v2`), sending with `http` and authenticating and
-    /// retrying as `inner` says.
-    pub fn new(base_url: &str, http: reqwest::Client, inner: Inner) -> Self {
-        Self {
-            base: base_url.trim_end_matches('/').to_owned(),
-            http,
-            inner,
-        }
+    pub(crate) fn new(api: &crate::orchestration::Client) -> Self {
+        Self { api: api.clone() }
     }
 
-    /// The API base URL.
-    pub fn base_url(&self) -> &str {
-        &self.base
-    }
-
-    async fn call<B: Serialize + ?Sized>(
-        &self,
-        operation: &'static str,
-        method: Method,
-        path: &str,
-        body: &B,
-        timeout: Option<Duration>,
-    ) -> Result<reqwest::Response, WorkerError> {
-        let transport = |e: reqwest::Error| WorkerError::Transport {
-            operation,
-            reason: describe(&e),
-        };
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .json(body)
-            .build()
-            .map_err(transport)?;
-        if let Some(timeout) = timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
-        self.inner
-            .attach::<()>(&mut request)
-            .await
-            .map_err(|e| WorkerError::Authentication {
-                operation,
-                reason: e.to_string(),
-            })?;
-        let info = OperationInfo {
-            operation_id: operation,
-        };
-        let response = self
-            .inner
-            .send(&self.http, request, &info)
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let body = response.bytes().await.unwrap_or_default();
-        let problem: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-        let text = |name: &str| {
-            problem
-                .as_ref()
-                .and_then(|p| p.get(name))
-                .and_then(|v| v.as_str())
-                .map(|s| s.chars().take(300).collect::<String>())
-        };
-        Err(WorkerError::Status {
-            operation,
-            status: status.as_u16(),
-            title: text("title"),
-            detail: text("detail"),
-        })
-    }
-
-    async fn command<B: Serialize + ?Sized>(
-        &self,
-        operation: &'static str,
-        method: Method,
-        path: String,
-        body: &B,
-    ) -> Result<(), WorkerError> {
-        let response = self.call(operation, method, &path, body, None).await?;
-        if response.status() != StatusCode::NO_CONTENT {
-            // Read whatever came so the connection is reusable.
-            let _ = response.bytes().await;
-        }
-        Ok(())
+    /// `CAMUNDA_DEFAULT_TENANT_ID`, if configured.
+    pub(crate) fn default_tenant(&self) -> Option<&str> {
+        self.api.inner().default_tenant()
     }
 
     /// `activateJobs`: long-polls up to `request.request_timeout`, with an
@@ -125,19 +100,55 @@ impl JobClient {
         http_timeout: Duration,
     ) -> Result<Vec<ActivatedJob>, WorkerError> {
         const OP: &str = "activateJobs";
-        let response = self
-            .call(
-                OP,
-                Method::POST,
-                "/jobs/activation",
-                request,
-                Some(http_timeout),
-            )
-            .await?;
-        let body = response.bytes().await.map_err(|e| WorkerError::Transport {
+        let transport = |e: reqwest::Error| WorkerError::Transport {
             operation: OP,
-            reason: describe(&e),
-        })?;
+            reason: reqwest_reason(&e),
+        };
+        let url = format!(
+            "{}/jobs/activation",
+            self.api.baseurl().trim_end_matches('/')
+        );
+        let mut http_request = self
+            .api
+            .client()
+            .post(url)
+            .json(request)
+            .build()
+            .map_err(transport)?;
+        *http_request.timeout_mut() = Some(http_timeout);
+        let inner = self.api.inner();
+        inner
+            .attach::<()>(&mut http_request)
+            .await
+            .map_err(|e| WorkerError::Authentication {
+                operation: OP,
+                reason: e.to_string(),
+            })?;
+        let info = OperationInfo { operation_id: OP };
+        let response = inner
+            .send(self.api.client(), http_request, &info)
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(transport)?;
+        if !status.is_success() {
+            let problem: Option<Value> = serde_json::from_slice(&body).ok();
+            let text = |name: &str| {
+                short(
+                    problem
+                        .as_ref()
+                        .and_then(|p| p.get(name))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                )
+            };
+            return Err(WorkerError::Status {
+                operation: OP,
+                status: status.as_u16(),
+                title: text("title"),
+                detail: text("detail"),
+            });
+        }
         serde_json::from_slice::<ActivationResult>(&body)
             .map(|r| r.jobs)
             .map_err(|e| WorkerError::Decode {
@@ -147,71 +158,106 @@ impl JobClient {
     }
 
     /// `completeJob`.
-    pub(crate) async fn complete<B: Serialize>(
+    pub(crate) async fn complete(
         &self,
         key: &JobKey,
-        body: &B,
+        variables: Option<Variables>,
+        lease: Option<JobLeaseToken>,
     ) -> Result<(), WorkerError> {
-        self.command(
-            "completeJob",
-            Method::POST,
-            format!("/jobs/{key}/completion"),
-            body,
-        )
-        .await
+        let body = types::JobCompletionRequest {
+            business_id: None,
+            job_lease_token: lease,
+            result: None,
+            variables: variables.map(types::JobCompletionRequestVariables),
+        };
+        self.api
+            .complete_job()
+            .job_key(key.clone())
+            .body(body)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| convert("completeJob", e))
     }
 
     /// `failJob`.
-    pub(crate) async fn fail<B: Serialize>(
+    pub(crate) async fn fail(
         &self,
         key: &JobKey,
-        body: &B,
+        failure: Failure,
+        lease: Option<JobLeaseToken>,
     ) -> Result<(), WorkerError> {
-        self.command(
-            "failJob",
-            Method::POST,
-            format!("/jobs/{key}/failure"),
-            body,
-        )
-        .await
+        let body = types::JobFailRequest {
+            error_message: Some(failure.message),
+            job_lease_token: lease,
+            retries: Some(failure.retries),
+            retry_back_off: failure
+                .retry_back_off
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            variables: failure.variables.map(types::JobFailRequestVariables),
+        };
+        self.api
+            .fail_job()
+            .job_key(key.clone())
+            .body(body)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| convert("failJob", e))
     }
 
     /// `throwJobError`.
-    pub(crate) async fn throw_error<B: Serialize>(
+    pub(crate) async fn throw_error(
         &self,
         key: &JobKey,
-        body: &B,
+        code: String,
+        message: Option<String>,
+        variables: Option<Variables>,
+        lease: Option<JobLeaseToken>,
     ) -> Result<(), WorkerError> {
-        self.command(
-            "throwJobError",
-            Method::POST,
-            format!("/jobs/{key}/error"),
-            body,
-        )
-        .await
+        let body = types::JobErrorRequest {
+            error_code: code,
+            error_message: message,
+            job_lease_token: lease,
+            variables: variables.map(types::JobErrorRequestVariables),
+        };
+        self.api
+            .throw_job_error()
+            .job_key(key.clone())
+            .body(body)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| convert("throwJobError", e))
     }
 
-    /// `updateJob`.
-    pub(crate) async fn update<B: Serialize>(
-        &self,
-        key: &JobKey,
-        body: &B,
-    ) -> Result<(), WorkerError> {
-        self.command("updateJob", Method::PATCH, format!("/jobs/{key}"), body)
+    /// `updateJob` with a new timeout.
+    pub(crate) async fn extend(&self, key: &JobKey, timeout: Duration) -> Result<(), WorkerError> {
+        let body = types::JobUpdateRequest {
+            changeset: types::JobChangeset {
+                priority: None,
+                retries: None,
+                timeout: Some(i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX)),
+            },
+            job_lease_token: None,
+            operation_reference: None,
+        };
+        self.api
+            .update_job()
+            .job_key(key.clone())
+            .body(body)
+            .send()
             .await
+            .map(drop)
+            .map_err(|e| convert("updateJob", e))
     }
 }
 
-/// A transport error in words, without the URL's query (there is none) and
-/// without headers.
-fn describe(error: &reqwest::Error) -> String {
-    use std::error::Error as _;
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+/// The fields of a `failJob` request.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub message: String,
+    pub retries: i32,
+    pub retry_back_off: Option<Duration>,
+    pub variables: Option<Variables>,
 }

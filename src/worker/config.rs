@@ -90,9 +90,10 @@ fn positive_ms(name: &str, ms: i64) -> Result<Duration, WorkerError> {
 impl WorkerBuilder {
     /// A worker for jobs of `job_type`, sending through `client`, with the
     /// defaults overridden by the `CAMUNDA_WORKER_*` variables.
-    pub fn new(client: JobClient, job_type: impl Into<String>) -> Self {
+    /// [`Camunda::worker`](crate::Camunda::worker) is the usual way.
+    pub fn new(client: &crate::orchestration::Client, job_type: impl Into<String>) -> Self {
         let mut builder = Self {
-            client,
+            client: JobClient::new(client),
             config: WorkerConfig {
                 job_type: job_type.into(),
                 name: DEFAULT_WORKER_NAME.to_owned(),

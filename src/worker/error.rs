@@ -45,6 +45,14 @@ pub enum WorkerError {
         /// Why.
         reason: String,
     },
+    /// The request could not be built (e.g. a value the contract refuses).
+    #[error("{operation}: invalid request: {reason}")]
+    InvalidRequest {
+        /// The operationId.
+        operation: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// No credential could be obtained for the request.
     #[error("{operation}: {reason}")]
     Authentication {
@@ -109,7 +117,9 @@ impl WorkerError {
             WorkerError::Transport { .. }
             | WorkerError::Decode { .. }
             | WorkerError::Authentication { .. } => true,
-            WorkerError::InvalidSetting { .. } | WorkerError::NoRuntime => false,
+            WorkerError::InvalidSetting { .. }
+            | WorkerError::NoRuntime
+            | WorkerError::InvalidRequest { .. } => false,
         }
     }
 }

@@ -8,14 +8,14 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use super::client::JobClient;
+use super::client::{JobClient, Variables};
 use super::error::WorkerError;
-use super::keys::{
-    ElementId, ElementInstanceKey, JobKey, ProcessDefinitionId, ProcessDefinitionKey,
-    ProcessInstanceKey, TenantId,
-};
 use super::stats::Counters;
-use super::wire::{ActivatedJob, Changeset, UpdateRequest};
+use super::wire::ActivatedJob;
+use crate::orchestration::keys::{
+    ElementId, ElementInstanceKey, JobKey, JobLeaseToken, ProcessDefinitionId,
+    ProcessDefinitionKey, ProcessInstanceKey, TenantId,
+};
 
 /// An activated job, handed to the handler.
 ///
@@ -35,7 +35,7 @@ pub struct Job {
 pub(crate) struct Lease {
     pub client: JobClient,
     pub key: JobKey,
-    pub token: Option<String>,
+    pub token: Option<JobLeaseToken>,
     /// When the server lets the job go, as this process sees it (measured
     /// from when the activation or the last extension was sent).
     deadline: Mutex<Instant>,
@@ -46,7 +46,7 @@ impl Lease {
     pub(crate) fn new(
         client: JobClient,
         key: JobKey,
-        token: Option<String>,
+        token: Option<JobLeaseToken>,
         deadline: Instant,
         counters: Arc<Counters>,
     ) -> Self {
@@ -69,13 +69,7 @@ impl Lease {
     /// Asks the server for `timeout` from now, moving the deadline on success.
     pub(crate) async fn extend(&self, timeout: Duration) -> Result<(), WorkerError> {
         let sent = Instant::now();
-        let body = UpdateRequest {
-            changeset: Changeset {
-                retries: None,
-                timeout: Some(i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX)),
-            },
-        };
-        self.client.update(&self.key, &body).await?;
+        self.client.extend(&self.key, timeout).await?;
         *self
             .deadline
             .lock()
@@ -190,7 +184,7 @@ pub enum Outcome {
     Complete {
         /// Variables to set (a JSON object), or why they could not be
         /// serialized (the job is then failed with that message).
-        variables: Option<Result<Value, String>>,
+        variables: Option<Result<Variables, String>>,
     },
     /// Fail it (`failJob`).
     Fail {
@@ -201,7 +195,7 @@ pub enum Outcome {
         /// How long before the job may be activated again.
         retry_back_off: Option<Duration>,
         /// Variables to set.
-        variables: Option<Result<Value, String>>,
+        variables: Option<Result<Variables, String>>,
     },
     /// Throw a BPMN error (`throwJobError`), caught by an error event.
     ThrowError {
@@ -210,15 +204,30 @@ pub enum Outcome {
         /// A message.
         message: Option<String>,
         /// Variables to set.
-        variables: Option<Result<Value, String>>,
+        variables: Option<Result<Variables, String>>,
     },
     /// Do nothing: the job times out and is handed out again (or was finished
     /// elsewhere).
     LeaveAlone,
 }
 
-fn to_json<T: Serialize>(value: &T) -> Option<Result<Value, String>> {
-    Some(serde_json::to_value(value).map_err(|e| format!("variables could not be serialized: {e}")))
+/// Variables as a JSON object (what the API takes), or why not.
+fn to_json<T: Serialize>(value: &T) -> Option<Result<Variables, String>> {
+    Some(match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(format!(
+            "job variables must serialize to a JSON object, not {}",
+            match other {
+                Value::Null => "null",
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::String(_) => "a string",
+                Value::Array(_) => "an array",
+                Value::Object(_) => "an object",
+            }
+        )),
+        Err(e) => Err(format!("job variables could not be serialized: {e}")),
+    })
 }
 
 impl Outcome {
@@ -227,7 +236,8 @@ impl Outcome {
         Outcome::Complete { variables: None }
     }
 
-    /// Complete, setting `variables` (serialized to a JSON object).
+    /// Complete, setting `variables` (which must serialize to a JSON
+    /// object; otherwise the job is failed with the reason).
     pub fn complete_with<T: Serialize>(variables: &T) -> Self {
         Outcome::Complete {
             variables: to_json(variables),

@@ -66,7 +66,6 @@ mod error;
 mod extension;
 mod handle;
 mod job;
-pub mod keys;
 mod report;
 mod stats;
 mod wire;
@@ -77,7 +76,6 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use tokio::sync::{Semaphore, watch};
 
-pub use client::JobClient;
 pub use config::{
     DEFAULT_BACKOFF_CAP, DEFAULT_BACKOFF_FLOOR, DEFAULT_EXTEND_AFTER_PERCENT,
     DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_WORKER_NAME,
@@ -124,22 +122,13 @@ impl WorkerBuilder {
     }
 }
 
-#[cfg(feature = "zeebe")]
 impl crate::Camunda {
-    /// A job worker for jobs of `job_type` on this client's cluster (the
-    /// Orchestration Cluster API at the Zeebe address, `…/v2`), sharing its
-    /// connection pool and token cache. Fails when the cluster address or
-    /// credentials are not configured.
+    /// A job worker for jobs of `job_type` on the Orchestration Cluster API
+    /// client ([`Camunda::orchestration`](crate::Camunda::orchestration)),
+    /// sharing its connection pool, token cache and backpressure gate with
+    /// every other caller. Fails when the API's address or credentials are
+    /// not configured.
     pub fn worker(&self, job_type: impl Into<String>) -> crate::Result<WorkerBuilder> {
-        use progenitor_client::ClientInfo as _;
-        let zeebe = self.zeebe()?;
-        let gateway = zeebe.baseurl().trim_end_matches('/');
-        let gateway = gateway.strip_suffix("/v1").unwrap_or(gateway);
-        let client = JobClient::new(
-            &format!("{gateway}/v2"),
-            zeebe.client().clone(),
-            zeebe.inner().clone(),
-        );
-        Ok(WorkerBuilder::new(client, job_type))
+        Ok(WorkerBuilder::new(self.orchestration()?, job_type))
     }
 }

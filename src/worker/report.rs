@@ -5,13 +5,12 @@
 use std::time::Duration;
 
 use rand::Rng as _;
-use serde_json::Value;
 use tokio::time::Instant;
 
+use super::client::{Failure, Variables};
 use super::error::WorkerError;
 use super::job::{Lease, Outcome};
 use super::stats::Counters;
-use super::wire::{CompletionRequest, ErrorRequest, FailRequest};
 
 /// How a handler ended.
 #[derive(Debug)]
@@ -59,19 +58,16 @@ fn settle(handled: Handled, counters: &Counters) -> Outcome {
     }
 }
 
-fn variables(v: &Option<Result<Value, String>>) -> Option<&Value> {
-    v.as_ref().and_then(|v| v.as_ref().ok())
+fn variables(v: &Option<Result<Variables, String>>) -> Option<Variables> {
+    v.as_ref().and_then(|v| v.as_ref().ok()).cloned()
 }
 
 async fn send_once(lease: &Lease, outcome: &Outcome, retries: i32) -> Result<(), WorkerError> {
-    let token = lease.token.as_deref();
+    let token = lease.token.clone();
+    let client = &lease.client;
     match outcome {
         Outcome::Complete { variables: v } => {
-            let body = CompletionRequest {
-                variables: variables(v),
-                job_lease_token: token,
-            };
-            lease.client.complete(&lease.key, &body).await
+            client.complete(&lease.key, variables(v), token).await
         }
         Outcome::Fail {
             message,
@@ -79,28 +75,28 @@ async fn send_once(lease: &Lease, outcome: &Outcome, retries: i32) -> Result<(),
             retry_back_off,
             variables: v,
         } => {
-            let body = FailRequest {
+            let failure = Failure {
+                message: message.clone(),
                 retries: left.unwrap_or(retries.saturating_sub(1)).max(0),
-                error_message: message,
-                retry_back_off: retry_back_off
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+                retry_back_off: *retry_back_off,
                 variables: variables(v),
-                job_lease_token: token,
             };
-            lease.client.fail(&lease.key, &body).await
+            client.fail(&lease.key, failure, token).await
         }
         Outcome::ThrowError {
             code,
             message,
             variables: v,
         } => {
-            let body = ErrorRequest {
-                error_code: code,
-                error_message: message.as_deref(),
-                variables: variables(v),
-                job_lease_token: token,
-            };
-            lease.client.throw_error(&lease.key, &body).await
+            client
+                .throw_error(
+                    &lease.key,
+                    code.clone(),
+                    message.clone(),
+                    variables(v),
+                    token,
+                )
+                .await
         }
         Outcome::LeaveAlone => Ok(()),
     }

@@ -1,14 +1,17 @@
-//! The job operations' bodies, with the spec's field names
-//! (`JobActivationRequest`, `ActivatedJobResult`, `JobCompletionRequest`,
-//! `JobFailRequest`, `JobErrorRequest`, `JobUpdateRequest`).
+//! The activation bodies, with the spec's field names
+//! (`JobActivationRequest`, `JobActivationResult`, `ActivatedJobResult`).
 //!
 //! Only the fields the worker needs are required when decoding, so that
-//! servers from 8.6 (which send fewer fields) to 8.10 are all understood.
+//! servers from 8.6 to 8.10 are all understood: the generated
+//! `types::ActivatedJobResult` requires every field of the 8.10 contract
+//! (`physicalTenantId`, `priority`, `kind`, `tags`, …), which older servers
+//! do not send. Completion, failure, errors and updates go through the
+//! generated client.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::keys::{
+use crate::orchestration::keys::{
     ElementId, ElementInstanceKey, JobKey, ProcessDefinitionId, ProcessDefinitionKey,
     ProcessInstanceKey, TenantId,
 };
@@ -62,58 +65,4 @@ pub(crate) struct ActivatedJob {
     pub tenant_id: Option<TenantId>,
     #[serde(default)]
     pub job_lease_token: Option<String>,
-}
-
-/// `JobCompletionRequest`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CompletionRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_lease_token: Option<&'a str>,
-}
-
-/// `JobFailRequest`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FailRequest<'a> {
-    pub retries: i32,
-    pub error_message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_back_off: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_lease_token: Option<&'a str>,
-}
-
-/// `JobErrorRequest`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ErrorRequest<'a> {
-    pub error_code: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_lease_token: Option<&'a str>,
-}
-
-/// `JobUpdateRequest` with a `JobChangeset` of a new timeout.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct UpdateRequest {
-    pub changeset: Changeset,
-}
-
-/// `JobChangeset`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Changeset {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retries: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
 }

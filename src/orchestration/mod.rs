@@ -1,0 +1,42 @@
+//! The Orchestration Cluster API (REST `/v2`), the API of Camunda 8.8, 8.9
+//! and 8.10: deploy, process instances, jobs, messages, signals, user
+//! tasks, incidents, decisions, searches, identity and cluster operations.
+//!
+//! The client, its request builders and its types are generated at build
+//! time by progenitor from the committed contract `openapi/orchestration.json`
+//! after the normalization steps in `codegen/` (the committed copy of the
+//! output is `generated/orchestration.rs`; its header lists every step and
+//! what it changed). The entry point is [`Client`]
+//! (from [`Camunda::orchestration`](crate::Camunda::orchestration)): one
+//! method per operation, named after the contract's operationId in snake
+//! case, each returning a request builder whose `send()` gives a
+//! [`ResponseValue`] or an [`Error`]; the request and response types live in
+//! [`types`].
+//!
+//! Hand-written additions, in this folder:
+//! - [`keys`]: a newtype per identifier format (`ProcessInstanceKey`,
+//!   `JobKey`, `TenantId`, …), generated from the contract's formats;
+//! - [`Client::create_deployment`]: deploy resources from memory or from
+//!   files (multipart, `deploy.rs`);
+//! - [`Client::create_document`] / [`Client::create_documents`]: upload
+//!   documents (multipart, `documents.rs`).
+//!
+//! String enums are forward compatible: a value this crate does not know
+//! decodes as the enum's `Unknown(String)` variant instead of failing.
+
+mod generated {
+    // progenitor documents the client and its operations, not every field
+    // and builder method it generates.
+    #![allow(missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/orchestration.rs"));
+}
+
+pub use generated::*;
+
+mod deploy;
+mod documents;
+mod multipart;
+
+pub use deploy::CreateDeployment;
+pub use documents::{CreateDocument, CreateDocuments};
+pub use multipart::DEFAULT_MAX_BODY_BYTES;
