@@ -13,6 +13,8 @@
 mod enums;
 #[path = "codegen/errata.rs"]
 mod errata;
+#[path = "codegen/facts.rs"]
+mod facts;
 #[path = "codegen/generate.rs"]
 mod generate;
 #[path = "codegen/keys.rs"]

@@ -26,6 +26,7 @@ pub fn generate(
             crate::secrets::SECRET_SCHEMA
         ))
         .is_some();
+    let facts = crate::facts::collect(api, &spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
     let inner: proc_macro2::TokenStream = "crate::hooks::Inner"
@@ -88,11 +89,18 @@ pub fn generate(
             .map_err(|e| format!("{api}: rendered key types do not parse: {e}"))?;
         file.items.extend(keys.items);
     }
-    let reports = vec![Report {
-        name: "text_doc_examples",
-        why: "progenitor's ```ignore usage examples are illustrations, not doctests: they become ```text",
-        changes: text_doc_examples(&mut file.items),
-    }];
+    let reports = vec![
+        Report {
+            name: "text_doc_examples",
+            why: "progenitor's ```ignore usage examples are illustrations, not doctests: they become ```text",
+            changes: text_doc_examples(&mut file.items),
+        },
+        Report {
+            name: "document_operations",
+            why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
+            changes: crate::facts::document_operations(&mut file.items, &facts),
+        },
+    ];
     Ok((prettyplease::unparse(&file), reports))
 }
 

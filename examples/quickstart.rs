@@ -1,6 +1,8 @@
-//! The main job: ask Zeebe for its topology, search Operate for process
-//! instances, and list the organization's clusters through the
-//! Administration API.
+//! The main job: deploy a BPMN model from memory, start an instance of it
+//! with variables and find it again once the cluster's search shows it
+//! (Orchestration Cluster API, `/v2`); then ask Zeebe for its topology,
+//! search Operate for process instances, and list the organization's
+//! clusters through the Administration API.
 //!
 //! With credentials in the environment (`ZEEBE_CLIENT_ID`,
 //! `ZEEBE_CLIENT_SECRET`, `CAMUNDA_CLUSTER_REGION`, `CAMUNDA_CLUSTER_ID`,
@@ -15,7 +17,30 @@
 #[path = "support/standin.rs"]
 mod standin;
 
+use std::time::Duration;
+
 use camunda8::Camunda;
+use camunda8::orchestration::eventually;
+use camunda8::orchestration::types::{
+    ProcessInstanceCreationInstruction, ProcessInstanceCreationInstructionById,
+    ProcessInstanceSearchQuery,
+};
+
+/// A minimal executable process: start, then end. Deployed from memory.
+const ORDER_PROCESS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    id="quickstart-definitions" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="camunda8-quickstart" name="camunda8 quickstart" isExecutable="true">
+    <bpmn:startEvent id="received" name="Order received">
+      <bpmn:outgoing>to-end</bpmn:outgoing>
+    </bpmn:startEvent>
+    <bpmn:sequenceFlow id="to-end" sourceRef="received" targetRef="done" />
+    <bpmn:endEvent id="done" name="Order handled">
+      <bpmn:incoming>to-end</bpmn:incoming>
+    </bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"#;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,7 +75,73 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
+/// Deploy, start, and find the instance through the eventually consistent
+/// search.
+async fn orchestrate(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>> {
+    let orchestration = camunda.orchestration()?;
+    let deployment = orchestration
+        .create_deployment()
+        .resource(
+            "camunda8-quickstart.bpmn",
+            ORDER_PROCESS.as_bytes().to_vec(),
+        )
+        .send()
+        .await?
+        .into_inner();
+    let process = deployment
+        .deployments
+        .iter()
+        .find_map(|d| d.process_definition.as_ref())
+        .ok_or("the deployment holds no process")?;
+    println!(
+        "orchestration: deployed {} v{} (deployment {}, definition {})",
+        process.process_definition_id,
+        process.process_definition_version,
+        deployment.deployment_key,
+        process.process_definition_key,
+    );
+
+    let mut variables = serde_json::Map::new();
+    variables.insert("orderId".into(), "A-1042".into());
+    variables.insert("amount".into(), 129.9.into());
+    let start = ProcessInstanceCreationInstructionById::builder()
+        .process_definition_id(process.process_definition_id.clone())
+        .variables(Some(variables.into()));
+    let instance = orchestration
+        .create_process_instance()
+        .body(ProcessInstanceCreationInstruction::Id(start.try_into()?))
+        .send()
+        .await?
+        .into_inner();
+    println!(
+        "orchestration: started instance {}",
+        instance.process_instance_key
+    );
+
+    // Searches read a secondary store that catches up a moment later.
+    let query: ProcessInstanceSearchQuery = serde_json::from_value(serde_json::json!({
+        "filter": { "processInstanceKey": instance.process_instance_key }
+    }))?;
+    let page = eventually(|| {
+        orchestration
+            .search_process_instances()
+            .body(query.clone())
+            .send()
+    })
+    .timeout(Duration::from_secs(30))
+    .until(|page| !page.items.is_empty())
+    .await?;
+    for found in &page.items {
+        println!(
+            "orchestration: found instance {} of {} ({})",
+            found.process_instance_key, found.process_definition_id, found.state
+        );
+    }
+    Ok(())
+}
+
 async fn run(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>> {
+    orchestrate(camunda).await?;
     let topology = camunda.zeebe()?.get_topology().send().await?.into_inner();
     println!(
         "zeebe: gateway {}, {} broker(s), {} partition(s), replication factor {}",

@@ -141,6 +141,9 @@
 //   update_members: 1 example block(s) ```ignore -> ```text
 //   delete_member: 1 example block(s) ```ignore -> ```text
 //   get_meta: 1 example block(s) ```ignore -> ```text
+//
+// document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
+//   43 method(s) documented
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -9830,6 +9833,13 @@ let response = client.get_csv()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403.
+*/
     pub fn get_csv(&self) -> builder::GetCsv<'_> {
         builder::GetCsv::new(self)
     }
@@ -9840,6 +9850,13 @@ let response = client.get_json()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403.
+*/
     pub fn get_json(&self) -> builder::GetJson<'_> {
         builder::GetJson::new(self)
     }
@@ -9850,6 +9867,12 @@ let response = client.get_clusters()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+*/
     pub fn get_clusters(&self) -> builder::GetClusters<'_> {
         builder::GetClusters::new(self)
     }
@@ -9861,6 +9884,13 @@ let response = client.create_cluster()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 503.
+*/
     pub fn create_cluster(&self) -> builder::CreateCluster<'_> {
         builder::CreateCluster::new(self)
     }
@@ -9871,6 +9901,12 @@ let response = client.get_parameters()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+*/
     pub fn get_parameters(&self) -> builder::GetParameters<'_> {
         builder::GetParameters::new(self)
     }
@@ -9882,6 +9918,13 @@ let response = client.get_cluster()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 404.
+*/
     pub fn get_cluster(&self) -> builder::GetCluster<'_> {
         builder::GetCluster::new(self)
     }
@@ -9893,6 +9936,13 @@ let response = client.delete_cluster()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 404.
+*/
     pub fn delete_cluster(&self) -> builder::DeleteCluster<'_> {
         builder::DeleteCluster::new(self)
     }
@@ -9905,6 +9955,13 @@ let response = client.update_cluster()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 404.
+*/
     pub fn update_cluster(&self) -> builder::UpdateCluster<'_> {
         builder::UpdateCluster::new(self)
     }
@@ -9916,6 +9973,13 @@ let response = client.get_backups()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_backups(&self) -> builder::GetBackups<'_> {
         builder::GetBackups::new(self)
     }
@@ -9927,6 +9991,13 @@ let response = client.create_backup()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 404.
+*/
     pub fn create_backup(&self) -> builder::CreateBackup<'_> {
         builder::CreateBackup::new(self)
     }
@@ -9938,6 +10009,13 @@ let response = client.get_schedule()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_schedule(&self) -> builder::GetSchedule<'_> {
         builder::GetSchedule::new(self)
     }
@@ -9950,6 +10028,13 @@ let response = client.update_schedule()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404.
+*/
     pub fn update_schedule(&self) -> builder::UpdateSchedule<'_> {
         builder::UpdateSchedule::new(self)
     }
@@ -9961,6 +10046,13 @@ let response = client.delete_schedule()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404.
+*/
     pub fn delete_schedule(&self) -> builder::DeleteSchedule<'_> {
         builder::DeleteSchedule::new(self)
     }
@@ -9973,6 +10065,13 @@ let response = client.delete_backup()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403.
+*/
     pub fn delete_backup(&self) -> builder::DeleteBackup<'_> {
         builder::DeleteBackup::new(self)
     }
@@ -9985,6 +10084,13 @@ let response = client.get_restore()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_restore(&self) -> builder::GetRestore<'_> {
         builder::GetRestore::new(self)
     }
@@ -9997,6 +10103,13 @@ let response = client.restore_from_backup()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404, 409.
+*/
     pub fn restore_from_backup(&self) -> builder::RestoreFromBackup<'_> {
         builder::RestoreFromBackup::new(self)
     }
@@ -10008,6 +10121,13 @@ let response = client.get_clients()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_clients(&self) -> builder::GetClients<'_> {
         builder::GetClients::new(self)
     }
@@ -10020,6 +10140,13 @@ let response = client.create_client()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404.
+*/
     pub fn create_client(&self) -> builder::CreateClient<'_> {
         builder::CreateClient::new(self)
     }
@@ -10032,6 +10159,13 @@ let response = client.get_client()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404, 412.
+*/
     pub fn get_client(&self) -> builder::GetClient<'_> {
         builder::GetClient::new(self)
     }
@@ -10044,6 +10178,13 @@ let response = client.delete_client()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404.
+*/
     pub fn delete_client(&self) -> builder::DeleteClient<'_> {
         builder::DeleteClient::new(self)
     }
@@ -10056,6 +10197,13 @@ let response = client.update_cluster_encryption()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 409.
+*/
     pub fn update_cluster_encryption(&self) -> builder::UpdateClusterEncryption<'_> {
         builder::UpdateClusterEncryption::new(self)
     }
@@ -10068,6 +10216,13 @@ let response = client.trigger_failover()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 409, 422.
+*/
     pub fn trigger_failover(&self) -> builder::TriggerFailover<'_> {
         builder::TriggerFailover::new(self)
     }
@@ -10080,6 +10235,12 @@ let response = client.update_ip_allowlist()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+*/
     pub fn update_ip_allowlist(&self) -> builder::UpdateIpAllowlist<'_> {
         builder::UpdateIpAllowlist::new(self)
     }
@@ -10092,6 +10253,12 @@ let response = client.update_ip_whitelist()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+*/
     pub fn update_ip_whitelist(&self) -> builder::UpdateIpWhitelist<'_> {
         builder::UpdateIpWhitelist::new(self)
     }
@@ -10103,6 +10270,13 @@ let response = client.activate_monitoring()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404, 409.
+*/
     pub fn activate_monitoring(&self) -> builder::ActivateMonitoring<'_> {
         builder::ActivateMonitoring::new(self)
     }
@@ -10114,6 +10288,13 @@ let response = client.deactivate_monitoring()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404, 409.
+*/
     pub fn deactivate_monitoring(&self) -> builder::DeactivateMonitoring<'_> {
         builder::DeactivateMonitoring::new(self)
     }
@@ -10125,6 +10306,13 @@ let response = client.get_monitoring_clients()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_monitoring_clients(&self) -> builder::GetMonitoringClients<'_> {
         builder::GetMonitoringClients::new(self)
     }
@@ -10137,6 +10325,13 @@ let response = client.create_monitoring_client()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 404.
+*/
     pub fn create_monitoring_client(&self) -> builder::CreateMonitoringClient<'_> {
         builder::CreateMonitoringClient::new(self)
     }
@@ -10149,6 +10344,13 @@ let response = client.delete_monitoring_client()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404.
+*/
     pub fn delete_monitoring_client(&self) -> builder::DeleteMonitoringClient<'_> {
         builder::DeleteMonitoringClient::new(self)
     }
@@ -10161,6 +10363,13 @@ let response = client.rotate_monitoring_client_password()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn rotate_monitoring_client_password(
         &self,
     ) -> builder::RotateMonitoringClientPassword<'_> {
@@ -10174,6 +10383,13 @@ let response = client.get_secrets()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_secrets(&self) -> builder::GetSecrets<'_> {
         builder::GetSecrets::new(self)
     }
@@ -10186,6 +10402,13 @@ let response = client.create_secret()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 403, 404, 409.
+*/
     pub fn create_secret(&self) -> builder::CreateSecret<'_> {
         builder::CreateSecret::new(self)
     }
@@ -10199,6 +10422,13 @@ let response = client.update_secret()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404, 409.
+*/
     pub fn update_secret(&self) -> builder::UpdateSecret<'_> {
         builder::UpdateSecret::new(self)
     }
@@ -10211,6 +10441,13 @@ let response = client.delete_secret()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 409.
+*/
     pub fn delete_secret(&self) -> builder::DeleteSecret<'_> {
         builder::DeleteSecret::new(self)
     }
@@ -10222,6 +10459,13 @@ let response = client.get_secure_connectivity_status()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403, 404.
+*/
     pub fn get_secure_connectivity_status(
         &self,
     ) -> builder::GetSecureConnectivityStatus<'_> {
@@ -10236,6 +10480,13 @@ let response = client.activate_secure_connectivity()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404, 409.
+*/
     pub fn activate_secure_connectivity(
         &self,
     ) -> builder::ActivateSecureConnectivity<'_> {
@@ -10249,6 +10500,13 @@ let response = client.deactivate_secure_connectivity()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404, 409.
+*/
     pub fn deactivate_secure_connectivity(
         &self,
     ) -> builder::DeactivateSecureConnectivity<'_> {
@@ -10262,6 +10520,13 @@ let response = client.upgrade_cluster()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 404, 409, 412.
+*/
     pub fn upgrade_cluster(&self) -> builder::UpgradeCluster<'_> {
         builder::UpgradeCluster::new(self)
     }
@@ -10273,6 +10538,12 @@ let response = client.wake()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+*/
     pub fn wake(&self) -> builder::Wake<'_> {
         builder::Wake::new(self)
     }
@@ -10283,6 +10554,13 @@ let response = client.get_members()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 403.
+*/
     pub fn get_members(&self) -> builder::GetMembers<'_> {
         builder::GetMembers::new(self)
     }
@@ -10295,6 +10573,13 @@ let response = client.update_members()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 403.
+*/
     pub fn update_members(&self) -> builder::UpdateMembers<'_> {
         builder::UpdateMembers::new(self)
     }
@@ -10306,6 +10591,13 @@ let response = client.delete_member()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 403, 404.
+*/
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -10316,6 +10608,12 @@ let response = client.get_meta()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+*/
     pub fn get_meta(&self) -> builder::GetMeta<'_> {
         builder::GetMeta::new(self)
     }

@@ -199,6 +199,9 @@
 //   get_process_instance_statistics: 1 example block(s) ```ignore -> ```text
 //   search_variables: 1 example block(s) ```ignore -> ```text
 //   get_variable: 1 example block(s) ```ignore -> ```text
+//
+// document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
+//   21 method(s) documented
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -5712,6 +5715,13 @@ let response = client.search_decision_definitions()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_decision_definitions(&self) -> builder::SearchDecisionDefinitions<'_> {
         builder::SearchDecisionDefinitions::new(self)
     }
@@ -5723,6 +5733,13 @@ let response = client.get_decision_definition()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_decision_definition(&self) -> builder::GetDecisionDefinition<'_> {
         builder::GetDecisionDefinition::new(self)
     }
@@ -5734,6 +5751,13 @@ let response = client.search_decision_instances()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_decision_instances(&self) -> builder::SearchDecisionInstances<'_> {
         builder::SearchDecisionInstances::new(self)
     }
@@ -5745,6 +5769,13 @@ let response = client.get_decision_instance()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_decision_instance(&self) -> builder::GetDecisionInstance<'_> {
         builder::GetDecisionInstance::new(self)
     }
@@ -5756,6 +5787,13 @@ let response = client.search_decision_requirements()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_decision_requirements(
         &self,
     ) -> builder::SearchDecisionRequirements<'_> {
@@ -5769,6 +5807,13 @@ let response = client.get_decision_requirements()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_decision_requirements(&self) -> builder::GetDecisionRequirements<'_> {
         builder::GetDecisionRequirements::new(self)
     }
@@ -5780,6 +5825,13 @@ let response = client.get_decision_requirements_xml()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_decision_requirements_xml(
         &self,
     ) -> builder::GetDecisionRequirementsXml<'_> {
@@ -5793,6 +5845,13 @@ let response = client.search_flownode_instances()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_flownode_instances(&self) -> builder::SearchFlownodeInstances<'_> {
         builder::SearchFlownodeInstances::new(self)
     }
@@ -5804,6 +5863,13 @@ let response = client.get_flownode_instance()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_flownode_instance(&self) -> builder::GetFlownodeInstance<'_> {
         builder::GetFlownodeInstance::new(self)
     }
@@ -5815,6 +5881,13 @@ let response = client.search_incidents()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_incidents(&self) -> builder::SearchIncidents<'_> {
         builder::SearchIncidents::new(self)
     }
@@ -5826,6 +5899,13 @@ let response = client.get_incident()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_incident(&self) -> builder::GetIncident<'_> {
         builder::GetIncident::new(self)
     }
@@ -5837,6 +5917,13 @@ let response = client.search_process_definitions()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_process_definitions(&self) -> builder::SearchProcessDefinitions<'_> {
         builder::SearchProcessDefinitions::new(self)
     }
@@ -5848,6 +5935,13 @@ let response = client.get_process_definition()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_process_definition(&self) -> builder::GetProcessDefinition<'_> {
         builder::GetProcessDefinition::new(self)
     }
@@ -5859,6 +5953,13 @@ let response = client.get_process_definition_xml()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_process_definition_xml(&self) -> builder::GetProcessDefinitionXml<'_> {
         builder::GetProcessDefinitionXml::new(self)
     }
@@ -5870,6 +5971,13 @@ let response = client.search_process_instances()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_process_instances(&self) -> builder::SearchProcessInstances<'_> {
         builder::SearchProcessInstances::new(self)
     }
@@ -5881,6 +5989,13 @@ let response = client.get_process_instance()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_process_instance(&self) -> builder::GetProcessInstance<'_> {
         builder::GetProcessInstance::new(self)
     }
@@ -5892,6 +6007,13 @@ let response = client.delete_process_instance()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn delete_process_instance(&self) -> builder::DeleteProcessInstance<'_> {
         builder::DeleteProcessInstance::new(self)
     }
@@ -5903,6 +6025,13 @@ let response = client.get_process_instance_sequence_flows()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_process_instance_sequence_flows(
         &self,
     ) -> builder::GetProcessInstanceSequenceFlows<'_> {
@@ -5916,6 +6045,13 @@ let response = client.get_process_instance_statistics()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_process_instance_statistics(
         &self,
     ) -> builder::GetProcessInstanceStatistics<'_> {
@@ -5929,6 +6065,13 @@ let response = client.search_variables()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn search_variables(&self) -> builder::SearchVariables<'_> {
         builder::SearchVariables::new(self)
     }
@@ -5940,6 +6083,13 @@ let response = client.get_variable()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+- Declared errors: 400, 403, 404, 500.
+*/
     pub fn get_variable(&self) -> builder::GetVariable<'_> {
         builder::GetVariable::new(self)
     }

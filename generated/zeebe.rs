@@ -74,6 +74,9 @@
 //   unassign_user_task: 1 example block(s) ```ignore -> ```text
 //   assign_user_task: 1 example block(s) ```ignore -> ```text
 //   complete_user_task: 1 example block(s) ```ignore -> ```text
+//
+// document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
+//   5 method(s) documented
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -1341,6 +1344,12 @@ let response = client.get_topology()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 200.
+*/
     pub fn get_topology(&self) -> builder::GetTopology<'_> {
         builder::GetTopology::new(self)
     }
@@ -1353,6 +1362,13 @@ let response = client.update_user_task()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 404, 409.
+*/
     pub fn update_user_task(&self) -> builder::UpdateUserTask<'_> {
         builder::UpdateUserTask::new(self)
     }
@@ -1364,6 +1380,13 @@ let response = client.unassign_user_task()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 404, 409.
+*/
     pub fn unassign_user_task(&self) -> builder::UnassignUserTask<'_> {
         builder::UnassignUserTask::new(self)
     }
@@ -1376,6 +1399,13 @@ let response = client.assign_user_task()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 404, 409.
+*/
     pub fn assign_user_task(&self) -> builder::AssignUserTask<'_> {
         builder::AssignUserTask::new(self)
     }
@@ -1388,6 +1418,13 @@ let response = client.complete_user_task()
     .send()
     .await;
 ```*/
+    /**
+
+# Facts from the contract
+
+- Success: 204.
+- Declared errors: 400, 404, 409.
+*/
     pub fn complete_user_task(&self) -> builder::CompleteUserTask<'_> {
         builder::CompleteUserTask::new(self)
     }

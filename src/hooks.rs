@@ -82,6 +82,22 @@ impl Inner {
         self.0.auth.credential().await.map(|_| ())
     }
 
+    /// Get a request ready to send: the default tenant where the operation
+    /// takes one, then the credential.
+    async fn prepare<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), ApiError<E>> {
+        #[cfg(feature = "orchestration")]
+        if let Some(tenant) = self.default_tenant() {
+            crate::orchestration::fill_default_tenant(request, info.operation_id, tenant);
+        }
+        #[cfg(not(feature = "orchestration"))]
+        let _ = info;
+        self.attach(request).await
+    }
+
     /// Attach the current credential; a failure to obtain one is reported
     /// through progenitor's error type with the typed error's message.
     pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
@@ -192,9 +208,9 @@ macro_rules! hooks_for {
             async fn pre<E>(
                 &self,
                 request: &mut Request,
-                _info: &OperationInfo,
+                info: &OperationInfo,
             ) -> Result<(), ApiError<E>> {
-                self.inner().attach(request).await
+                self.inner().prepare(request, info).await
             }
 
             async fn exec(

@@ -5,12 +5,15 @@
 //!
 //! Only answers that say "not now, try again later":
 //!
-//! * `429 Too Many Requests`,
-//! * `503 Service Unavailable`,
+//! * `429 Too Many Requests` (Camunda 8.6 and 8.7);
 //! * `500 Internal Server Error` whose body mentions `RESOURCE_EXHAUSTED`
-//!   (how the Zeebe gateway reports broker backpressure).
+//!   (Camunda 8.8.0 to 8.8.2 put it in the problem's `detail`);
+//! * `503 Service Unavailable` whose body mentions `RESOURCE_EXHAUSTED`
+//!   (8.8.3 and later: the problem's `title`), or that carries a
+//!   `Retry-After` header (the server says when to come back).
 //!
-//! Every other status is returned as is, and so are connection errors and
+//! Every other status is returned as is — a 500, 502 or 503 without
+//! these signs is a failure, not a request to slow down —, and so are connection errors and
 //! timeouts: most Camunda operations are non-idempotent `POST`s (create a
 //! process instance, publish a message), and a request whose connection broke
 //! may already have been executed, so repeating it could do the work twice.
@@ -99,14 +102,16 @@ enum Backpressure {
     TooManyRequests,
     Unavailable,
     ResourceExhausted,
+    UnavailableExhausted,
 }
 
 impl Backpressure {
     fn as_str(self) -> &'static str {
         match self {
             Backpressure::TooManyRequests => "429 Too Many Requests",
-            Backpressure::Unavailable => "503 Service Unavailable",
+            Backpressure::Unavailable => "503 Service Unavailable with Retry-After",
             Backpressure::ResourceExhausted => "500 RESOURCE_EXHAUSTED",
+            Backpressure::UnavailableExhausted => "503 RESOURCE_EXHAUSTED",
         }
     }
 }
@@ -323,14 +328,25 @@ impl RetryPolicy {
     }
 }
 
-/// Whether the response is backpressure. For a 500 the body is read and the
-/// response rebuilt around it.
+/// Whether the response is backpressure. For a 500 or 503 the body is read
+/// and the response rebuilt around it.
 async fn classify(
     response: reqwest::Response,
 ) -> reqwest::Result<(reqwest::Response, Option<Backpressure>)> {
     match response.status().as_u16() {
         429 => Ok((response, Some(Backpressure::TooManyRequests))),
-        503 => Ok((response, Some(Backpressure::Unavailable))),
+        503 => {
+            let has_retry_after = response.headers().contains_key(http::header::RETRY_AFTER);
+            let (response, body) = buffer(response).await?;
+            let kind = if contains(&body, b"RESOURCE_EXHAUSTED") {
+                Some(Backpressure::UnavailableExhausted)
+            } else if has_retry_after {
+                Some(Backpressure::Unavailable)
+            } else {
+                None
+            };
+            Ok((response, kind))
+        }
         500 => {
             let (response, body) = buffer(response).await?;
             let exhausted = contains(&body, b"RESOURCE_EXHAUSTED");

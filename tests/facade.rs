@@ -224,7 +224,12 @@ async fn backpressure_is_retried_through_the_client() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/topology"))
-        .respond_with(ResponseTemplate::new(503))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(
+                json!({"type": "about:blank", "title": "RESOURCE_EXHAUSTED", "status": 503,
+                       "detail": "Expected to handle REST API request, but the gateway is under backpressure"}),
+            ),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;

@@ -144,9 +144,15 @@ async fn unavailable_with_retry_after_waits_that_long() {
     assert_eq!(sleeps, [Duration::from_secs(2)]);
 }
 
+/// 8.8.3 and later: backpressure is a 503 whose problem title is
+/// `RESOURCE_EXHAUSTED`.
 #[tokio::test]
-async fn unavailable_without_retry_after_uses_backoff() {
-    let s = server(ResponseTemplate::new(503), 3, ResponseTemplate::new(204)).await;
+async fn unavailable_resource_exhausted_uses_backoff() {
+    let exhausted = ResponseTemplate::new(503).set_body_raw(
+        r#"{"type":"about:blank","title":"RESOURCE_EXHAUSTED","status":503,"detail":"Expected to handle REST API request, but the gateway is under backpressure"}"#,
+        "application/problem+json",
+    );
+    let s = server(exhausted, 3, ResponseTemplate::new(204)).await;
     let (response, calls, sleeps) = run(&s, &policy()).await;
     assert_eq!(response.status(), 204);
     assert_eq!(calls, 4);
@@ -436,4 +442,32 @@ async fn spans_show_method_path_attempt_and_status_but_no_secrets() {
         has(&["backpressure; waiting before the next attempt"]),
         "{ours:#?}"
     );
+}
+
+/// A 503 that is not backpressure (no `RESOURCE_EXHAUSTED`, no
+/// `Retry-After`: a gateway or proxy failing) is returned at once, as are
+/// 502 and a 500 without `RESOURCE_EXHAUSTED`.
+#[tokio::test]
+async fn other_server_errors_are_not_retried() {
+    for failure in [
+        ResponseTemplate::new(503).set_body_raw(
+            r#"{"title":"Service Unavailable","status":503,"detail":"no broker available"}"#,
+            "application/problem+json",
+        ),
+        ResponseTemplate::new(502),
+        ResponseTemplate::new(500).set_body_raw(
+            r#"{"title":"INTERNAL","status":500,"detail":"unexpected"}"#,
+            "application/problem+json",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (case, failure) = failure;
+        let s = server(failure, 1, ResponseTemplate::new(204)).await;
+        let (response, calls, sleeps) = run(&s, &policy()).await;
+        assert_ne!(response.status(), 204, "case {case}");
+        assert_eq!(calls, 1);
+        assert!(sleeps.is_empty());
+    }
 }

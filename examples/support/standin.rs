@@ -1,9 +1,13 @@
 //! A local stand-in for Camunda SaaS, run in-process by the examples when no
-//! credentials are configured: a token endpoint and the three APIs, each
+//! credentials are configured: a token endpoint and the four APIs, each
 //! answering with a realistic response and refusing requests without a
-//! bearer token.
+//! bearer token. The Orchestration Cluster API part keeps state: a deployed
+//! process can be started, and a started instance shows up in searches only
+//! from the third search on, like a real cluster's eventually consistent
+//! secondary store.
 #![allow(dead_code)] // each example uses part of it
 
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -47,6 +51,147 @@ impl Respond for TokenEndpoint {
     }
 }
 
+/// What the Orchestration Cluster API part of the stand-in remembers.
+#[derive(Default)]
+struct Cluster {
+    next_key: u64,
+    /// (process id, definition key, version)
+    definitions: Vec<(String, String, i32)>,
+    /// (instance key, process id, definition key, version, searches seen)
+    instances: Vec<(String, String, String, i32, u32)>,
+}
+
+impl Cluster {
+    fn key(&mut self) -> String {
+        self.next_key += 1;
+        (2251799813685248_u64 + self.next_key).to_string()
+    }
+}
+
+/// How many searches a new instance stays invisible to.
+const SEARCHES_BEFORE_VISIBLE: u32 = 2;
+
+struct Deploy(Arc<Mutex<Cluster>>);
+
+impl Respond for Deploy {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body = String::from_utf8_lossy(&request.body);
+        let file = between(&body, "filename=\"", "\"").unwrap_or("process.bpmn");
+        let Some(process_id) = between(&body, "process id=\"", "\"") else {
+            return ResponseTemplate::new(400).set_body_json(json!({
+                "type": "about:blank", "title": "INVALID_ARGUMENT", "status": 400,
+                "detail": "the stand-in deploys BPMN processes only", "instance": "/v2/deployments"
+            }));
+        };
+        let Ok(mut cluster) = self.0.lock() else {
+            return ResponseTemplate::new(500);
+        };
+        let version = 1 + cluster
+            .definitions
+            .iter()
+            .filter(|(id, _, _)| id == process_id)
+            .count() as i32;
+        let definition_key = cluster.key();
+        let deployment_key = cluster.key();
+        cluster
+            .definitions
+            .push((process_id.to_string(), definition_key.clone(), version));
+        ResponseTemplate::new(200).set_body_json(json!({
+            "deploymentKey": deployment_key,
+            "tenantId": "<default>",
+            "deployments": [{
+                "processDefinition": {
+                    "processDefinitionId": process_id, "processDefinitionVersion": version,
+                    "resourceName": file, "tenantId": "<default>",
+                    "processDefinitionKey": definition_key
+                },
+                "decisionDefinition": null, "decisionRequirements": null, "form": null, "resource": null
+            }]
+        }))
+    }
+}
+
+struct Start(Arc<Mutex<Cluster>>);
+
+impl Respond for Start {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let wanted = body["processDefinitionId"].as_str().unwrap_or_default();
+        let Ok(mut cluster) = self.0.lock() else {
+            return ResponseTemplate::new(500);
+        };
+        let Some((id, definition_key, version)) = cluster
+            .definitions
+            .iter()
+            .rev()
+            .find(|(id, _, _)| id == wanted)
+            .cloned()
+        else {
+            return ResponseTemplate::new(404).set_body_json(json!({
+                "type": "about:blank", "title": "NOT_FOUND", "status": 404,
+                "detail": format!("no process definition with id '{wanted}' is deployed"),
+                "instance": "/v2/process-instances"
+            }));
+        };
+        let key = cluster.key();
+        cluster
+            .instances
+            .push((key.clone(), id.clone(), definition_key.clone(), version, 0));
+        ResponseTemplate::new(200).set_body_json(json!({
+            "processInstanceKey": key, "processDefinitionId": id,
+            "processDefinitionKey": definition_key, "processDefinitionVersion": version,
+            "tenantId": "<default>", "businessId": null, "tags": [],
+            "variables": body.get("variables").cloned().unwrap_or(json!({}))
+        }))
+    }
+}
+
+struct Search(Arc<Mutex<Cluster>>);
+
+impl Respond for Search {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let wanted = body
+            .pointer("/filter/processInstanceKey")
+            .and_then(|k| k.as_str());
+        let Ok(mut cluster) = self.0.lock() else {
+            return ResponseTemplate::new(500);
+        };
+        let mut items = Vec::new();
+        for (key, id, definition_key, version, seen) in cluster.instances.iter_mut() {
+            if wanted.is_some_and(|w| w != key.as_str()) {
+                continue;
+            }
+            *seen += 1;
+            if *seen <= SEARCHES_BEFORE_VISIBLE {
+                continue;
+            }
+            items.push(json!({
+                "processInstanceKey": key, "processDefinitionId": id,
+                "processDefinitionKey": definition_key, "processDefinitionVersion": version,
+                "processDefinitionName": id, "processDefinitionVersionTag": null,
+                "startDate": "2026-11-30T09:12:44.000Z", "endDate": null, "state": "ACTIVE",
+                "hasIncident": false, "tenantId": "<default>", "businessId": null,
+                "parentProcessInstanceKey": null, "parentElementInstanceKey": null,
+                "rootProcessInstanceKey": key, "suspendedDate": null, "tags": []
+            }));
+        }
+        let total = items.len();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "items": items,
+            "page": { "totalItems": total, "hasMoreTotalItems": false,
+                      "startCursor": null, "endCursor": null }
+        }))
+    }
+}
+
+/// The text between `start` and the next `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
 impl StandIn {
     /// Start the stand-in on a free loopback port.
     pub async fn start() -> Self {
@@ -79,6 +224,28 @@ impl StandIn {
                 "replicationFactor": 2,
                 "gatewayVersion": "8.6.7"
             })))
+            .mount(&server)
+            .await;
+
+        let cluster = Arc::new(Mutex::new(Cluster::default()));
+        Mock::given(method("POST"))
+            .and(path(format!("/zeebe/{CLUSTER_ID}/v2/deployments")))
+            .and(bearer())
+            .respond_with(Deploy(cluster.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!("/zeebe/{CLUSTER_ID}/v2/process-instances")))
+            .and(bearer())
+            .respond_with(Start(cluster.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!(
+                "/zeebe/{CLUSTER_ID}/v2/process-instances/search"
+            )))
+            .and(bearer())
+            .respond_with(Search(cluster))
             .mount(&server)
             .await;
 
@@ -202,6 +369,7 @@ impl StandIn {
             .client_credentials("standin-client", "standin-secret")
             .console_credentials("standin-console-client", "standin-console-secret")
             .zeebe_url(self.zeebe_url())
+            .orchestration_url(self.zeebe_url())
             .operate_url(self.operate_url())
             .console_url(self.admin_url())
     }
@@ -224,6 +392,7 @@ const CREDENTIAL_VARIABLES: &[&str] = &[
     "CAMUNDA_CLIENT_ID",
     "CAMUNDA_CONSOLE_CLIENT_ID",
     "ZEEBE_REST_ADDRESS",
+    "CAMUNDA_REST_ADDRESS",
     "CAMUNDA_OPERATE_BASE_URL",
     "CAMUNDA_CLUSTER_ID",
     "CAMUNDA_OAUTH_TOKEN",

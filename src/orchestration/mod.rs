@@ -19,7 +19,11 @@
 //! - [`Client::create_deployment`]: deploy resources from memory or from
 //!   files (multipart, `deploy.rs`);
 //! - [`Client::create_document`] / [`Client::create_documents`]: upload
-//!   documents (multipart, `documents.rs`).
+//!   documents (multipart, `documents.rs`);
+//! - [`eventually`]: repeat an eventually consistent read until it shows
+//!   what you wait for ([`consistency`]);
+//! - the default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) filled into commands
+//!   that take one (`tenant.rs`).
 //!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
@@ -33,10 +37,15 @@ mod generated {
 
 pub use generated::*;
 
+pub mod consistency;
 mod deploy;
 mod documents;
 mod multipart;
+mod tenant;
 
+pub(crate) use tenant::fill_default_tenant;
+
+pub use consistency::{ConsistencyError, Eventually, eventually};
 pub use deploy::CreateDeployment;
 pub use documents::{CreateDocument, CreateDocuments};
 pub use multipart::DEFAULT_MAX_BODY_BYTES;

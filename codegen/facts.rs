@@ -1,0 +1,137 @@
+//! Operation facts in the rustdoc of generated methods.
+//!
+//! The contracts keep no prose (it is Camunda's text, not ours), so
+//! progenitor documents a method only with "Sends a `POST` request to
+//! `/x`". The post-processing step [`document_operations`] adds what the
+//! contract states as data: the Camunda version that added the operation,
+//! whether its results are eventually consistent (with a pointer to the
+//! helper that waits for them), the success codes, the permissions it
+//! requires, and a link to Camunda's reference page for the operation.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::walk::visit_operations;
+
+/// Where Camunda publishes the reference page of each Orchestration Cluster
+/// API operation (the operationId in kebab case is appended).
+const ORCHESTRATION_REFERENCE: &str =
+    "https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/";
+
+/// Doc lines per method name, from the (normalized) spec of `api`.
+pub fn collect(api: &str, spec: &Value) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let mut spec = spec.clone();
+    visit_operations(&mut spec, &mut |op, _, _, _| {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            return;
+        };
+        let mut lines = Vec::new();
+        if let Some(version) = op.get("x-added-in-version").and_then(Value::as_str) {
+            lines.push(format!("- Added in Camunda {version}."));
+        }
+        match op.get("x-eventually-consistent").and_then(Value::as_bool) {
+            Some(true) => lines.push(
+                "- Eventually consistent: a change made a moment ago may not show yet; \
+                 wait for it with [`eventually`](crate::orchestration::eventually)."
+                    .to_string(),
+            ),
+            Some(false) => lines.push("- Strongly consistent (not eventually consistent).".into()),
+            None => {}
+        }
+        if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+            let ok: Vec<&str> = responses
+                .keys()
+                .filter(|c| c.starts_with('2'))
+                .map(String::as_str)
+                .collect();
+            let errors: Vec<&str> = responses
+                .keys()
+                .filter(|c| c.starts_with('4') || c.starts_with('5'))
+                .map(String::as_str)
+                .collect();
+            if !ok.is_empty() {
+                lines.push(format!("- Success: {}.", ok.join(", ")));
+            }
+            if !errors.is_empty() {
+                lines.push(format!("- Declared errors: {}.", errors.join(", ")));
+            }
+        }
+        if let Some(perms) = op.get("x-required-permissions").and_then(Value::as_array) {
+            let perms: Vec<String> = perms
+                .iter()
+                .filter_map(|p| {
+                    let kind = p.get("permissionType").and_then(Value::as_str)?;
+                    let resource = p.get("resourceType").and_then(Value::as_str)?;
+                    Some(format!("`{kind}` on `{resource}`"))
+                })
+                .collect();
+            if !perms.is_empty() {
+                lines.push(format!("- Requires {}.", perms.join(" or ")));
+            }
+        }
+        if api == "orchestration" {
+            lines.push(format!(
+                "- Reference: <{ORCHESTRATION_REFERENCE}{}/>",
+                kebab(id)
+            ));
+        }
+        if !lines.is_empty() {
+            out.insert(crate::words::snake(id), lines);
+        }
+    });
+    out
+}
+
+/// `activateJobs` → `activate-jobs`.
+fn kebab(id: &str) -> String {
+    crate::words::snake(id).replace('_', "-")
+}
+
+/// Post-processing step `document_operations`: appends the facts of each
+/// operation to the rustdoc of its `Client` method. Returns one summary
+/// line (the methods documented, and any operation without a method).
+pub fn document_operations(
+    items: &mut [syn::Item],
+    facts: &BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let mut documented = Vec::new();
+    for item in items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for inner in &mut block.items {
+            let syn::ImplItem::Fn(f) = inner else {
+                continue;
+            };
+            let name = f.sig.ident.to_string();
+            let Some(lines) = facts.get(&name) else {
+                continue;
+            };
+            let text = format!("\n\n# Facts from the contract\n\n{}\n", lines.join("\n"));
+            f.attrs.push(syn::parse_quote!(#[doc = #text]));
+            documented.push(name);
+        }
+    }
+    let mut changes = Vec::new();
+    if !documented.is_empty() {
+        changes.push(format!("{} method(s) documented", documented.len()));
+    }
+    let missing: Vec<&String> = facts.keys().filter(|k| !documented.contains(k)).collect();
+    if !missing.is_empty() {
+        changes.push(format!(
+            "operations without a generated method (hand-written): {}",
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    changes
+}
