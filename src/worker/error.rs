@@ -87,15 +87,13 @@ impl WorkerError {
         matches!(self.status(), Some(404 | 409))
     }
 
-    /// The server signalled backpressure (429, 503, or 500 with
-    /// `RESOURCE_EXHAUSTED`).
+    /// The server signalled backpressure (429, or 500 or 503 with
+    /// `RESOURCE_EXHAUSTED` in the problem).
     pub fn is_backpressure(&self) -> bool {
         match self {
+            WorkerError::Status { status: 429, .. } => true,
             WorkerError::Status {
-                status: 429 | 503, ..
-            } => true,
-            WorkerError::Status {
-                status: 500,
+                status: 500 | 503,
                 title,
                 detail,
                 ..
