@@ -403,6 +403,12 @@ fn render_one(api: &str, def: &KeyDef, s: &mut String) {
         }}
     }}
 
+    impl ::std::convert::From<&{name}> for {name} {{
+        fn from(value: &{name}) -> Self {{
+            value.clone()
+        }}
+    }}
+
     impl ::std::convert::From<{name}> for ::std::string::String {{
         fn from(value: {name}) -> Self {{
             value.0
