@@ -51,6 +51,10 @@ async fn raised(mut flag: watch::Receiver<bool>) {
     let _ = flag.wait_for(|v| *v).await;
 }
 
+/// The longest the activation loop waits, once a slot is free, for a quarter
+/// of the slots to be free.
+const REFILL_WAIT: Duration = Duration::from_millis(5);
+
 /// The HTTP timeout of a long poll: the poll itself plus time for the answer.
 fn http_timeout(poll: Option<Duration>) -> Duration {
     poll.unwrap_or_default() + Duration::from_secs(10)
@@ -65,6 +69,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         None => -1,
     };
     let timeout_ms = i64::try_from(config.timeout.as_millis()).unwrap_or(i64::MAX);
+    let refill_batch = (config.max_jobs / 4).max(1);
     // Without tenants of its own, the worker asks for the client's default
     // tenant (`CAMUNDA_DEFAULT_TENANT_ID`), if any.
     let tenant_ids = config
@@ -72,7 +77,10 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         .clone()
         .or_else(|| shared.client.default_tenant().map(|t| vec![t.to_owned()]));
     loop {
-        // Capacity: wait for one free slot, then take all that are free.
+        // Capacity: wait for one free slot; then, for a moment, for a
+        // quarter of the slots (so that fast handlers are refilled in
+        // batches rather than with one request per job); then ask for all
+        // that are free.
         let first = tokio::select! {
             biased;
             () = stopped() => return,
@@ -81,8 +89,12 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                 Err(_) => return,
             },
         };
-        let capacity = 1 + shared.slots.available_permits();
         drop(first);
+        if shared.slots.available_permits() < refill_batch as usize {
+            let _ =
+                tokio::time::timeout(REFILL_WAIT, shared.slots.acquire_many(refill_batch)).await;
+        }
+        let capacity = shared.slots.available_permits().max(1);
         let request = ActivationRequest {
             job_type: &config.job_type,
             worker: &config.name,
@@ -185,20 +197,20 @@ async fn run_job(
     ));
     let retries = wire.retries;
     let job = Job::new(wire, lease.clone());
-    let aborted = || raised(shared.abort.subscribe());
+    let mut abort = shared.abort.subscribe();
     async {
         let handled = tokio::select! {
             biased;
             handled = call(shared.handler.clone(), job) => handled,
             () = keep_alive(&lease, config.timeout, config.extend_after_percent) => return,
-            () = aborted() => {
+            _ = abort.wait_for(|a| *a) => {
                 tracing::debug!("worker shut down before the handler finished; the job will time out");
                 return;
             }
         };
         tokio::select! {
             () = report(&lease, handled, retries, config.backoff_floor, config.backoff_cap) => {}
-            () = aborted() => {}
+            _ = abort.wait_for(|a| *a) => {}
         }
     }
     .instrument(span)
