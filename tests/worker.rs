@@ -170,7 +170,7 @@ async fn survives_then_catches_up(label: &str, faults: Vec<Fault>) {
     let caught_up = last_fault.elapsed();
     assert_eq!(summary.completed, 20, "{label}: {summary:?}");
     assert!(
-        caught_up < CAP + Duration::from_millis(600),
+        caught_up < CAP + Duration::from_secs(1),
         "{label}: caught up only after {caught_up:?}"
     );
     assert!(handle.is_running(), "{label}");
@@ -237,7 +237,7 @@ async fn survives_the_server_going_away_and_coming_back() {
         .wait_for(Duration::from_secs(5), |s| s.completed == 5)
         .await;
     assert_eq!(summary.completed, 5);
-    assert!(back.elapsed() < CAP + Duration::from_millis(600));
+    assert!(back.elapsed() < CAP + Duration::from_secs(1));
     assert!(errors_while_down >= 1, "{errors_while_down}");
     assert!(handle.is_running());
     handle.shutdown(Duration::from_secs(1)).await;
@@ -502,7 +502,7 @@ async fn shutdown_waits_for_jobs_up_to_the_grace_period() {
     let took = began.elapsed();
     assert_eq!((report.finished, report.left), (5, 3), "{report:?}");
     assert!(
-        took >= Duration::from_millis(500) && took < Duration::from_millis(900),
+        took >= Duration::from_millis(500) && took < Duration::from_millis(1_500),
         "{took:?}"
     );
     // No new activations after shutdown.
@@ -529,7 +529,10 @@ async fn shutdown_of_an_idle_worker_cancels_the_long_poll_at_once() {
     assert_eq!(engine.summary().requests[0], 1);
     let began = Instant::now();
     let report = handle.shutdown(Duration::from_secs(5)).await;
-    assert!(began.elapsed() < Duration::from_millis(200));
+    assert!(
+        began.elapsed() < Duration::from_secs(1),
+        "the 30 s long poll was not cancelled"
+    );
     assert_eq!((report.finished, report.left), (0, 0));
 }
 
@@ -576,7 +579,7 @@ async fn revoked_token_costs_one_renewal_not_a_refresh_period() {
         .await;
     assert_eq!(summary.completed, 6);
     assert!(
-        revoked.elapsed() < Duration::from_secs(1),
+        revoked.elapsed() < Duration::from_secs(3),
         "{:?}",
         revoked.elapsed()
     );
@@ -647,4 +650,61 @@ fn invalid_settings_are_typed_errors_not_panics() {
         matches!(error, camunda8::worker::WorkerError::NoRuntime),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn the_engine_speaks_the_contract() {
+    let contract: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/openapi/orchestration.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let schemas = &contract["components"]["schemas"];
+    let names = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        match v {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().unwrap().to_owned())
+                .collect(),
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            _ => panic!("{v}"),
+        }
+    };
+    let request_fields = names(&schemas["JobActivationRequest"]["properties"]);
+    let engine_fields = engine::ACTIVATION_FIELDS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(request_fields, engine_fields);
+
+    let engine = Engine::start().await;
+    engine.create_jobs("contract", 1);
+    let body = reqwest::Client::new()
+        .post(format!("{}/jobs/activation", engine.api_url()))
+        .json(&json!({ "type": "contract", "timeout": 1000, "maxJobsToActivate": 1, "unknown": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body.status(), 400, "additionalProperties: false");
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/jobs/activation", engine.api_url()))
+        .json(&json!({ "type": "contract", "timeout": 1000, "maxJobsToActivate": 1 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job = &body["jobs"][0];
+    assert_eq!(
+        names(job),
+        names(&schemas["ActivatedJobResult"]["required"])
+    );
+    // The generated types decode it.
+    let decoded: camunda8::orchestration::types::JobActivationResult =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(decoded.jobs.len(), 1);
 }

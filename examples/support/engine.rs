@@ -495,6 +495,20 @@ fn job_json(job: &Job, fetch: Option<&[String]>) -> Value {
     })
 }
 
+/// The properties of `JobActivationRequest`; the engine refuses others with
+/// 400, as the spec's `additionalProperties: false` says.
+pub const ACTIVATION_FIELDS: [&str; 9] = [
+    "type",
+    "worker",
+    "timeout",
+    "maxJobsToActivate",
+    "fetchVariable",
+    "requestTimeout",
+    "tenantIds",
+    "tenantFilter",
+    "withLease",
+];
+
 struct ActivationRequest {
     job_type: String,
     worker: String,
@@ -508,18 +522,10 @@ struct ActivationRequest {
 impl ActivationRequest {
     fn parse(body: &Value) -> Result<Self, String> {
         let obj = body.as_object().ok_or("the body is not a JSON object")?;
-        const KNOWN: [&str; 9] = [
-            "type",
-            "worker",
-            "timeout",
-            "maxJobsToActivate",
-            "fetchVariable",
-            "requestTimeout",
-            "tenantIds",
-            "tenantFilter",
-            "withLease",
-        ];
-        if let Some(unknown) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        if let Some(unknown) = obj
+            .keys()
+            .find(|k| !ACTIVATION_FIELDS.contains(&k.as_str()))
+        {
             return Err(format!("unknown property [{unknown}]"));
         }
         let job_type = obj
