@@ -250,38 +250,38 @@ const NUMERIC: &str = "^-?[0-9]+$";
 /// shared error type.
 pub fn render(api: &str, defs: &[KeyDef]) -> String {
     let mut s = String::new();
-    s.push_str(&format!(
+    s.push_str(
         r#"/// Typed keys and ids of this API, one type per identifier format of the
 /// contract. Each holds the identifier as the server sends it (a string),
 /// is checked against the contract's pattern and length when built or
 /// decoded, and cannot be mixed up with another kind of identifier.
-pub mod keys {{
+pub mod keys {
     /// An identifier that does not match its type's constraints.
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-    #[error("invalid {{kind}}: {{reason}} (got {{shown}})")]
-    pub struct InvalidKey {{
+    #[error("invalid {kind}: {reason} (got {shown})")]
+    pub struct InvalidKey {
         /// The key type, e.g. `ProcessInstanceKey`.
         pub kind: &'static str,
         /// What is wrong.
         pub reason: &'static str,
         /// The rejected value, shortened to 64 characters.
         pub shown: ::std::string::String,
-    }}
+    }
 
-    fn invalid(kind: &'static str, reason: &'static str, value: &str) -> InvalidKey {{
+    fn invalid(kind: &'static str, reason: &'static str, value: &str) -> InvalidKey {
         let mut shown: ::std::string::String = value.chars().take(64).collect();
-        if value.chars().nth(64).is_some() {{
+        if value.chars().nth(64).is_some() {
             shown.push('…');
-        }}
-        InvalidKey {{ kind, reason, shown: format!("{{shown:?}}") }}
-    }}
+        }
+        InvalidKey { kind, reason, shown: format!("{shown:?}") }
+    }
 
-    fn numeric(value: &str) -> bool {{
+    fn numeric(value: &str) -> bool {
         let digits = value.strip_prefix('-').unwrap_or(value);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-    }}
-"#
-    ));
+    }
+"#,
+    );
     for def in defs {
         render_one(api, def, &mut s);
     }

@@ -6,16 +6,26 @@
 mod enums;
 #[path = "../codegen/errata.rs"]
 mod errata;
+#[path = "../codegen/facts.rs"]
+mod facts;
+#[path = "../codegen/keys.rs"]
+mod keys;
 #[path = "../codegen/media.rs"]
 mod media;
+#[path = "../codegen/multipart.rs"]
+mod multipart;
 #[path = "../codegen/naming.rs"]
 mod naming;
 #[path = "../codegen/normalize.rs"]
 mod normalize;
+#[path = "../codegen/nullable.rs"]
+mod nullable;
 #[path = "../codegen/schemas.rs"]
 mod schemas;
 #[path = "../codegen/secrets.rs"]
 mod secrets;
+#[path = "../codegen/unions.rs"]
+mod unions;
 #[path = "../codegen/walk.rs"]
 mod walk;
 #[path = "../codegen/words.rs"]
@@ -443,7 +453,7 @@ fn contract(api: &str) -> Value {
 
 #[test]
 fn pipeline_is_idempotent_on_the_contracts() {
-    for api in ["admin", "zeebe", "operate"] {
+    for api in ["admin", "zeebe", "operate", "orchestration"] {
         let mut s = contract(api);
         let first = normalize::normalize(api, &mut s);
         assert!(
@@ -628,4 +638,280 @@ fn admin_activity_csv_is_text() {
     );
     assert_eq!(s["paths"]["/activity/json"], before_json);
     assert!(errata::apply_errata("admin", &mut s).is_empty());
+}
+
+#[test]
+fn multipart_operations_leave_the_spec() {
+    let mut s = spec(
+        json!({
+            "/deployments": {"post": {"operationId": "createDeployment",
+                "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                "responses": {"200": {"description": ""}}}},
+            "/documents": {
+                "post": {"operationId": "createDocument",
+                    "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                    "responses": {"201": {"description": ""}}},
+                "get": {"operationId": "listDocuments", "responses": {"200": {"description": ""}}}}
+        }),
+        json!({}),
+    );
+    let listed: Vec<String> = multipart::multipart_operations(&s)
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(listed, ["createDeployment", "createDocument"]);
+    let changes = multipart::multipart_by_hand(&mut s);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(
+        s.pointer("/paths/~1deployments").is_none(),
+        "emptied path removed"
+    );
+    assert!(s.pointer("/paths/~1documents/post").is_none());
+    assert!(s.pointer("/paths/~1documents/get").is_some());
+    assert!(multipart::multipart_by_hand(&mut s).is_empty());
+}
+
+#[test]
+fn error_schemas_of_several_kinds_become_one_union() {
+    let mut s = spec(
+        json!({"/backups": {"post": {"operationId": "takeBackup", "responses": {
+            "200": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": {"description": "", "content": {"application/json": {"schema": problem_ref()}}},
+            "409": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Outcome"}}}}
+        }}}}),
+        json!({
+            "ProblemDetail": {"type": "object", "properties": {"title": {"type": "string"}}},
+            "Outcome": {"type": "object", "required": ["tenants"], "properties": {"tenants": {"type": "array", "items": {"type": "string"}}}}
+        }),
+    );
+    let changes = media::union_error_schemas(&mut s);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    for code in ["400", "409"] {
+        let union = s
+            .pointer(&format!(
+                "/paths/~1backups/post/responses/{code}/content/application~1json/schema/oneOf"
+            ))
+            .unwrap();
+        // The schema with more required members is tried first.
+        assert_eq!(union[0]["$ref"], "#/components/schemas/Outcome");
+        assert_eq!(union[1]["$ref"], "#/components/schemas/ProblemDetail");
+    }
+    assert!(media::union_error_schemas(&mut s).is_empty());
+}
+
+#[test]
+fn discriminated_unions_get_closed_tags_and_a_catch_all() {
+    let mut s = spec(
+        json!({}),
+        json!({
+            "WaitState": {
+                "oneOf": [{"$ref": "#/components/schemas/JobWait"}, {"$ref": "#/components/schemas/TimerWait"}],
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "JOB": "#/components/schemas/JobWait", "TIMER": "#/components/schemas/TimerWait"}}
+            },
+            "JobWait": {"type": "object", "nullable": true, "properties": {"kind": {"type": "string"}, "jobKey": {"type": "string"}}},
+            "TimerWait": {"type": "object", "properties": {"dueDate": {"type": "string"}}}
+        }),
+    );
+    let changes = unions::discriminated_unions(&mut s);
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    let job = s.pointer("/components/schemas/JobWait").unwrap();
+    assert_eq!(job["properties"]["kind"]["enum"], json!(["JOB"]));
+    assert_eq!(job["properties"]["kind"][unions::TAG_MARK], json!(true));
+    assert!(job["required"].as_array().unwrap().contains(&json!("kind")));
+    assert!(job.get("nullable").is_none());
+    let timer = s.pointer("/components/schemas/TimerWait").unwrap();
+    assert_eq!(timer["properties"]["kind"]["enum"], json!(["TIMER"]));
+    let union = s.pointer("/components/schemas/WaitState").unwrap();
+    assert!(union.get("discriminator").is_none());
+    assert_eq!(union["oneOf"][2], json!({"type": "object"}));
+    // A tag stays closed: it is not made a forward-compatible enum.
+    assert!(schemas::string_enum(&job["properties"]["kind"]).is_none());
+    assert!(unions::discriminated_unions(&mut s).is_empty());
+}
+
+#[test]
+fn string_only_unions_become_strings() {
+    let mut s = spec(
+        json!({}),
+        json!({
+            "ProcessDefinitionKey": {"type": "string", "format": "ProcessDefinitionKey"},
+            "FormKey": {"type": "string", "format": "FormKey"},
+            "ResourceKey": {"type": "string", "format": "ResourceKey", "oneOf": [
+                {"$ref": "#/components/schemas/ProcessDefinitionKey"}, {"$ref": "#/components/schemas/FormKey"}]},
+            "Mixed": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+        }),
+    );
+    let changes = unions::string_only_one_of(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let key = s.pointer("/components/schemas/ResourceKey").unwrap();
+    assert_eq!(key, &json!({"type": "string", "format": "ResourceKey"}));
+    assert!(s.pointer("/components/schemas/Mixed/oneOf").is_some());
+}
+
+#[test]
+fn nullable_components_become_optional_uses() {
+    let mut s = spec(
+        json!({"/tasks": {"patch": {"operationId": "updateTask",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Changeset"}}}},
+            "responses": {"204": {"description": ""}}}}}),
+        json!({
+            "Changeset": {"type": "object", "nullable": true, "properties": {"dueDate": {"type": "string"}}},
+            "Task": {"type": "object", "properties": {
+                "changes": {"$ref": "#/components/schemas/Changeset"},
+                "history": {"type": "array", "items": {"$ref": "#/components/schemas/Changeset"}}}}
+        }),
+    );
+    let changes = nullable::nullable_components(&mut s);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(
+        s.pointer("/components/schemas/Changeset/nullable")
+            .is_none()
+    );
+    let wrapped = json!({"allOf": [{"$ref": "#/components/schemas/Changeset"}], "nullable": true});
+    assert_eq!(
+        s.pointer("/components/schemas/Task/properties/changes")
+            .unwrap(),
+        &wrapped
+    );
+    assert_eq!(
+        s.pointer("/components/schemas/Task/properties/history/items")
+            .unwrap(),
+        &wrapped
+    );
+    // A request body stays a plain reference.
+    assert_eq!(
+        s.pointer("/paths/~1tasks/patch/requestBody/content/application~1json/schema/$ref"),
+        Some(&json!("#/components/schemas/Changeset"))
+    );
+    assert!(nullable::nullable_components(&mut s).is_empty());
+}
+
+#[test]
+fn custom_formats_name_their_key_types() {
+    assert_eq!(
+        keys::key_name("ProcessInstanceKey").as_deref(),
+        Some("ProcessInstanceKey")
+    );
+    assert_eq!(
+        keys::key_name("BatchOperationKey | uuid").as_deref(),
+        Some("BatchOperationKey")
+    );
+    for standard in [
+        "date-time",
+        "int64",
+        "uuid",
+        "base64",
+        "uri",
+        "string<Tag>[]",
+        "lowercase",
+    ] {
+        assert_eq!(keys::key_name(standard), None, "{standard}");
+    }
+}
+
+#[test]
+fn semantic_keys_point_every_identifier_at_its_type() {
+    let numeric = json!({"type": "string", "format": "JobKey", "pattern": "^-?[0-9]+$", "minLength": 1, "maxLength": 25});
+    let mut s = spec(
+        json!({"/jobs/{jobKey}": {"get": {"operationId": "getJob",
+            "parameters": [{"name": "jobKey", "in": "path", "required": true,
+                "schema": {"type": "string", "format": "JobKey", "pattern": "^-?[0-9]+$"}}],
+            "responses": {"200": {"description": ""}}}}}),
+        json!({
+            "JobKey": {"type": "string", "format": "JobKey", "x-semantic-type": "JobKey",
+                "pattern": "^-?[0-9]+$", "minLength": 1, "maxLength": 25},
+            "JobKeyExactMatch": numeric.clone(),
+            "Job": {"type": "object", "properties": {
+                "jobKey": {"type": "string", "format": "JobKey", "pattern": "^-?[0-9]+$"},
+                "parent": {"type": "string", "format": "JobKey", "nullable": true},
+                "tenantId": {"type": "string", "format": "TenantId", "pattern": "^(<default>|[\\w\\.\\-]{1,31})$"},
+                "exact": {"$ref": "#/components/schemas/JobKeyExactMatch"},
+                "state": {"type": "string", "format": "JobState", "enum": ["CREATED"]},
+                "created": {"type": "string", "format": "date-time"}}}
+        }),
+    );
+    let changes = keys::semantic_keys(&mut s);
+    assert!(!changes.is_empty());
+    let job = s.pointer("/components/schemas/Job/properties").unwrap();
+    assert_eq!(
+        job["jobKey"],
+        json!({"$ref": "#/components/schemas/JobKey"})
+    );
+    assert_eq!(
+        job["parent"],
+        json!({"allOf": [{"$ref": "#/components/schemas/JobKey"}], "nullable": true})
+    );
+    assert_eq!(
+        job["tenantId"],
+        json!({"$ref": "#/components/schemas/TenantId"})
+    );
+    assert_eq!(job["exact"], json!({"$ref": "#/components/schemas/JobKey"}));
+    assert_eq!(
+        job["state"]["enum"],
+        json!(["CREATED"]),
+        "enums are not keys"
+    );
+    assert_eq!(job["created"]["format"], "date-time");
+    assert!(
+        s.pointer("/components/schemas/JobKeyExactMatch").is_none(),
+        "alias removed"
+    );
+    assert_eq!(
+        s.pointer("/paths/~1jobs~1{jobKey}/get/parameters/0/schema")
+            .unwrap(),
+        &json!({"$ref": "#/components/schemas/JobKey"})
+    );
+    // The component keeps only its wire constraints.
+    assert_eq!(s.pointer("/components/schemas/JobKey").unwrap(), &numeric);
+    let defs = keys::collect(&s);
+    let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["JobKey", "TenantId"]);
+    assert_eq!(defs[0].max_length, Some(25));
+    assert!(keys::semantic_keys(&mut s).is_empty());
+    let code = keys::render("orchestration", &defs);
+    assert!(code.contains("pub struct JobKey(::std::string::String);"));
+    assert!(code.contains("impl ::std::convert::From<i64> for JobKey"));
+    assert!(!code.contains("impl ::std::convert::From<i64> for TenantId"));
+}
+
+#[test]
+fn orchestration_problem_members_are_optional() {
+    let mut s = spec(
+        json!({}),
+        json!({"ProblemDetail": {"type": "object", "required": ["type", "title", "status", "detail", "instance"],
+            "properties": {"title": {"type": "string"}}}}),
+    );
+    let changes = errata::apply_errata("orchestration", &mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(
+        s.pointer("/components/schemas/ProblemDetail/required")
+            .is_none()
+    );
+    assert!(errata::apply_errata("orchestration", &mut s).is_empty());
+}
+
+#[test]
+fn operation_facts_come_from_the_contract() {
+    let s = spec(
+        json!({"/process-instances/search": {"post": {"operationId": "searchProcessInstances",
+            "x-added-in-version": "8.8", "x-eventually-consistent": true,
+            "x-required-permissions": [{"permissionType": "READ_PROCESS_INSTANCE", "resourceType": "PROCESS_DEFINITION"}],
+            "responses": {"200": {"description": ""}, "400": {"description": ""}, "500": {"description": ""}}}}}),
+        json!({}),
+    );
+    let facts = facts::collect("orchestration", &s);
+    let lines = facts.get("search_process_instances").unwrap().join("\n");
+    assert!(lines.contains("Added in Camunda 8.8."), "{lines}");
+    assert!(lines.contains("Eventually consistent"), "{lines}");
+    assert!(lines.contains("Success: 200."), "{lines}");
+    assert!(lines.contains("Declared errors: 400, 500."), "{lines}");
+    assert!(
+        lines.contains("`READ_PROCESS_INSTANCE` on `PROCESS_DEFINITION`"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("specifications/search-process-instances/"),
+        "{lines}"
+    );
 }

@@ -474,3 +474,61 @@ fn keys_are_checked_and_print_as_their_value() {
     // Decoding checks too: a malformed key in a response is an error.
     assert!(serde_json::from_value::<JobKey>(json!("x")).is_err());
 }
+
+/// Two success kinds (200 with a form, 204 without): the 204 that
+/// progenitor cannot type (step `single_success_kind`) is `None` here.
+#[tokio::test]
+async fn a_missing_form_is_none_and_xml_is_text() {
+    use camunda8::orchestration::keys::{ProcessDefinitionKey, UserTaskKey};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/user-tasks/1/form"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/user-tasks/2/form"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "formId": "invoice-form", "schema": "{\"components\":[]}", "version": 2,
+            "formKey": "2251799813685260", "tenantId": "<default>"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/process-definitions/3/xml"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("<definitions id=\"d\"/>", "text/xml"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/process-definitions/4/xml"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let camunda = local(&server).build().expect("client");
+    let client = camunda.orchestration().unwrap();
+    assert!(
+        client
+            .user_task_form(&UserTaskKey::from(1))
+            .await
+            .expect("204")
+            .is_none()
+    );
+    let form = client
+        .user_task_form(&UserTaskKey::from(2))
+        .await
+        .expect("200")
+        .expect("a form");
+    assert_eq!(form.form_key.as_str(), "2251799813685260");
+    let xml = client
+        .process_definition_xml(&ProcessDefinitionKey::from(3))
+        .await
+        .expect("xml");
+    assert_eq!(xml.as_deref(), Some("<definitions id=\"d\"/>"));
+    let none = client
+        .process_definition_xml(&ProcessDefinitionKey::from(4))
+        .await
+        .expect("204");
+    assert!(none.is_none());
+}

@@ -20,6 +20,9 @@
 //!   files (multipart, `deploy.rs`);
 //! - [`Client::create_document`] / [`Client::create_documents`]: upload
 //!   documents (multipart, `documents.rs`);
+//! - text and optional answers: [`Client::process_definition_xml`],
+//!   [`Client::user_task_form`] (`None` for the 204 "no form") and their
+//!   siblings (`bodies.rs`);
 //! - [`eventually`]: repeat an eventually consistent read until it shows
 //!   what you wait for ([`consistency`]);
 //! - the default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) filled into commands
@@ -37,6 +40,7 @@ mod generated {
 
 pub use generated::*;
 
+mod bodies;
 pub mod consistency;
 mod deploy;
 mod documents;
