@@ -35,7 +35,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
-/// Operations never held by the gate (they drain work in progress).
+/// Operations never held by the gate (they drain work in progress), by
+/// operationId; progenitor reports them in snake case (`complete_job`), and
+/// both spellings match.
 pub(crate) const EXEMPT: [&str; 5] = [
     "completeJob",
     "failJob",
@@ -43,6 +45,18 @@ pub(crate) const EXEMPT: [&str; 5] = [
     "updateJob",
     "completeUserTask",
 ];
+
+/// Whether two spellings name the same operation: equal ignoring case and
+/// underscores (`completeJob`, `complete_job`).
+fn same_operation(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .eq(b
+            .chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase()))
+}
 
 /// The parameters of the backpressure gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +176,7 @@ impl Gate {
 
     /// Whether `operation` goes through the gate.
     pub(crate) fn applies_to(&self, operation: &str) -> bool {
-        self.0.settings.enabled && !EXEMPT.contains(&operation)
+        self.0.settings.enabled && !EXEMPT.iter().any(|e| same_operation(e, operation))
     }
 
     /// Waits for a permit.
@@ -277,6 +291,10 @@ mod tests {
         let gate = Gate::new(GateSettings::default());
         assert!(gate.applies_to("activateJobs"));
         assert!(!gate.applies_to("completeJob"));
+        assert!(!gate.applies_to("complete_job"));
+        assert!(!gate.applies_to("throw_job_error"));
+        assert!(gate.applies_to("activate_jobs"));
+        assert!(gate.applies_to("complete_jobs_batch"));
         assert!(!Gate::new(GateSettings::off()).applies_to("activateJobs"));
     }
 }

@@ -708,3 +708,79 @@ async fn the_engine_speaks_the_contract() {
         serde_json::from_value(body.clone()).unwrap();
     assert_eq!(decoded.jobs.len(), 1);
 }
+
+/// One activation of `job_type` without long polling, through the generated
+/// client; returns how long it took.
+async fn timed_activation(api: camunda8::orchestration::Client, job_type: &str) -> Duration {
+    use camunda8::orchestration::types::JobActivationRequest;
+    let started = Instant::now();
+    let request = JobActivationRequest {
+        fetch_variable: Vec::new(),
+        max_jobs_to_activate: 1,
+        request_timeout: Some(-1),
+        tenant_filter: None,
+        tenant_ids: Vec::new(),
+        timeout: 1_000,
+        type_: job_type.to_owned(),
+        with_lease: None,
+        worker: None,
+    };
+    api.activate_jobs().body(request).send().await.unwrap();
+    started.elapsed()
+}
+
+/// With the gate down to one permit, a slow activation holds back other
+/// gated requests but not job completions; with the gate off, nothing waits.
+async fn gate_run(gate: camunda8::backpressure::GateSettings) -> (Duration, Duration) {
+    let engine = Engine::start().await;
+    let camunda = Config::new()
+        .orchestration_url(engine.url())
+        .retry_policy(RetryPolicy::new().gate(gate))
+        .build()
+        .unwrap();
+    let api = camunda.orchestration().unwrap().clone();
+    engine.inject(Op::Activate, [Fault::Delay(Duration::from_millis(700))]);
+    let slow = tokio::spawn(timed_activation(api.clone(), "slow"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let key = engine.create_jobs("other", 1)[0];
+    let started = Instant::now();
+    api.complete_job()
+        .job_key(
+            key.to_string()
+                .parse::<camunda8::orchestration::keys::JobKey>()
+                .unwrap(),
+        )
+        .body(camunda8::orchestration::types::JobCompletionRequest {
+            business_id: None,
+            job_lease_token: None,
+            result: None,
+            variables: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    let completion = started.elapsed();
+    let gated = timed_activation(api, "none").await;
+    assert!(slow.await.unwrap() >= Duration::from_millis(700));
+    (completion, gated)
+}
+
+#[tokio::test]
+async fn the_gate_holds_back_gated_requests_but_not_completions() {
+    use camunda8::backpressure::GateSettings;
+    let (completion, gated) = gate_run(GateSettings::default().max_permits(1)).await;
+    assert!(
+        completion < Duration::from_millis(400),
+        "completion waited {completion:?}"
+    );
+    assert!(
+        gated >= Duration::from_millis(450),
+        "activation did not wait: {gated:?}"
+    );
+    let (completion, gated) = gate_run(GateSettings::off()).await;
+    assert!(completion < Duration::from_millis(400), "{completion:?}");
+    assert!(
+        gated < Duration::from_millis(400),
+        "with the gate off nothing waits: {gated:?}"
+    );
+}

@@ -124,7 +124,10 @@ impl JobClient {
                 operation: OP,
                 reason: e.to_string(),
             })?;
-        let info = OperationInfo { operation_id: OP };
+        // Spelled as progenitor spells operationIds.
+        let info = OperationInfo {
+            operation_id: "activate_jobs",
+        };
         let response = inner
             .send(self.api.client(), http_request, &info)
             .await
