@@ -59,10 +59,13 @@ pub struct WorkerBuilder {
     pub(crate) invalid: Option<WorkerError>,
 }
 
-fn env_number(name: &str) -> Result<Option<i64>, WorkerError> {
-    match std::env::var(name) {
-        Ok(value) if value.trim().is_empty() => Ok(None),
-        Ok(value) => {
+fn env_number(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+) -> Result<Option<i64>, WorkerError> {
+    match lookup(name) {
+        Some(value) if value.trim().is_empty() => Ok(None),
+        Some(value) => {
             value
                 .trim()
                 .parse::<i64>()
@@ -72,7 +75,7 @@ fn env_number(name: &str) -> Result<Option<i64>, WorkerError> {
                     reason: format!("{value:?} is not a whole number"),
                 })
         }
-        Err(_) => Ok(None),
+        None => Ok(None),
     }
 }
 
@@ -108,20 +111,20 @@ impl WorkerBuilder {
             },
             invalid: None,
         };
-        if let Err(e) = builder.read_env() {
+        if let Err(e) = builder.read_env(&|name| std::env::var(name).ok()) {
             builder.invalid = Some(e);
         }
         builder
     }
 
-    fn read_env(&mut self) -> Result<(), WorkerError> {
-        if let Ok(name) = std::env::var("CAMUNDA_WORKER_NAME")
+    fn read_env(&mut self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(), WorkerError> {
+        if let Some(name) = lookup("CAMUNDA_WORKER_NAME")
             && !name.trim().is_empty()
         {
             self.config.name = name.trim().to_owned();
         }
         const MAX: &str = "CAMUNDA_WORKER_MAX_CONCURRENT_JOBS";
-        if let Some(n) = env_number(MAX)? {
+        if let Some(n) = env_number(lookup, MAX)? {
             self.config.max_jobs = u32::try_from(n)
                 .ok()
                 .filter(|n| (1..=MAX_JOBS_LIMIT).contains(n))
@@ -131,11 +134,11 @@ impl WorkerBuilder {
                 })?;
         }
         const TIMEOUT: &str = "CAMUNDA_WORKER_TIMEOUT";
-        if let Some(ms) = env_number(TIMEOUT)? {
+        if let Some(ms) = env_number(lookup, TIMEOUT)? {
             self.config.timeout = positive_ms(TIMEOUT, ms)?;
         }
         const REQUEST: &str = "CAMUNDA_WORKER_REQUEST_TIMEOUT";
-        if let Some(ms) = env_number(REQUEST)? {
+        if let Some(ms) = env_number(lookup, REQUEST)? {
             self.config.request_timeout = match ms {
                 ms if ms < 0 => None,
                 0 => Some(DEFAULT_REQUEST_TIMEOUT),
@@ -236,3 +239,56 @@ impl WorkerBuilder {
 
 /// The most jobs one worker handles at once.
 const MAX_JOBS_LIMIT: u32 = 65_536;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<WorkerConfig, WorkerError> {
+        let camunda = crate::Config::new()
+            .orchestration_url("http://127.0.0.1:1")
+            .build()
+            .map_err(|e| WorkerError::InvalidSetting {
+                setting: "test".into(),
+                reason: e.to_string(),
+            })?;
+        let mut builder = WorkerBuilder::new(camunda.orchestration().expect("client"), "t");
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        builder.read_env(&|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))?;
+        Ok(builder.config)
+    }
+
+    #[test]
+    fn worker_variables_of_the_official_sdks() {
+        let config = read(&[
+            ("CAMUNDA_WORKER_NAME", "billing-7"),
+            ("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", "64"),
+            ("CAMUNDA_WORKER_TIMEOUT", "45000"),
+            ("CAMUNDA_WORKER_REQUEST_TIMEOUT", "-1"),
+        ])
+        .unwrap();
+        assert_eq!(config.name, "billing-7");
+        assert_eq!(config.max_jobs, 64);
+        assert_eq!(config.timeout, Duration::from_secs(45));
+        assert_eq!(config.request_timeout, None);
+        let config = read(&[("CAMUNDA_WORKER_REQUEST_TIMEOUT", "5000")]).unwrap();
+        assert_eq!(config.request_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(config.max_jobs, DEFAULT_MAX_CONCURRENT_JOBS);
+    }
+
+    #[test]
+    fn bad_worker_variables_are_typed_errors() {
+        for (name, value) in [
+            ("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", "many"),
+            ("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", "0"),
+            ("CAMUNDA_WORKER_TIMEOUT", "-5"),
+            ("CAMUNDA_WORKER_TIMEOUT", "1.5"),
+        ] {
+            let error = read(&[(name, value)]).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+}
