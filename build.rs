@@ -13,6 +13,8 @@
 mod enums;
 #[path = "codegen/errata.rs"]
 mod errata;
+#[path = "codegen/error_type.rs"]
+mod error_type;
 #[path = "codegen/facts.rs"]
 mod facts;
 #[path = "codegen/generate.rs"]

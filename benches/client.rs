@@ -1,8 +1,29 @@
-//! Requests per second through `Camunda`'s Zeebe client against the same
-//! request written by hand with reqwest, on the same connection pool, to a
-//! loopback HTTP/1.1 server. The figure that matters is the ratio (target:
-//! at least 0.95), measured in one run so machine noise affects both sides.
+//! Throughput and CPU per request through `Camunda`'s Zeebe client, against
+//! the same request written by hand with reqwest the cheapest way a careful
+//! user would (own client, no proxy lookup, no timeouts, precomputed
+//! `Authorization` value, typed decode), at concurrency 1, 64 and 1,000.
+//!
+//! The loopback HTTP/1.1 server runs in a **separate process** (this binary,
+//! started again with `CAMUNDA8_BENCH_SERVER=1`), so the CPU time this
+//! process reports (`/proc/self/stat`: user + system, all threads, exited
+//! ones included) is the client's alone.
+//!
+//! Rounds are interleaved (each round runs every variant once, in rotated
+//! order) so machine noise hits all of them alike; what is reported per
+//! concurrency is the median over rounds of the per-round ratios against
+//! the hand-written baseline: throughput (target ≥ 0.95) and CPU per request
+//! (target ≤ 1.10). Besides camunda8 (static bearer token, and OAuth with a
+//! cached token), the baseline is also run with reqwest's system proxy
+//! lookup and with connect/request timeouts, to show what each costs.
+//!
+//! `CAMUNDA8_BENCH_ROUNDS` (default 11), `CAMUNDA8_BENCH_SCALE` (default
+//! 1.0, multiplies the requests per round), `CAMUNDA8_BENCH_VARIANTS` and
+//! `CAMUNDA8_BENCH_CONCURRENCY` tune the run; the criterion group at
+//! concurrency 1 runs first unless `CAMUNDA8_BENCH_SKIP_CRITERION` is set.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use camunda8::{Camunda, Secret};
@@ -10,98 +31,231 @@ use criterion::{Criterion, criterion_group};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+const SERVER_ENV: &str = "CAMUNDA8_BENCH_SERVER";
+
 const TOPOLOGY: &str = r#"{"brokers":[{"nodeId":0,"host":"zeebe-0","port":26501,"version":"8.6.7","partitions":[{"partitionId":1,"role":"leader","health":"healthy"}]}],"clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.6.7"}"#;
 
 const TOKEN: &str =
     r#"{"access_token":"bench-oauth-token","token_type":"Bearer","expires_in":3600}"#;
 
-/// A keep-alive HTTP/1.1 server answering `POST /oauth/token` with a token
-/// and every other request with `body`.
-async fn loopback_server(body: &'static str) -> std::io::Result<String> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buffer = Vec::with_capacity(4096);
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(read) = socket.read(&mut chunk).await else {
-                        return;
-                    };
-                    if read == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..read]);
-                    while let Some(end) = find(&buffer, b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        if buffer.len() < end + 4 + length {
-                            break;
-                        }
-                        buffer.drain(..end + 4 + length);
-                        let body = if head.starts_with("post /oauth/token") {
-                            TOKEN
-                        } else {
-                            body
-                        };
-                        let response = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        if socket.write_all(response.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
+/// The server process: a keep-alive HTTP/1.1 server answering
+/// `POST /oauth/token` with a token and every other request with the
+/// topology; prints its address on the first line of stdout.
+fn serve() {
+    let runtime = tokio::runtime::Runtime::new().expect("server runtime");
+    runtime.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        println!("http://{}", listener.local_addr().expect("address"));
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(connection(socket));
         }
     });
-    Ok(format!("http://{address}"))
+}
+
+async fn connection(mut socket: tokio::net::TcpStream) {
+    let _ = socket.set_nodelay(true);
+    let mut buffer = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let Ok(read) = socket.read(&mut chunk).await else {
+            return;
+        };
+        if read == 0 {
+            return;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        let mut out = Vec::new();
+        while let Some(end) = find(&buffer, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buffer.len() < end + 4 + length {
+                break;
+            }
+            buffer.drain(..end + 4 + length);
+            let body = if head.starts_with("post /oauth/token") {
+                TOKEN
+            } else {
+                TOPOLOGY
+            };
+            out.extend_from_slice(
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+        if !out.is_empty() && socket.write_all(&out).await.is_err() {
+            return;
+        }
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-struct Setup {
-    /// A static bearer token: the client's own overhead.
-    camunda: Camunda,
-    /// OAuth client credentials: adds the cached-token path.
-    oauth: Camunda,
-    url: String,
+/// Starts the server process; its address.
+fn start_server() -> (Child, String) {
+    let mut child = Command::new(std::env::current_exe().expect("own path"))
+        .env(SERVER_ENV, "1")
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("server process");
+    let stdout = child.stdout.take().expect("server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("server address");
+    (child, line.trim().to_owned())
 }
 
-async fn setup() -> Setup {
-    let base = loopback_server(TOPOLOGY).await.expect("loopback server");
+/// CPU time of this process's live threads so far, in nanoseconds: the sum
+/// of the first field of `/proc/self/task/*/schedstat` (time on CPU). The
+/// runtime's threads live through the whole run, so no time is lost to
+/// threads that exited; [`cpu_ticks`] (whole process, 10 ms resolution)
+/// cross-checks it.
+fn cpu_nanos() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// CPU time (user + system) of this process so far, all threads included,
+/// in clock ticks (`/proc/self/stat`, fields 14 and 15).
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // after the name: state is field 3, so field n is at index n - 3
+    field(11) + field(12)
+}
+
+fn ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .unwrap_or(100.0)
+}
+
+/// The ways of sending the request that are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// By hand: own client, no proxy lookup, no timeouts.
+    Baseline,
+    /// By hand, with reqwest's system proxy lookup (its default).
+    BaselineSystemProxy,
+    /// By hand, with connect and request timeouts (10 s / 30 s).
+    BaselineTimeouts,
+    /// camunda8, static bearer token.
+    Camunda,
+    /// camunda8, OAuth client credentials with a cached token.
+    CamundaOAuth,
+}
+
+const VARIANTS: [Variant; 5] = [
+    Variant::Baseline,
+    Variant::BaselineSystemProxy,
+    Variant::BaselineTimeouts,
+    Variant::Camunda,
+    Variant::CamundaOAuth,
+];
+
+impl Variant {
+    fn short(self) -> &'static str {
+        match self {
+            Variant::Baseline => "baseline",
+            Variant::BaselineSystemProxy => "proxy",
+            Variant::BaselineTimeouts => "timeouts",
+            Variant::Camunda => "camunda",
+            Variant::CamundaOAuth => "oauth",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Variant::Baseline => "hand-written reqwest (baseline)",
+            Variant::BaselineSystemProxy => "hand-written + system proxy lookup",
+            Variant::BaselineTimeouts => "hand-written + connect/request timeouts",
+            Variant::Camunda => "camunda8 (static bearer)",
+            Variant::CamundaOAuth => "camunda8 (OAuth, cached token)",
+        }
+    }
+}
+
+struct Setup {
+    camunda: Camunda,
+    oauth: Camunda,
+    baseline: reqwest::Client,
+    baseline_proxy: reqwest::Client,
+    baseline_timeouts: reqwest::Client,
+    url: String,
+    authorization: http::HeaderValue,
+}
+
+fn setup(base: &str) -> Setup {
     let camunda = Camunda::builder()
-        .zeebe_url(&base)
+        .zeebe_url(base)
         .bearer_token(Secret::new("bench-token"))
         .build()
         .expect("client");
     let oauth = Camunda::builder()
-        .zeebe_url(&base)
+        .zeebe_url(base)
         .oauth_url(format!("{base}/oauth/token"))
         .client_credentials("bench-client", "bench-secret")
         .build()
         .expect("client");
+    let baseline = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let baseline_proxy = reqwest::Client::builder().build().expect("client");
+    let baseline_timeouts = reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let mut authorization = http::HeaderValue::from_static("Bearer bench-token");
+    authorization.set_sensitive(true);
     Setup {
         camunda,
         oauth,
+        baseline,
+        baseline_proxy,
+        baseline_timeouts,
         url: format!("{base}/v1/topology"),
+        authorization,
     }
 }
 
-async fn through_camunda(setup: &Setup) {
-    topology(&setup.camunda).await;
-}
-
-async fn through_camunda_oauth(setup: &Setup) {
-    topology(&setup.oauth).await;
+async fn one(setup: &Setup, variant: Variant) {
+    match variant {
+        Variant::Baseline => by_hand(setup, &setup.baseline).await,
+        Variant::BaselineSystemProxy => by_hand(setup, &setup.baseline_proxy).await,
+        Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts).await,
+        Variant::Camunda => topology(&setup.camunda).await,
+        Variant::CamundaOAuth => topology(&setup.oauth).await,
+    }
 }
 
 async fn topology(camunda: &Camunda) {
@@ -110,13 +264,14 @@ async fn topology(camunda: &Camunda) {
     std::hint::black_box(topology.into_inner());
 }
 
-async fn by_hand(setup: &Setup) {
-    let response = setup
-        .camunda
-        .http_client()
+async fn by_hand(setup: &Setup, client: &reqwest::Client) {
+    let response = client
         .get(&setup.url)
-        .bearer_auth("bench-token")
-        .header("accept", "application/json")
+        .header(http::header::AUTHORIZATION, setup.authorization.clone())
+        .header(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static("application/json"),
+        )
         .send()
         .await
         .expect("send");
@@ -124,74 +279,183 @@ async fn by_hand(setup: &Setup) {
     std::hint::black_box(topology);
 }
 
-fn requests(c: &mut Criterion) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let setup = runtime.block_on(setup());
-    let mut group = c.benchmark_group("topology_request");
-    group.bench_function("hand_written_reqwest", |b| {
-        b.to_async(&runtime).iter(|| by_hand(&setup))
-    });
-    group.bench_function("camunda8_client", |b| {
-        b.to_async(&runtime).iter(|| through_camunda(&setup))
-    });
-    group.bench_function("camunda8_client_oauth", |b| {
-        b.to_async(&runtime).iter(|| through_camunda_oauth(&setup))
-    });
-    group.finish();
+/// What one run of one variant took.
+struct Spent {
+    wall: Duration,
+    /// CPU nanoseconds ([`cpu_nanos`]).
+    cpu_ns: u64,
+    /// CPU clock ticks ([`cpu_ticks`]).
+    ticks: u64,
+}
 
-    // Interleaved rounds, alternating which side goes first, so both see
-    // the same machine load; the median of the per-round ratios is what the
-    // benchmark reports.
-    let rounds = 21;
-    let per_round = 1_000;
-    let mut ratios = [Vec::new(), Vec::new()];
-    let mut totals = [Duration::ZERO; 3];
-    runtime.block_on(async {
-        for round in 0..rounds {
-            let mut elapsed = [Duration::ZERO; 3];
-            for step in 0..3 {
-                let side = (round + step) % 3;
-                let start = Instant::now();
-                for _ in 0..per_round {
-                    match side {
-                        0 => by_hand(&setup).await,
-                        1 => through_camunda(&setup).await,
-                        _ => through_camunda_oauth(&setup).await,
-                    }
+/// `total` requests of `variant`, `concurrency` at a time.
+async fn run(setup: &Arc<Setup>, variant: Variant, concurrency: usize, total: usize) -> Spent {
+    let per_task = total / concurrency;
+    let ticks = cpu_ticks();
+    let cpu = cpu_nanos();
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let setup = Arc::clone(setup);
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    one(&setup, variant).await;
                 }
-                elapsed[side] = start.elapsed();
-            }
-            // Requests/s through camunda8 over requests/s by hand.
-            for (ratio, side) in ratios.iter_mut().zip([1, 2]) {
-                ratio.push(elapsed[0].as_secs_f64() / elapsed[side].as_secs_f64());
-            }
-            for (total, spent) in totals.iter_mut().zip(elapsed) {
-                *total += spent;
-            }
-        }
-    });
-    let requests = (rounds * per_round) as f64;
-    let rate = |d: Duration| requests / d.as_secs_f64();
-    println!(
-        "requests/s: hand-written reqwest {:.0}, camunda8 (static bearer) {:.0}, camunda8 (OAuth, cached token) {:.0}",
-        rate(totals[0]),
-        rate(totals[1]),
-        rate(totals[2]),
-    );
-    for (name, mut ratio) in ["static bearer", "OAuth"].into_iter().zip(ratios) {
-        ratio.sort_by(f64::total_cmp);
-        println!(
-            "ratio camunda8 ({name}) / hand-written over {rounds} interleaved rounds: median {:.3}, min {:.3}, max {:.3} (target >= 0.95)",
-            ratio[rounds / 2],
-            ratio[0],
-            ratio[rounds - 1],
-        );
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task");
+    }
+    Spent {
+        wall: start.elapsed(),
+        cpu_ns: cpu_nanos().saturating_sub(cpu),
+        ticks: cpu_ticks().saturating_sub(ticks),
     }
 }
 
-criterion_group!(benches, requests);
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn criterion_group_at_concurrency_one(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (mut server, base) = start_server();
+    let setup = setup(&base);
+    let mut group = c.benchmark_group("topology_request");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for variant in [Variant::Baseline, Variant::Camunda, Variant::CamundaOAuth] {
+        group.bench_function(variant.name(), |b| {
+            b.to_async(&runtime).iter(|| one(&setup, variant))
+        });
+    }
+    group.finish();
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+criterion_group!(benches, criterion_group_at_concurrency_one);
+
+fn interleaved_rounds() {
+    let rounds: usize = std::env::var("CAMUNDA8_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(11)
+        .max(1);
+    let scale: f64 = std::env::var("CAMUNDA8_BENCH_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
+    let tick = ticks_per_second();
+    // CAMUNDA8_BENCH_VARIANTS: a comma list of baseline, proxy, timeouts,
+    // camunda, oauth (default: all); the baseline always runs first, unless
+    // the list says `only` (then the ratios are against the first listed:
+    // meant for instruction counts under callgrind, one variant per run).
+    let wanted = std::env::var("CAMUNDA8_BENCH_VARIANTS").unwrap_or_default();
+    let only = wanted.split(',').any(|w| w.trim() == "only");
+    let variants: Vec<Variant> = VARIANTS
+        .into_iter()
+        .filter(|v| {
+            (*v == Variant::Baseline && !only)
+                || wanted.is_empty()
+                || wanted.split(',').any(|w| w.trim() == v.short())
+        })
+        .collect();
+    // CAMUNDA8_BENCH_CONCURRENCY: a comma list (default 1,64,1000).
+    let levels: Vec<usize> = std::env::var("CAMUNDA8_BENCH_CONCURRENCY")
+        .ok()
+        .map(|v| v.split(',').filter_map(|c| c.trim().parse().ok()).collect())
+        .filter(|l: &Vec<usize>| !l.is_empty())
+        .unwrap_or_else(|| vec![1, 64, 1000]);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (mut server, base) = start_server();
+    let setup = Arc::new(setup(&base));
+    println!(
+        "server: separate process (pid {}); CPU: this process only (client side): \
+         /proc/self/task/*/schedstat in ns, and /proc/self/stat at {tick} ticks/s",
+        server.id()
+    );
+    // What one request's future occupies (moved when awaited, held per task).
+    let camunda_future = topology(&setup.camunda);
+    let baseline_future = by_hand(&setup, &setup.baseline);
+    println!(
+        "future sizes: camunda8 call {} bytes, hand-written call {} bytes",
+        std::mem::size_of_val(&camunda_future),
+        std::mem::size_of_val(&baseline_future)
+    );
+    drop((camunda_future, baseline_future));
+    for concurrency in levels.into_iter().filter(|c| *c > 0) {
+        let requests = if concurrency == 1 { 10_000 } else { 30_000 };
+        let total = ((requests as f64 * scale) as usize / concurrency).max(1) * concurrency;
+        let mut wall = vec![Vec::new(); variants.len()];
+        let mut cpu = vec![Vec::new(); variants.len()];
+        let mut ticks = vec![0u64; variants.len()];
+        runtime.block_on(async {
+            // warm up: connections for every variant, the OAuth token
+            for &variant in &variants {
+                run(&setup, variant, concurrency, concurrency * 4).await;
+            }
+            for round in 0..rounds {
+                for step in 0..variants.len() {
+                    let i = (round + step) % variants.len();
+                    let spent = run(&setup, variants[i], concurrency, total).await;
+                    wall[i].push(spent.wall.as_secs_f64());
+                    cpu[i].push(spent.cpu_ns as f64);
+                    ticks[i] += spent.ticks;
+                }
+            }
+        });
+        println!(
+            "\nconcurrency {concurrency}: {rounds} interleaved rounds of {total} requests per variant"
+        );
+        println!(
+            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12}",
+            "variant", "req/s", "CPU µs/req", "throughput", "CPU/req", "CPU µs/req"
+        );
+        println!(
+            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12}",
+            "", "(median)", "(median)", "vs baseline", "vs baseline", "(all, ticks)"
+        );
+        for (i, variant) in variants.iter().enumerate() {
+            let rate = median(wall[i].iter().map(|w| total as f64 / w).collect());
+            let cpu_us = median(cpu[i].iter().map(|ns| ns / 1e3 / total as f64).collect());
+            let ticks_us = ticks[i] as f64 / tick * 1e6 / (total * rounds) as f64;
+            let throughput_ratio =
+                median(wall[0].iter().zip(&wall[i]).map(|(b, v)| b / v).collect());
+            let cpu_ratio = median(
+                cpu[0]
+                    .iter()
+                    .zip(&cpu[i])
+                    .map(|(b, v)| if *b > 0.0 { v / b } else { f64::NAN })
+                    .collect(),
+            );
+            println!(
+                "  {:<42} {:>10.0} {:>12.2} {:>12.3} {:>12.3} {:>12.2}",
+                variant.name(),
+                rate,
+                cpu_us,
+                throughput_ratio,
+                cpu_ratio,
+                ticks_us
+            );
+        }
+    }
+    println!("\ntargets: camunda8 throughput ratio >= 0.95, CPU/req ratio <= 1.10");
+    let _ = server.kill();
+    let _ = server.wait();
+}
 
 fn main() {
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    if std::env::var_os(SERVER_ENV).is_some() {
+        serve();
+        return;
+    }
+    if std::env::var_os("CAMUNDA8_BENCH_SKIP_CRITERION").is_none() {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
+    interleaved_rounds();
 }

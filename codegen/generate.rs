@@ -27,6 +27,7 @@ pub fn generate(
         ))
         .is_some();
     let facts = crate::facts::collect(api, &spec);
+    let secrets = crate::error_type::secret_paths(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
     let inner: proc_macro2::TokenStream = "crate::hooks::Inner"
@@ -96,12 +97,126 @@ pub fn generate(
             changes: text_doc_examples(&mut file.items),
         },
         Report {
+            name: "no_api_version_header",
+            why: "progenitor sends the contract's info.version as `api-version`, which Camunda's servers do not read: the header is not built (it cost a header map per request)",
+            changes: no_api_version_header(&mut file.items),
+        },
+        Report {
             name: "document_operations",
             why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
             changes: crate::facts::document_operations(&mut file.items, &facts),
         },
+        Report {
+            name: "own_error_type",
+            why: "every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs)",
+            changes: crate::error_type::own_error_type_file(api, &mut file, &secrets)?,
+        },
     ];
     Ok((prettyplease::unparse(&file), reports))
+}
+
+/// Post-processing step `no_api_version_header`: in every function of the
+/// generated code (recursively through modules and impl blocks), the
+/// statement `header_map.append(HeaderName::from_static("api-version"), …)`
+/// is removed, and the `HeaderMap::with_capacity(n)` that precedes it gets
+/// `n - 1` (0 allocates nothing). Returns one line per function changed.
+///
+/// Why: progenitor adds the header to every request; Camunda's servers
+/// ignore it, and building, merging and (in the hooks) removing it again
+/// was a measurable share of the client's cost per request.
+fn no_api_version_header(items: &mut [syn::Item]) -> Vec<String> {
+    let mut changes = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = m.content.as_mut() {
+                    changes.extend(no_api_version_header(inner));
+                }
+            }
+            syn::Item::Impl(i) => {
+                let owner = match &*i.self_ty {
+                    syn::Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                for inner in &mut i.items {
+                    if let syn::ImplItem::Fn(f) = inner
+                        && drop_api_version(&mut f.block.stmts)
+                    {
+                        changes.push(format!("{owner}::{}", f.sig.ident));
+                    }
+                }
+            }
+            syn::Item::Fn(f) => {
+                let changed = drop_api_version(&mut f.block.stmts);
+                changes.extend(changed.then(|| f.sig.ident.to_string()));
+            }
+            _ => {}
+        }
+    }
+    changes
+}
+
+/// Removes the `api-version` append from `stmts` and shrinks the header
+/// map's capacity; whether it was there.
+fn drop_api_version(stmts: &mut Vec<syn::Stmt>) -> bool {
+    let before = stmts.len();
+    stmts.retain(|stmt| !is_api_version_append(stmt));
+    if stmts.len() == before {
+        return false;
+    }
+    for stmt in stmts.iter_mut() {
+        let syn::Stmt::Local(local) = stmt else {
+            continue;
+        };
+        let Some(init) = local.init.as_mut() else {
+            continue;
+        };
+        let syn::Expr::Call(call) = &mut *init.expr else {
+            continue;
+        };
+        let is_with_capacity = matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.len() >= 2
+                && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "HeaderMap")
+                && p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"));
+        if !is_with_capacity {
+            continue;
+        }
+        if let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        })) = call.args.first_mut()
+            && let Ok(value) = n.base10_parse::<usize>()
+        {
+            let left = value.saturating_sub(1);
+            *n = syn::LitInt::new(&format!("{left}usize"), n.span());
+            if left == 0 {
+                // nothing is appended any more: the map stays empty
+                local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+            }
+        }
+    }
+    true
+}
+
+/// `header_map.append(<…>::from_static("api-version"), …);`
+fn is_api_version_append(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    if call.method != "append" {
+        return false;
+    }
+    let receiver_is_header_map = matches!(&*call.receiver, syn::Expr::Path(p)
+        if p.path.is_ident("header_map"));
+    let names_api_version = matches!(call.args.first(), Some(syn::Expr::Call(name))
+        if matches!(name.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }))
+            if s.value() == "api-version"));
+    receiver_is_header_map && names_api_version
 }
 
 /// The fence progenitor opens its usage examples with.

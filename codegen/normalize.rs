@@ -100,6 +100,16 @@ pub const STEPS: &[Step] = &[
         run: crate::unions::string_only_one_of,
     },
     Step {
+        name: "specific_branches_first",
+        why: "untagged unions take the first branch that decodes; a branch requiring more members goes first",
+        run: crate::unions::specific_branches_first,
+    },
+    Step {
+        name: "closed_optional_branches",
+        why: "untagged unions of objects without required members take the first branch; the branches are closed",
+        run: crate::unions::closed_optional_branches,
+    },
+    Step {
         name: "nullable_components",
         why: "a nullable component becomes a newtype around Option; nullability moves to its uses",
         run: crate::nullable::nullable_components,

@@ -211,3 +211,165 @@ fn rewrite(value: &mut Value, spec: &Value, ptr: &str, changes: &mut Vec<String>
         _ => {}
     }
 }
+
+/// The `required` members of an object branch (after one `$ref`), if it is
+/// an object schema.
+fn required_members<'a>(spec: &'a Value, branch: &'a Value) -> Option<Vec<&'a str>> {
+    let schema = resolve(spec, branch);
+    if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return None;
+    }
+    Some(
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default(),
+    )
+}
+
+/// Step `specific_branches_first`: in a `oneOf`/`anyOf` of object schemas,
+/// a branch whose required members include all of an earlier branch's (and
+/// more) is moved before that branch.
+///
+/// Why: typify makes an untagged enum, and serde takes the first variant
+/// that decodes, ignoring members it does not know. With the published
+/// order, `ProcessInstanceCreationInstruction` (`ById` before
+/// `ByVersionTag`) decodes `{"processDefinitionId": …,
+/// "processDefinitionVersionTag": …}` as `ById` and drops the version tag:
+/// the instance would start on the latest version instead of the tagged
+/// one. Trying the more specific branch first decodes each body into the
+/// branch that describes all of it; OpenAPI gives the order no meaning.
+pub fn specific_branches_first(spec: &mut Value) -> Vec<String> {
+    let snapshot = spec.clone();
+    let mut changes = Vec::new();
+    reorder(spec, &snapshot, "", &mut changes);
+    changes
+}
+
+fn reorder(value: &mut Value, spec: &Value, ptr: &str, changes: &mut Vec<String>) {
+    match value {
+        Value::Object(obj) => {
+            for key in ["oneOf", "anyOf"] {
+                let Some(branches) = obj.get_mut(key).and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                let before: Vec<Value> = branches.clone();
+                // Move a later branch before the first earlier one whose
+                // required members it strictly includes, until none is left.
+                for _ in 0..branches.len() * branches.len() {
+                    let sets: Vec<Option<Vec<String>>> = branches
+                        .iter()
+                        .map(|b| {
+                            required_members(spec, b)
+                                .map(|r| r.into_iter().map(str::to_string).collect())
+                        })
+                        .collect();
+                    let mut moved = None;
+                    'find: for later in 1..sets.len() {
+                        for earlier in 0..later {
+                            if let (Some(wide), Some(narrow)) = (&sets[later], &sets[earlier])
+                                && wide.len() > narrow.len()
+                                && narrow.iter().all(|m| wide.contains(m))
+                            {
+                                moved = Some((later, earlier));
+                                break 'find;
+                            }
+                        }
+                    }
+                    let Some((later, earlier)) = moved else { break };
+                    let branch = branches.remove(later);
+                    branches.insert(earlier, branch);
+                }
+                if *branches != before {
+                    let name = |b: &Value| {
+                        b.get("$ref")
+                            .and_then(Value::as_str)
+                            .and_then(|r| r.rsplit('/').next())
+                            .unwrap_or("(inline)")
+                            .to_string()
+                    };
+                    let order: Vec<String> = branches.iter().map(name).collect();
+                    changes.push(format!("{ptr}/{key}: order {}", order.join(", ")));
+                }
+            }
+            for (key, child) in obj.iter_mut() {
+                reorder(child, spec, &format!("{ptr}/{}", esc(key)), changes);
+            }
+        }
+        Value::Array(list) => {
+            for (i, child) in list.iter_mut().enumerate() {
+                reorder(child, spec, &format!("{ptr}/{i}"), changes);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Step `closed_optional_branches`: in a `oneOf`/`anyOf` of two or more
+/// object components none of which requires a member, each component is
+/// closed (`additionalProperties: false`).
+///
+/// Why: such branches can only be told apart by which members are present,
+/// but serde's untagged decoding ignores unknown members, so the first
+/// branch takes every body. Camunda's search `page` (`LimitPagination`,
+/// `OffsetPagination`, `CursorForwardPagination`,
+/// `CursorBackwardPagination`) decoded every page as `LimitPagination`,
+/// dropping `from`, `after` and `before`. Closed, each body lands in the
+/// first branch that has all its members. These components describe
+/// request options, so closing them does not reject members a newer server
+/// adds to responses (the reason for `open_objects`).
+pub fn closed_optional_branches(spec: &mut Value) -> Vec<String> {
+    let snapshot = spec.clone();
+    let mut targets: Vec<String> = Vec::new();
+    collect_optional_branches(&snapshot, &snapshot, &mut targets);
+    targets.sort();
+    targets.dedup();
+    let mut changes = Vec::new();
+    for target in targets {
+        if let Some(obj) = spec.pointer_mut(&target).and_then(Value::as_object_mut)
+            && obj.get("additionalProperties") != Some(&Value::Bool(false))
+        {
+            obj.insert("additionalProperties".into(), Value::Bool(false));
+            changes.push(format!("{target}: closed"));
+        }
+    }
+    changes
+}
+
+fn collect_optional_branches(value: &Value, spec: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(obj) => {
+            for key in ["oneOf", "anyOf"] {
+                let Some(branches) = obj.get(key).and_then(Value::as_array) else {
+                    continue;
+                };
+                let refs: Vec<&str> = branches
+                    .iter()
+                    .filter_map(|b| b.get("$ref").and_then(Value::as_str))
+                    .collect();
+                let all_optional_objects = refs.len() >= 2
+                    && refs.len() == branches.len()
+                    && branches.iter().all(|b| {
+                        required_members(spec, b).is_some_and(|required| required.is_empty())
+                    });
+                if all_optional_objects {
+                    out.extend(
+                        refs.iter()
+                            .filter_map(|r| r.strip_prefix('#'))
+                            .map(str::to_string),
+                    );
+                }
+            }
+            for child in obj.values() {
+                collect_optional_branches(child, spec, out);
+            }
+        }
+        Value::Array(list) => {
+            for child in list {
+                collect_optional_branches(child, spec, out);
+            }
+        }
+        _ => {}
+    }
+}

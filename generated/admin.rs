@@ -68,6 +68,10 @@
 //
 // string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
 //
+// specific_branches_first — untagged unions take the first branch that decodes; a branch requiring more members goes first: 0 change(s)
+//
+// closed_optional_branches — untagged unions of objects without required members take the first branch; the branches are closed: 0 change(s)
+//
 // nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
 //
 // semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
@@ -142,11 +146,102 @@
 //   delete_member: 1 example block(s) ```ignore -> ```text
 //   get_meta: 1 example block(s) ```ignore -> ```text
 //
+// no_api_version_header — progenitor sends the contract's info.version as `api-version`, which Camunda's servers do not read: the header is not built (it cost a header map per request): 43 change(s)
+//   GetCsv::send
+//   GetJson::send
+//   GetClusters::send
+//   CreateCluster::send
+//   GetParameters::send
+//   GetCluster::send
+//   DeleteCluster::send
+//   UpdateCluster::send
+//   GetBackups::send
+//   CreateBackup::send
+//   GetSchedule::send
+//   UpdateSchedule::send
+//   DeleteSchedule::send
+//   DeleteBackup::send
+//   GetRestore::send
+//   RestoreFromBackup::send
+//   GetClients::send
+//   CreateClient::send
+//   GetClient::send
+//   DeleteClient::send
+//   UpdateClusterEncryption::send
+//   TriggerFailover::send
+//   UpdateIpAllowlist::send
+//   UpdateIpWhitelist::send
+//   ActivateMonitoring::send
+//   DeactivateMonitoring::send
+//   GetMonitoringClients::send
+//   CreateMonitoringClient::send
+//   DeleteMonitoringClient::send
+//   RotateMonitoringClientPassword::send
+//   GetSecrets::send
+//   CreateSecret::send
+//   UpdateSecret::send
+//   DeleteSecret::send
+//   GetSecureConnectivityStatus::send
+//   ActivateSecureConnectivity::send
+//   DeactivateSecureConnectivity::send
+//   UpgradeCluster::send
+//   Wake::send
+//   GetMembers::send
+//   UpdateMembers::send
+//   DeleteMember::send
+//   GetMeta::send
+//
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   43 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 44 change(s)
+//   GetCsv::send (GET /activity/csv) -> crate::ApiError
+//   GetJson::send (GET /activity/json) -> crate::ApiError
+//   GetClusters::send (GET /clusters) -> crate::ApiError
+//   CreateCluster::send (POST /clusters) -> crate::ApiError
+//   GetParameters::send (GET /clusters/parameters) -> crate::ApiError
+//   GetCluster::send (GET /clusters/{clusterUuid}) -> crate::ApiError
+//   DeleteCluster::send (DELETE /clusters/{clusterUuid}) -> crate::ApiError
+//   UpdateCluster::send (PATCH /clusters/{clusterUuid}) -> crate::ApiError
+//   GetBackups::send (GET /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   CreateBackup::send (POST /clusters/{clusterUuid}/backups) -> crate::ApiError
+//   GetSchedule::send (GET /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   UpdateSchedule::send (PUT /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteSchedule::send (DELETE /clusters/{clusterUuid}/backups/schedule) -> crate::ApiError
+//   DeleteBackup::send (DELETE /clusters/{clusterUuid}/backups/{backupId}) -> crate::ApiError
+//   GetRestore::send (GET /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   RestoreFromBackup::send (POST /clusters/{clusterUuid}/backups/{backupId}/restore) -> crate::ApiError
+//   GetClients::send (GET /clusters/{clusterUuid}/clients) -> crate::ApiError
+//   CreateClient::send (POST /clusters/{clusterUuid}/clients) -> crate::ApiError; secret values at /clientSecret
+//   GetClient::send (GET /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   DeleteClient::send (DELETE /clusters/{clusterUuid}/clients/{clientId}) -> crate::ApiError
+//   UpdateClusterEncryption::send (PUT /clusters/{clusterUuid}/encryption) -> crate::ApiError
+//   TriggerFailover::send (POST /clusters/{clusterUuid}/failover) -> crate::ApiError
+//   UpdateIpAllowlist::send (PUT /clusters/{clusterUuid}/ipallowlist) -> crate::ApiError
+//   UpdateIpWhitelist::send (PUT /clusters/{clusterUuid}/ipwhitelist) -> crate::ApiError
+//   ActivateMonitoring::send (POST /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   DeactivateMonitoring::send (DELETE /clusters/{clusterUuid}/monitoring) -> crate::ApiError
+//   GetMonitoringClients::send (GET /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError
+//   CreateMonitoringClient::send (POST /clusters/{clusterUuid}/monitoring/clients) -> crate::ApiError; secret values at /password
+//   DeleteMonitoringClient::send (DELETE /clusters/{clusterUuid}/monitoring/clients/{clientUuid}) -> crate::ApiError
+//   RotateMonitoringClientPassword::send (POST /clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate) -> crate::ApiError; secret values at /password
+//   GetSecrets::send (GET /clusters/{clusterUuid}/secrets) -> crate::ApiError; secret values at /*
+//   CreateSecret::send (POST /clusters/{clusterUuid}/secrets) -> crate::ApiError
+//   UpdateSecret::send (PUT /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   DeleteSecret::send (DELETE /clusters/{clusterUuid}/secrets/{secretName}) -> crate::ApiError
+//   GetSecureConnectivityStatus::send (GET /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   ActivateSecureConnectivity::send (POST /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   DeactivateSecureConnectivity::send (DELETE /clusters/{clusterUuid}/secure-connectivity) -> crate::ApiError
+//   UpgradeCluster::send (PUT /clusters/{clusterUuid}/upgrade) -> crate::ApiError
+//   Wake::send (PUT /clusters/{clusterUuid}/wake) -> crate::ApiError
+//   GetMembers::send (GET /members) -> crate::ApiError
+//   UpdateMembers::send (POST /members/{email}) -> crate::ApiError
+//   DeleteMember::send (DELETE /members/{email}) -> crate::ApiError
+//   GetMeta::send (GET /meta/ip-ranges) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -10638,18 +10733,11 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/csv`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/activity/csv", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10665,6 +10753,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/csv`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_json`]
 
@@ -10677,20 +10771,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/activity/json`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::AuditDto>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/activity/json", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10714,6 +10801,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/activity/json`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::AuditDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_clusters`]
 
@@ -10726,20 +10822,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Cluster>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/clusters", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10761,6 +10850,15 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::Cluster>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_cluster`]
@@ -10804,8 +10902,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateClusterResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -10816,14 +10913,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/clusters", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10849,6 +10940,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/clusters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateClusterResponse>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_parameters`]
 
@@ -10861,18 +10958,11 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/clusters/parameters`
-        pub async fn send(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Parameters>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/clusters/parameters", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10894,6 +10984,12 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/parameters`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Parameters>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_cluster`]
@@ -10923,22 +11019,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10961,6 +11050,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_cluster`]
@@ -10990,22 +11085,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11020,6 +11108,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster`]
@@ -11075,8 +11167,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11088,14 +11179,8 @@ pub mod builder {
                 "{}/clusters/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11115,6 +11200,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PATCH` request to `/clusters/{clusterUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_backups`]
@@ -11144,8 +11233,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::BackupDto>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11154,14 +11242,8 @@ pub mod builder {
                 "{}/clusters/{}/backups", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11185,6 +11267,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::BackupDto>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_backup`]
@@ -11214,22 +11305,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/backups", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11252,6 +11336,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_schedule`]
@@ -11281,8 +11371,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11291,14 +11380,8 @@ pub mod builder {
                 "{}/clusters/{}/backups/schedule", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11322,6 +11405,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_schedule`]
@@ -11377,8 +11466,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::BackupScheduleDto>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11392,14 +11480,8 @@ pub mod builder {
                 "{}/clusters/{}/backups/schedule", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11425,6 +11507,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupScheduleDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_schedule`]
@@ -11454,22 +11542,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/backups/schedule", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11485,6 +11566,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/schedule`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_backup`]
@@ -11528,8 +11613,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
-        pub async fn send(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::BackupDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11537,14 +11621,8 @@ pub mod builder {
                 "{}/clusters/{}/backups/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()), encode_path(& backup_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11567,6 +11645,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/backups/{backupId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BackupDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_restore`]
@@ -11610,8 +11694,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11619,14 +11702,8 @@ pub mod builder {
                 "{}/clusters/{}/backups/{}/restore", client.baseurl, encode_path(&
                 cluster_uuid.to_string()), encode_path(& backup_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11650,6 +11727,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::restore_from_backup`]
@@ -11693,8 +11776,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
-        pub async fn send(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::RestoreDto>, Error<()>> {
             let Self { client, cluster_uuid, backup_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let backup_id = backup_id.map_err(Error::InvalidRequest)?;
@@ -11702,14 +11784,8 @@ pub mod builder {
                 "{}/clusters/{}/backups/{}/restore", client.baseurl, encode_path(&
                 cluster_uuid.to_string()), encode_path(& backup_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11734,6 +11810,12 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/backups/{backupId}/restore`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RestoreDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_clients`]
@@ -11763,8 +11845,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::ClusterClient>>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -11773,14 +11854,8 @@ pub mod builder {
                 "{}/clusters/{}/clients", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11804,6 +11879,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ClusterClient>>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_client`]
@@ -11861,8 +11945,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedClusterClient>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -11877,14 +11960,8 @@ pub mod builder {
                 "{}/clusters/{}/clients", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11910,6 +11987,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/clients`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreatedClusterClient>, crate::ApiError<()>> {
+            crate::call::run(&["/clientSecret"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_client`]
@@ -11953,8 +12036,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterClientConnectionDetails>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
@@ -11964,14 +12046,8 @@ pub mod builder {
                 "{}/clusters/{}/clients/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()), encode_path(& client_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11996,6 +12072,15 @@ pub mod builder {
                 412u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ClusterClientConnectionDetails>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_client`]
@@ -12039,8 +12124,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_id } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
@@ -12048,14 +12132,8 @@ pub mod builder {
                 "{}/clusters/{}/clients/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()), encode_path(& client_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12071,6 +12149,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/clients/{clientId}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_cluster_encryption`]
@@ -12129,8 +12211,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
-        pub async fn send(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::Cluster>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12143,14 +12224,8 @@ pub mod builder {
                 "{}/clusters/{}/encryption", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12177,6 +12252,12 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/encryption`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Cluster>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::trigger_failover`]
@@ -12232,8 +12313,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FailoverResult>, Error<ByteStream>> {
             let Self { client, cluster_uuid, body } = self;
@@ -12247,14 +12327,8 @@ pub mod builder {
                 "{}/clusters/{}/failover", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12282,6 +12356,12 @@ pub mod builder {
                 422u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/failover`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailoverResult>, crate::ApiError<ByteStream>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_allowlist`]
@@ -12337,8 +12417,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12350,14 +12429,8 @@ pub mod builder {
                 "{}/clusters/{}/ipallowlist", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12376,6 +12449,10 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipallowlist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_ip_whitelist`]
@@ -12431,8 +12508,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12444,14 +12520,8 @@ pub mod builder {
                 "{}/clusters/{}/ipwhitelist", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12470,6 +12540,10 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/ipwhitelist`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::activate_monitoring`]
@@ -12499,22 +12573,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/monitoring", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12531,6 +12598,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::deactivate_monitoring`]
@@ -12560,22 +12631,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/monitoring", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12592,6 +12656,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_monitoring_clients`]
@@ -12621,8 +12689,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetMonitoringClientsResponse>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -12631,14 +12698,8 @@ pub mod builder {
                 "{}/clusters/{}/monitoring/clients", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12662,6 +12723,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetMonitoringClientsResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_monitoring_client`]
@@ -12720,8 +12790,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateMonitoringClientResponse>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
@@ -12736,14 +12805,8 @@ pub mod builder {
                 "{}/clusters/{}/monitoring/clients", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12767,6 +12830,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateMonitoringClientResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_monitoring_client`]
@@ -12810,8 +12882,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, client_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let client_uuid = client_uuid.map_err(Error::InvalidRequest)?;
@@ -12819,14 +12890,8 @@ pub mod builder {
                 "{}/clusters/{}/monitoring/clients/{}", client.baseurl, encode_path(&
                 cluster_uuid.to_string()), encode_path(& client_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12842,6 +12907,10 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::rotate_monitoring_client_password`]
@@ -12885,8 +12954,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::RotateMonitoringClientPasswordResponse>,
@@ -12900,14 +12968,8 @@ pub mod builder {
                 encode_path(& cluster_uuid.to_string()), encode_path(& client_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12931,6 +12993,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/monitoring/clients/{clientUuid}/rotate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RotateMonitoringClientPasswordResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&["/password"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_secrets`]
@@ -12960,8 +13031,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ClusterSecrets>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -12970,14 +13040,8 @@ pub mod builder {
                 "{}/clusters/{}/secrets", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13001,6 +13065,12 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ClusterSecrets>, crate::ApiError<()>> {
+            crate::call::run(&["/*"], self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_secret`]
@@ -13056,8 +13126,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13069,14 +13138,8 @@ pub mod builder {
                 "{}/clusters/{}/secrets", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13099,6 +13162,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secrets`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_secret`]
@@ -13168,8 +13235,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -13182,14 +13248,8 @@ pub mod builder {
                 "{}/clusters/{}/secrets/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()), encode_path(& secret_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13211,6 +13271,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_secret`]
@@ -13254,8 +13318,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, secret_name } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let secret_name = secret_name.map_err(Error::InvalidRequest)?;
@@ -13263,14 +13326,8 @@ pub mod builder {
                 "{}/clusters/{}/secrets/{}", client.baseurl, encode_path(& cluster_uuid
                 .to_string()), encode_path(& secret_name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -13286,6 +13343,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secrets/{secretName}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::get_secure_connectivity_status`]
@@ -13315,8 +13376,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetSecureConnectivityStatusResponse>,
@@ -13328,14 +13388,8 @@ pub mod builder {
                 "{}/clusters/{}/secure-connectivity", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13359,6 +13413,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetSecureConnectivityStatusResponse>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::activate_secure_connectivity`]
@@ -13417,8 +13480,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid, body } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13431,14 +13493,8 @@ pub mod builder {
                 "{}/clusters/{}/secure-connectivity", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13460,6 +13516,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::deactivate_secure_connectivity`]
@@ -13489,22 +13549,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/secure-connectivity", client.baseurl, encode_path(&
                 cluster_uuid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -13521,6 +13574,10 @@ pub mod builder {
                 409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/clusters/{clusterUuid}/secure-connectivity`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::upgrade_cluster`]
@@ -13550,8 +13607,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GenerationUpgradeForClusterDto>, Error<()>> {
             let Self { client, cluster_uuid } = self;
@@ -13560,14 +13616,8 @@ pub mod builder {
                 "{}/clusters/{}/upgrade", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13593,6 +13643,15 @@ pub mod builder {
                 412u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/upgrade`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GenerationUpgradeForClusterDto>,
+            crate::ApiError<()>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::wake`]
@@ -13622,22 +13681,15 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, cluster_uuid } = self;
             let cluster_uuid = cluster_uuid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/clusters/{}/wake", client.baseurl, encode_path(& cluster_uuid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.put(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -13652,6 +13704,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/clusters/{clusterUuid}/wake`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_members`]
 
@@ -13664,20 +13720,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/members", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13700,6 +13749,12 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/members`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Member>>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_members`]
@@ -13755,8 +13810,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email, body } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let body = body
@@ -13767,14 +13821,8 @@ pub mod builder {
             let url = format!(
                 "{}/members/{}", client.baseurl, encode_path(& email.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13795,6 +13843,10 @@ pub mod builder {
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::delete_member`]
@@ -13824,21 +13876,14 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/members/{email}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/members/{}", client.baseurl, encode_path(& email.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -13855,6 +13900,10 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/members/{email}`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_meta`]
 
@@ -13867,18 +13916,11 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/meta/ip-ranges`
-        pub async fn send(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::MetaDto>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/meta/ip-ranges", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13901,9 +13943,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/meta/ip-ranges`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MetaDto>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

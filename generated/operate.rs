@@ -155,6 +155,10 @@
 //
 // string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
 //
+// specific_branches_first — untagged unions take the first branch that decodes; a branch requiring more members goes first: 0 change(s)
+//
+// closed_optional_branches — untagged unions of objects without required members take the first branch; the branches are closed: 0 change(s)
+//
 // nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
 //
 // semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
@@ -200,11 +204,58 @@
 //   search_variables: 1 example block(s) ```ignore -> ```text
 //   get_variable: 1 example block(s) ```ignore -> ```text
 //
+// no_api_version_header — progenitor sends the contract's info.version as `api-version`, which Camunda's servers do not read: the header is not built (it cost a header map per request): 21 change(s)
+//   SearchDecisionDefinitions::send
+//   GetDecisionDefinition::send
+//   SearchDecisionInstances::send
+//   GetDecisionInstance::send
+//   SearchDecisionRequirements::send
+//   GetDecisionRequirements::send
+//   GetDecisionRequirementsXml::send
+//   SearchFlownodeInstances::send
+//   GetFlownodeInstance::send
+//   SearchIncidents::send
+//   GetIncident::send
+//   SearchProcessDefinitions::send
+//   GetProcessDefinition::send
+//   GetProcessDefinitionXml::send
+//   SearchProcessInstances::send
+//   GetProcessInstance::send
+//   DeleteProcessInstance::send
+//   GetProcessInstanceSequenceFlows::send
+//   GetProcessInstanceStatistics::send
+//   SearchVariables::send
+//   GetVariable::send
+//
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   21 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 22 change(s)
+//   SearchDecisionDefinitions::send (POST /v1/decision-definitions/search) -> crate::ApiError
+//   GetDecisionDefinition::send (GET /v1/decision-definitions/{key}) -> crate::ApiError
+//   SearchDecisionInstances::send (POST /v1/decision-instances/search) -> crate::ApiError
+//   GetDecisionInstance::send (GET /v1/decision-instances/{id}) -> crate::ApiError
+//   SearchDecisionRequirements::send (POST /v1/drd/search) -> crate::ApiError
+//   GetDecisionRequirements::send (GET /v1/drd/{key}) -> crate::ApiError
+//   GetDecisionRequirementsXml::send (GET /v1/drd/{key}/xml) -> crate::ApiError
+//   SearchFlownodeInstances::send (POST /v1/flownode-instances/search) -> crate::ApiError
+//   GetFlownodeInstance::send (GET /v1/flownode-instances/{key}) -> crate::ApiError
+//   SearchIncidents::send (POST /v1/incidents/search) -> crate::ApiError
+//   GetIncident::send (GET /v1/incidents/{key}) -> crate::ApiError
+//   SearchProcessDefinitions::send (POST /v1/process-definitions/search) -> crate::ApiError
+//   GetProcessDefinition::send (GET /v1/process-definitions/{key}) -> crate::ApiError
+//   GetProcessDefinitionXml::send (GET /v1/process-definitions/{key}/xml) -> crate::ApiError
+//   SearchProcessInstances::send (POST /v1/process-instances/search) -> crate::ApiError
+//   GetProcessInstance::send (GET /v1/process-instances/{key}) -> crate::ApiError
+//   DeleteProcessInstance::send (DELETE /v1/process-instances/{key}) -> crate::ApiError
+//   GetProcessInstanceSequenceFlows::send (GET /v1/process-instances/{key}/sequence-flows) -> crate::ApiError
+//   GetProcessInstanceStatistics::send (GET /v1/process-instances/{key}/statistics) -> crate::ApiError
+//   SearchVariables::send (POST /v1/variables/search) -> crate::ApiError
+//   GetVariable::send (GET /v1/variables/{key}) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -6144,8 +6195,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionDefinition>,
@@ -6159,14 +6209,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/decision-definitions/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6218,6 +6262,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_definition`]
 
@@ -6243,8 +6296,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6253,14 +6305,8 @@ pub mod builder {
                 "{}/v1/decision-definitions/{}", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6311,6 +6357,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_instances`]
 
@@ -6353,8 +6408,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/decision-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsDecisionInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6364,14 +6418,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/decision-instances/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6423,6 +6471,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/decision-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_instance`]
 
@@ -6451,8 +6508,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/decision-instances/{id}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionInstance>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -6461,14 +6517,8 @@ pub mod builder {
                 "{}/v1/decision-instances/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6519,6 +6569,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/decision-instances/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_decision_requirements`]
 
@@ -6562,8 +6621,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/drd/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsDecisionRequirements>,
@@ -6577,14 +6635,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/drd/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6636,6 +6688,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/drd/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsDecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements`]
 
@@ -6661,8 +6722,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DecisionRequirements>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6670,14 +6730,8 @@ pub mod builder {
             let url = format!(
                 "{}/v1/drd/{}", client.baseurl, encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6728,6 +6782,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/drd/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DecisionRequirements>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_decision_requirements_xml`]
 
@@ -6753,8 +6816,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/drd/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6762,14 +6824,8 @@ pub mod builder {
             let url = format!(
                 "{}/v1/drd/{}/xml", client.baseurl, encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -6811,6 +6867,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/v1/drd/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::search_flownode_instances`]
@@ -6854,8 +6916,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/flownode-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsFlowNodeInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6865,14 +6926,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/flownode-instances/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6924,6 +6979,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/flownode-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsFlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_flownode_instance`]
 
@@ -6949,8 +7013,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FlowNodeInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -6959,14 +7022,8 @@ pub mod builder {
                 "{}/v1/flownode-instances/{}", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7017,6 +7074,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/flownode-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::FlowNodeInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_incidents`]
 
@@ -7055,8 +7121,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/incidents/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsIncident>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7066,14 +7131,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/incidents/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7125,6 +7184,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/incidents/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsIncident>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_incident`]
 
@@ -7150,8 +7218,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/incidents/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Incident>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7159,14 +7226,8 @@ pub mod builder {
             let url = format!(
                 "{}/v1/incidents/{}", client.baseurl, encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7217,6 +7278,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/incidents/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Incident>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_process_definitions`]
 
@@ -7259,8 +7326,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-definitions/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ResultsProcessDefinition>,
@@ -7273,14 +7339,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/process-definitions/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7332,6 +7392,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-definitions/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition`]
 
@@ -7357,8 +7426,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessDefinition>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7367,14 +7435,8 @@ pub mod builder {
                 "{}/v1/process-definitions/{}", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7425,6 +7487,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessDefinition>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_definition_xml`]
 
@@ -7450,8 +7521,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7460,14 +7530,8 @@ pub mod builder {
                 "{}/v1/process-definitions/{}/xml", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -7509,6 +7573,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/v1/process-definitions/{key}/xml`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::search_process_instances`]
@@ -7552,8 +7622,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/process-instances/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsProcessInstance>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -7563,14 +7632,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/process-instances/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7622,6 +7685,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/process-instances/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance`]
 
@@ -7647,8 +7719,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProcessInstance>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7657,14 +7728,8 @@ pub mod builder {
                 "{}/v1/process-instances/{}", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7715,6 +7780,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProcessInstance>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_process_instance`]
 
@@ -7740,8 +7814,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ChangeStatus>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -7750,14 +7823,8 @@ pub mod builder {
                 "{}/v1/process-instances/{}", client.baseurl, encode_path(& key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7808,6 +7875,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/process-instances/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ChangeStatus>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_sequence_flows`]
 
@@ -7833,8 +7906,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<::std::string::String>>,
@@ -7846,14 +7918,8 @@ pub mod builder {
                 "{}/v1/process-instances/{}/sequence-flows", client.baseurl,
                 encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7904,6 +7970,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/sequence-flows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<::std::string::String>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_process_instance_statistics`]
 
@@ -7929,8 +8004,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
@@ -7942,14 +8016,8 @@ pub mod builder {
                 "{}/v1/process-instances/{}/statistics", client.baseurl, encode_path(&
                 key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8000,6 +8068,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/process-instances/{key}/statistics`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::FlowNodeStatistics>>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::search_variables`]
 
@@ -8038,8 +8115,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/variables/search`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ResultsVariable>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -8049,14 +8125,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/variables/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8108,6 +8178,15 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/variables/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResultsVariable>,
+            crate::ApiError<types::Error>,
+        > {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_variable`]
 
@@ -8133,8 +8212,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for key failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/variables/{key}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Variable>, Error<types::Error>> {
             let Self { client, key } = self;
@@ -8142,14 +8220,8 @@ pub mod builder {
             let url = format!(
                 "{}/v1/variables/{}", client.baseurl, encode_path(& key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8200,9 +8272,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/variables/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Variable>, crate::ApiError<types::Error>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

@@ -52,6 +52,10 @@
 //
 // string_only_one_of — a oneOf of plain strings makes an undecodable enum; it is a string: 0 change(s)
 //
+// specific_branches_first — untagged unions take the first branch that decodes; a branch requiring more members goes first: 0 change(s)
+//
+// closed_optional_branches — untagged unions of objects without required members take the first branch; the branches are closed: 0 change(s)
+//
 // nullable_components — a nullable component becomes a newtype around Option; nullability moves to its uses: 0 change(s)
 //
 // semantic_keys — identifiers with a custom string format reference one component per format (typed keys): 0 change(s)
@@ -75,11 +79,26 @@
 //   assign_user_task: 1 example block(s) ```ignore -> ```text
 //   complete_user_task: 1 example block(s) ```ignore -> ```text
 //
+// no_api_version_header — progenitor sends the contract's info.version as `api-version`, which Camunda's servers do not read: the header is not built (it cost a header map per request): 5 change(s)
+//   GetTopology::send
+//   UpdateUserTask::send
+//   UnassignUserTask::send
+//   AssignUserTask::send
+//   CompleteUserTask::send
+//
 // document_operations — each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference): 1 change(s)
 //   5 method(s) documented
+//
+// own_error_type — every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs): 6 change(s)
+//   GetTopology::send (GET /topology) -> crate::ApiError
+//   UpdateUserTask::send (PATCH /user-tasks/{userTaskKey}) -> crate::ApiError
+//   UnassignUserTask::send (DELETE /user-tasks/{userTaskKey}/assignee) -> crate::ApiError
+//   AssignUserTask::send (POST /user-tasks/{userTaskKey}/assignment) -> crate::ApiError
+//   CompleteUserTask::send (POST /user-tasks/{userTaskKey}/completion) -> crate::ApiError
+//   pub use progenitor_client::Error -> private use (send_raw only)
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -1449,20 +1468,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/topology`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TopologyResponse>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/topology", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1484,6 +1496,12 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/topology`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TopologyResponse>, crate::ApiError<()>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_user_task`]
@@ -1538,8 +1556,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/user-tasks/{userTaskKey}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1553,14 +1570,8 @@ pub mod builder {
                 "{}/user-tasks/{}", client.baseurl, encode_path(& user_task_key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1605,6 +1616,12 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/user-tasks/{userTaskKey}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
     /**Builder for [`Client::unassign_user_task`]
 
@@ -1630,8 +1647,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for user_task_key failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/user-tasks/{userTaskKey}/assignee`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key } = self;
@@ -1640,14 +1656,8 @@ pub mod builder {
                 "{}/user-tasks/{}/assignee", client.baseurl, encode_path(& user_task_key
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1690,6 +1700,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/user-tasks/{userTaskKey}/assignee`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::assign_user_task`]
@@ -1745,8 +1761,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/assignment`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1761,14 +1776,8 @@ pub mod builder {
                 "{}/user-tasks/{}/assignment", client.baseurl, encode_path(&
                 user_task_key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1812,6 +1821,12 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/assignment`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
         }
     }
     /**Builder for [`Client::complete_user_task`]
@@ -1867,8 +1882,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/completion`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::ProblemDetail>> {
             let Self { client, user_task_key, body } = self;
@@ -1883,14 +1897,8 @@ pub mod builder {
                 "{}/user-tasks/{}/completion", client.baseurl, encode_path(&
                 user_task_key.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1935,9 +1943,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/user-tasks/{userTaskKey}/completion`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, crate::ApiError<types::ProblemDetail>> {
+            crate::call::run(&[], self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+use progenitor_client::Error;

@@ -5,7 +5,7 @@
 //! `codegen/` (the committed copy of the output is `generated/admin.rs`;
 //! its header lists every step and what it changed). The entry point is
 //! [`Client`]: one method per operation, each returning a request builder
-//! whose `send()` gives a [`ResponseValue`] or an [`Error`]; the
+//! whose `send()` gives a [`ResponseValue`] or a [`crate::ApiError`]; the
 //! request and response types live in [`types`].
 //!
 //! String enums are forward compatible: a value this crate does not know

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use progenitor_client::ClientInfo as _;
 
-use crate::auth::{Authenticator, CookieSession, TokenCache, TokenStats};
+use crate::auth::{Authenticator, CallCounters, CookieSession, TokenCache, TokenStats};
 use crate::config::{ApiSettings, AuthMethod, Config, ResolvedConfig};
 use crate::hooks::Inner;
 use crate::{Error, Result, tls};
@@ -35,6 +35,7 @@ pub struct Camunda {
 struct Shared {
     http: reqwest::Client,
     tokens: TokenCache,
+    calls: Arc<CallCounters>,
     #[cfg(feature = "admin")]
     admin: Result<crate::admin::Client>,
     #[cfg(feature = "zeebe")]
@@ -75,17 +76,30 @@ impl Camunda {
         // Token requests and cookie logins: same TLS settings, but no
         // redirects (a redirected login would lose its Set-Cookie) and the
         // token layer's own timeouts.
-        let auth_http =
-            TokenCache::default_http_client(tls::apply(reqwest::Client::builder(), &config.tls)?)?;
+        let settings = &config.tokens;
+        let auth_http = TokenCache::http_client_with_timeouts(
+            tls::apply(
+                crate::config::proxy_settings(reqwest::Client::builder()),
+                &config.tls,
+            )?,
+            settings.connect_timeout,
+            settings.request_timeout,
+        )?;
         let tokens = TokenCache::builder()
             .http_client(auth_http.clone())
             .disk_cache_dir(config.token_cache_dir.clone())
+            .refresh_buffer(settings.refresh_margin)
+            .failure_memory(settings.failure_memory)
+            .min_lifetime(settings.min_lifetime)
+            .clock(Arc::clone(&settings.clock))
             .build()?;
+        let calls = Arc::new(CallCounters::default());
         let parts = Parts {
             http: &http,
             auth_http: &auth_http,
             tokens: &tokens,
             config: &config,
+            calls: &calls,
         };
         let shared = Shared {
             #[cfg(feature = "admin")]
@@ -101,6 +115,7 @@ impl Camunda {
             ),
             http,
             tokens,
+            calls,
         };
         Ok(Self {
             shared: Arc::new(shared),
@@ -140,9 +155,8 @@ impl Camunda {
 
     /// Obtain the credential of every configured API now (a token per
     /// audience, a session cookie), so that wrong credentials fail at start
-    /// with a typed [`Error`] — during an API call, a failure to
-    /// authenticate can only be reported through progenitor's
-    /// `Error::Custom` with this error's message. APIs that are not
+    /// with a typed [`Error`] rather than at the first call (where the same
+    /// typed error arrives as [`crate::ApiError::Auth`]). APIs that are not
     /// configured are skipped.
     pub async fn authenticate(&self) -> Result<()> {
         #[cfg(feature = "admin")]
@@ -169,23 +183,46 @@ impl Camunda {
         &self.shared.http
     }
 
-    /// Counters of the token cache: token requests sent, cache hits.
+    /// Counters of the token cache (token requests sent, cache hits, …, in
+    /// total and per audience) and of the API clients (backpressure retries,
+    /// renewals after a 401).
     pub fn token_stats(&self) -> TokenStats {
-        self.shared.tokens.stats()
+        let mut stats = self.shared.tokens.stats();
+        self.shared.calls.fill(&mut stats);
+        stats
     }
 }
 
 impl fmt::Debug for Camunda {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::urls::RedactedText;
         let mut s = f.debug_struct("Camunda");
         #[cfg(feature = "admin")]
-        s.field("admin", &self.shared.admin.as_ref().map(|c| c.baseurl()));
+        s.field(
+            "admin",
+            &self
+                .shared
+                .admin
+                .as_ref()
+                .map(|c| RedactedText(c.baseurl())),
+        );
         #[cfg(feature = "zeebe")]
-        s.field("zeebe", &self.shared.zeebe.as_ref().map(|c| c.baseurl()));
+        s.field(
+            "zeebe",
+            &self
+                .shared
+                .zeebe
+                .as_ref()
+                .map(|c| RedactedText(c.baseurl())),
+        );
         #[cfg(feature = "operate")]
         s.field(
             "operate",
-            &self.shared.operate.as_ref().map(|c| c.baseurl()),
+            &self
+                .shared
+                .operate
+                .as_ref()
+                .map(|c| RedactedText(c.baseurl())),
         );
         #[cfg(feature = "orchestration")]
         s.field(
@@ -211,6 +248,7 @@ struct Parts<'a> {
     auth_http: &'a reqwest::Client,
     tokens: &'a TokenCache,
     config: &'a ResolvedConfig,
+    calls: &'a Arc<CallCounters>,
 }
 
 impl Parts<'_> {
@@ -229,27 +267,37 @@ impl Parts<'_> {
         Ok(new(
             &base,
             self.http.clone(),
-            Inner::with_tenant(auth, self.config.retry.clone(), tenant),
+            Inner::with_tenant(
+                auth,
+                self.config.retry.clone(),
+                Arc::clone(self.calls),
+                tenant,
+            ),
         ))
     }
 
     fn authenticator(&self, method: &AuthMethod) -> Result<Authenticator> {
         Ok(match method {
-            AuthMethod::OAuth(credentials) => {
-                Authenticator::OAuth(self.tokens.source(credentials.clone()))
-            }
+            AuthMethod::OAuth(credentials) => Authenticator::OAuth {
+                source: self.tokens.source(credentials.clone()),
+                limit: self.config.request_timeout,
+            },
             AuthMethod::Basic { username, password } => Authenticator::basic(username, password)?,
             AuthMethod::Bearer(token) => Authenticator::bearer(token)?,
             AuthMethod::Cookie {
                 login_url,
                 username,
                 password,
-            } => Authenticator::Cookie(CookieSession::new(
-                self.auth_http.clone(),
-                login_url.clone(),
-                username.clone(),
-                password.clone(),
-            )),
+            } => Authenticator::Cookie {
+                session: CookieSession::with_clock(
+                    self.auth_http.clone(),
+                    login_url.clone(),
+                    username.clone(),
+                    password.clone(),
+                    Arc::clone(&self.config.tokens.clock),
+                ),
+                limit: self.config.request_timeout,
+            },
             AuthMethod::None => Authenticator::None,
         })
     }

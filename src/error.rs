@@ -1,10 +1,13 @@
 //! The crate's error type for configuration and authentication.
 //!
-//! API calls return progenitor's [`progenitor_client::Error`]; everything that
-//! happens before or around them (reading the configuration, fetching a token,
-//! logging in) fails with [`Error`]. No variant ever carries a secret: values
-//! quoted in messages are the non-sensitive ones (a region, a URL, a variable
-//! name), and response bodies are cut to a short excerpt.
+//! API calls return [`crate::ApiError`]; everything that happens before or
+//! around them (reading the configuration, fetching a token, logging in)
+//! fails with [`Error`], and an `ApiError` converts into [`Error`] with `?`
+//! (an authentication failure back into its own variant, anything else into
+//! [`Error::Api`]). No variant ever carries a secret: values quoted in
+//! messages are the non-sensitive ones (a region, a URL, a variable name),
+//! token-endpoint bodies are described by their shape only, and API response
+//! bodies are redacted (`src/redact.rs`).
 
 use std::time::Duration;
 
@@ -100,7 +103,7 @@ pub enum Error {
 
     /// The token endpoint answered, but not with a usable token: malformed
     /// JSON, no `access_token`, a `token_type` other than Bearer.
-    #[error("invalid token response from {url} (HTTP {status}): {reason}; body starts {excerpt:?}")]
+    #[error("invalid token response from {url} (HTTP {status}): {reason}; body: {excerpt}")]
     TokenResponseInvalid {
         /// The token endpoint.
         url: String,
@@ -108,7 +111,9 @@ pub enum Error {
         status: u16,
         /// What is wrong with it.
         reason: String,
-        /// The first bytes of the body, with any token-like value removed.
+        /// The shape of the body, quoting no value: its JSON field names and
+        /// value kinds (`{"accessToken": string, "tokenType": string}`), or
+        /// its size when it is not JSON.
         excerpt: String,
     },
 
@@ -120,6 +125,15 @@ pub enum Error {
         /// HTTP status or connection error.
         reason: String,
     },
+
+    // ----- API calls -----------------------------------------------------
+    /// An API call failed for a reason other than authentication (which
+    /// converts to its own variant): see [`crate::ApiError`]. This is what
+    /// `?` makes of an `ApiError` in a function returning [`Error`]; the
+    /// typed problem body is dropped, the server's message and the redacted
+    /// body are kept.
+    #[error(transparent)]
+    Api(Box<crate::ApiError>),
 }
 
 impl Error {
@@ -130,6 +144,7 @@ impl Error {
             Error::TokenUnavailable { .. } => true,
             Error::LoginFailed { .. } => false,
             Error::TokenResponseInvalid { status, .. } => *status >= 500,
+            Error::Api(error) => error.is_transient(),
             _ => false,
         }
     }

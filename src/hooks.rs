@@ -4,15 +4,24 @@
 //! client. Here, and only here, a request gets its credential (just before it
 //! is sent), is retried under backpressure, and is re-sent once with a fresh
 //! credential after a 401.
+//!
+//! The hooks also write the call's record (`src/call.rs`) from which the
+//! generated `send()` builds its [`crate::ApiError`]: the request's method
+//! and URL, the typed error when no credential could be obtained (reported
+//! to progenitor as a `Custom` marker), one attempt per request sent, and
+//! the final status with the body of a 4xx/5xx answer. A client for another
+//! API gets all of this from `hooks_for!` below plus the build step
+//! `own_error_type`.
 
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, ClientInfo, Error as ApiError, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, OperationInfo};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::auth::{Attached, Authenticator};
+use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::backpressure::Gate;
-use crate::problem::fill_empty_error_body;
+use crate::call;
+use crate::problem::read_error_body;
 use crate::retry::{RetryPolicy, TokioTimer};
 
 /// Per-API state carried by each generated client: how to authenticate and
@@ -24,8 +33,25 @@ pub struct Inner(Arc<InnerState>);
 struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
+    calls: Arc<CallCounters>,
     gate: Gate,
     default_tenant: Option<String>,
+}
+
+impl InnerState {
+    /// The request for backpressure attempt `attempt` (a copy of `request`),
+    /// counted in the call's record and, from the second on, as a retry in
+    /// the client's counters.
+    fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
+        let next = request.try_clone();
+        if next.is_some() {
+            call::note_attempt();
+            if attempt > 1 {
+                CallCounters::bump(&self.calls.backpressure_retries);
+            }
+        }
+        next
+    }
 }
 
 impl Default for Inner {
@@ -36,19 +62,21 @@ impl Default for Inner {
 }
 
 impl Inner {
-    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy) -> Self {
-        Self::with_tenant(auth, retry, None)
+    pub(crate) fn new(auth: Authenticator, retry: RetryPolicy, calls: Arc<CallCounters>) -> Self {
+        Self::with_tenant(auth, retry, calls, None)
     }
 
     pub(crate) fn with_tenant(
         auth: Authenticator,
         retry: RetryPolicy,
+        calls: Arc<CallCounters>,
         default_tenant: Option<String>,
     ) -> Self {
         let gate = Gate::new(retry.gate);
         Self(Arc::new(InnerState {
             auth,
             retry,
+            calls,
             gate,
             default_tenant,
         }))
@@ -64,7 +92,7 @@ impl Inner {
     /// servers that need no authentication (a local development cluster, a
     /// mock server).
     pub fn unauthenticated() -> Self {
-        Self::new(Authenticator::None, RetryPolicy::default())
+        Self::new(Authenticator::None, RetryPolicy::default(), Arc::default())
     }
 
     /// A client state that sends a fixed bearer token (for example one
@@ -73,6 +101,7 @@ impl Inner {
         Ok(Self::new(
             Authenticator::bearer(token)?,
             RetryPolicy::default(),
+            Arc::default(),
         ))
     }
 
@@ -88,7 +117,7 @@ impl Inner {
         &self,
         request: &mut Request,
         info: &OperationInfo,
-    ) -> Result<(), ApiError<E>> {
+    ) -> Result<(), ProgenitorError<E>> {
         #[cfg(feature = "orchestration")]
         if let Some(tenant) = self.default_tenant() {
             crate::orchestration::fill_default_tenant(request, info.operation_id, tenant);
@@ -98,18 +127,22 @@ impl Inner {
         self.attach(request).await
     }
 
-    /// Attach the current credential; a failure to obtain one is reported
-    /// through progenitor's error type with the typed error's message.
-    pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ApiError<E>> {
-        // progenitor sends the contract's info.version as `api-version`;
-        // Camunda's servers do not use it.
-        request.headers_mut().remove("api-version");
-        let (header, _) = self
-            .0
-            .auth
-            .credential()
-            .await
-            .map_err(|e| ApiError::Custom(format!("camunda8: authentication failed: {e}")))?;
+    /// Attach the current credential. A failure to obtain one is recorded
+    /// for the call (`src/call.rs`) as the typed error, and reported to
+    /// progenitor as its `Custom` error, a marker that the call's `send()`
+    /// turns back into [`crate::ApiError::Auth`].
+    pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
+        // (progenitor's `api-version` header is not built: the
+        // post-processing step `no_api_version_header` in codegen/ drops it.)
+        call::note_request(request);
+        let (header, _) = match self.0.auth.credential().await {
+            Ok(credential) => credential,
+            Err(error) => {
+                let marker = format!("camunda8: authentication failed: {error}");
+                call::note_auth_failure(error);
+                return Err(ProgenitorError::Custom(marker));
+            }
+        };
         if let Some((name, value)) = header {
             request.headers_mut().insert(name, value);
         }
@@ -123,14 +156,24 @@ impl Inner {
         request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let response = self.execute(client, info, |_| request.try_clone()).await?;
+        let state = &self.0;
+        let response = self
+            .execute(client, info, |attempt| state.attempt(attempt, &request))
+            .await?;
+        // The rare paths are boxed: their futures would otherwise make every
+        // call's future larger (and costlier to move).
         let response = if response.status() == StatusCode::UNAUTHORIZED {
-            self.retry_after_rejection(client, request, response, info)
-                .await?
+            Box::pin(self.retry_after_rejection(client, request, response, info)).await?
         } else {
             response
         };
-        fill_empty_error_body(response).await
+        if response.status().is_success() {
+            call::note_response(response.status(), None);
+            return Ok(response);
+        }
+        let (response, error_body) = Box::pin(read_error_body(response)).await?;
+        call::note_response(response.status(), error_body);
+        Ok(response)
     }
 
     /// The credential to retry a rejected request with: the current one if
@@ -172,11 +215,13 @@ impl Inner {
         // `request` is ours and was cloned for every attempt so far, so its
         // body can be repeated: put the renewed credential on it directly.
         request.headers_mut().insert(renewed.0, renewed.1);
+        CallCounters::bump(&self.0.calls.renewals_after_401);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.execute(client, info, |_| request.try_clone()).await
+        self.execute(client, info, |attempt| self.0.attempt(attempt, &request))
+            .await
     }
 
     /// The retry policy's loop, through the backpressure gate unless the
@@ -209,7 +254,7 @@ macro_rules! hooks_for {
                 &self,
                 request: &mut Request,
                 info: &OperationInfo,
-            ) -> Result<(), ApiError<E>> {
+            ) -> Result<(), ProgenitorError<E>> {
                 self.inner().prepare(request, info).await
             }
 

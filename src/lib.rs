@@ -9,16 +9,43 @@
 //!   [`Config`], sharing one connection pool and one token cache;
 //! - [`auth`]: OAuth2 tokens (fetched, cached, refreshed), cookie login;
 //! - [`hooks`]: where a request gets its credential and is retried;
-//! - [`urls`]: how base URLs are built from region and cluster id.
+//! - [`urls`]: how base URLs are built from region and cluster id;
+//! - [`ApiError`]: the error of every API call, and [`Error`], the error of
+//!   configuration and authentication (an `ApiError` converts into it with
+//!   `?`).
+//!
+//! # Errors
+//!
+//! Every `send()` of every generated client fails with [`ApiError<E>`]
+//! (`E`: the operation's typed problem body). A failure to authenticate
+//! during a call is [`ApiError::Auth`] with the typed [`Error`]
+//! (`TokenRejected`, `TokenUnavailable`, …), so there is no need to call
+//! [`Camunda::authenticate`] first to tell a wrong client from an
+//! unreachable auth server. A server's answer is [`ApiError::Response`]
+//! with the status, the declared problem body, the server's message and the
+//! body (redacted, a few KiB at most), the request's method and URL, and
+//! the number of attempts made. No error, log line or `Debug` output
+//! contains a secret.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), camunda8::Error> {
+//! let camunda = camunda8::Camunda::from_env()?;
+//! let topology = camunda.zeebe()?.get_topology().send().await?; // ApiError -> Error
+//! println!("{:?}", topology.gateway_version);
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
+mod api_error;
 pub mod auth;
 pub mod backpressure;
+mod call;
 mod client;
 pub mod config;
 mod error;
 pub mod hooks;
 mod problem;
+mod redact;
 pub mod retry;
 mod secret;
 mod secret_wire;
@@ -37,11 +64,12 @@ pub mod orchestration;
 #[cfg(feature = "zeebe")]
 pub mod zeebe;
 
+pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;
-pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig};
+pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig, TokenSettings};
 pub use error::{Error, Result};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
-/// progenitor's error and response types, as returned by every API call.
-pub use progenitor_client::{Error as ApiError, ResponseValue};
+/// progenitor's response type, as returned by every successful API call.
+pub use progenitor_client::ResponseValue;

@@ -1,29 +1,39 @@
-//! Error responses without a body get a problem document.
+//! Error responses: their body is kept for the call's error, and an empty
+//! one gets a problem document.
 //!
-//! Camunda's servers answer some errors (a Zeebe 404, a gateway's 502) with
-//! an empty body while the contract types error bodies as RFC 7807 problem
-//! details. The build gives every error response of an operation that one
-//! type; here an empty error body is replaced by
+//! progenitor drops the body of an error response whose contract declares
+//! no body type (the Administration API declares all its errors so), so the
+//! `exec` hook reads every 4xx/5xx body here and records it for the call's
+//! [`crate::ApiError`] (`src/call.rs`), handing progenitor a response with
+//! the same bytes.
+//!
+//! Camunda's servers also answer some errors (a Zeebe 404, a gateway's 502)
+//! with an empty body while the contract types error bodies as RFC 7807
+//! problem details. The build gives every error response of an operation
+//! that one type; here an empty error body is replaced by
 //! `{"type":"about:blank","title":<reason>,"status":<code>}` so the caller
-//! always gets a typed, matchable `Error::ErrorResponse` with the status.
+//! always gets a typed, matchable problem with the status.
 
+use bytes::Bytes;
 use http::{HeaderValue, header};
 use reqwest::Response;
 
-/// Replace an empty 4xx/5xx body by a minimal problem document.
-pub(crate) async fn fill_empty_error_body(response: Response) -> reqwest::Result<Response> {
+/// For a 4xx/5xx response: the response rebuilt around its body (a minimal
+/// problem document when it was empty) and the body as received. Other
+/// responses are returned untouched, with `None`.
+pub(crate) async fn read_error_body(
+    response: Response,
+) -> reqwest::Result<(Response, Option<Bytes>)> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
-        return Ok(response);
-    }
-    if response.content_length().is_some_and(|len| len > 0) {
-        return Ok(response);
+        return Ok((response, None));
     }
     let http_response: http::Response<reqwest::Body> = response.into();
     let (mut parts, body) = http_response.into_parts();
     let bytes = collect(body).await?;
     if !bytes.is_empty() {
-        return Ok(Response::from(http::Response::from_parts(parts, bytes)));
+        let rebuilt = Response::from(http::Response::from_parts(parts, bytes.clone()));
+        return Ok((rebuilt, Some(bytes)));
     }
     let problem = serde_json::json!({
         "type": "about:blank",
@@ -38,7 +48,10 @@ pub(crate) async fn fill_empty_error_body(response: Response) -> reqwest::Result
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    Ok(Response::from(http::Response::from_parts(parts, body)))
+    Ok((
+        Response::from(http::Response::from_parts(parts, body)),
+        Some(Bytes::new()),
+    ))
 }
 
 async fn collect(body: reqwest::Body) -> reqwest::Result<bytes::Bytes> {

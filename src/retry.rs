@@ -36,6 +36,8 @@ use bytes::Bytes;
 use rand::Rng;
 use tracing::Instrument;
 
+use crate::backpressure::{Gate, Permit};
+
 /// The longest `Retry-After` taken into account; a larger value is treated as
 /// this one (and then usually exceeds `max_elapsed`, ending the retries).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
@@ -237,55 +239,73 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
-        gate: Option<&crate::backpressure::Gate>,
+        gate: Option<&Gate>,
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
         F: FnMut(u32) -> Option<reqwest::Request>,
     {
         let started = timer.now();
-        // `None`: so far away that it never passes.
-        let deadline = started.checked_add(self.max_elapsed);
-        let max_attempts = self.max_attempts.max(1);
-        let mut attempt: u32 = 1;
-        let mut request = match make_request(attempt) {
+        let request = match make_request(1) {
             Some(request) => request,
             // Nothing to send: an empty URL makes reqwest fail with a builder
             // error before any network activity.
             None => return client.get("").send().await,
         };
+        let (span, response, permit) = attempt_span(client, request, 1, gate).await?;
+        // Fast path: an answer that cannot be backpressure is returned as
+        // is; the retry loop (a larger future) is boxed and only built when
+        // needed.
+        if !matches!(response.status().as_u16(), 429 | 500 | 503) {
+            if let Some(gate) = gate {
+                gate.success();
+            }
+            return Ok(response);
+        }
+        let first = (span, response, permit);
+        Box::pin(self.retry_loop(client, timer, gate, make_request, started, first)).await
+    }
+
+    /// The rest of [`execute_with`](Self::execute_with) after the first
+    /// attempt answered with a status that may be backpressure.
+    async fn retry_loop<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        gate: Option<&Gate>,
+        mut make_request: F,
+        started: std::time::Instant,
+        first: (tracing::Span, reqwest::Response, Option<Permit>),
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        // `None`: so far away that it never passes.
+        let deadline = started.checked_add(self.max_elapsed);
+        let max_attempts = self.max_attempts.max(1);
+        let mut attempt: u32 = 1;
+        let (mut span, mut response, mut permit) = first;
         loop {
-            let span = tracing::info_span!(
-                "camunda8.http",
-                method = %request.method(),
-                path = %request.url().path(),
-                attempt,
-                status = tracing::field::Empty,
-            );
-            let permit = match gate {
-                Some(gate) => Some(gate.acquire().instrument(span.clone()).await),
-                None => None,
-            };
-            let response = client.execute(request).instrument(span.clone()).await?;
-            span.record("status", response.status().as_u16());
-            let (response, reason) = classify(response).instrument(span.clone()).await?;
-            if let (Some(gate), Some(permit)) = (gate, &permit) {
+            let (classified, reason) = classify(response).instrument(span.clone()).await?;
+            if let (Some(gate), Some(held)) = (gate, &permit) {
                 match reason {
-                    Some(_) => gate.backpressure(permit),
+                    Some(_) => gate.backpressure(held),
                     None => gate.success(),
                 }
             }
-            drop(permit);
+            // Never held while waiting.
+            drop(permit.take());
             let Some(reason) = reason else {
-                return Ok(response);
+                return Ok(classified);
             };
+            let response_now = classified;
             if attempt >= max_attempts {
                 span.in_scope(|| {
                     tracing::debug!(reason = reason.as_str(), "backpressure; attempts exhausted")
                 });
-                return Ok(response);
+                return Ok(response_now);
             }
-            let retry_after = retry_after(response.headers());
+            let retry_after = retry_after(response_now.headers());
             let delay = self.delay_for(attempt, retry_after);
             let too_late = match (timer.now().checked_add(delay), deadline) {
                 (Some(wake), Some(deadline)) => wake > deadline,
@@ -299,7 +319,7 @@ impl RetryPolicy {
                         "backpressure; the next wait would pass max_elapsed"
                     )
                 });
-                return Ok(response);
+                return Ok(response_now);
             }
             span.in_scope(|| {
                 tracing::debug!(
@@ -310,7 +330,7 @@ impl RetryPolicy {
             });
             // Read the (small) body so the connection is free while we wait;
             // the response is kept in case no retry can be made after all.
-            let (response, _) = buffer(response).await?;
+            let (kept, _) = buffer(response_now).await?;
             timer.sleep(delay).await;
             // Built only now, so that it carries the current credentials.
             let Some(next) = make_request(attempt + 1) else {
@@ -320,12 +340,36 @@ impl RetryPolicy {
                         "backpressure; the request cannot be repeated"
                     )
                 });
-                return Ok(response);
+                return Ok(kept);
             };
-            request = next;
             attempt += 1;
+            (span, response, permit) = attempt_span(client, next, attempt, gate).await?;
         }
     }
+}
+
+/// Sends one attempt in its `camunda8.http` span; the span (with the
+/// status recorded) and the response.
+async fn attempt_span(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    attempt: u32,
+    gate: Option<&Gate>,
+) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit>)> {
+    let span = tracing::info_span!(
+        "camunda8.http",
+        method = %request.method(),
+        path = %request.url().path(),
+        attempt,
+        status = tracing::field::Empty,
+    );
+    let permit = match gate {
+        Some(gate) => Some(gate.acquire().instrument(span.clone()).await),
+        None => None,
+    };
+    let response = client.execute(request).instrument(span.clone()).await?;
+    span.record("status", response.status().as_u16());
+    Ok((span, response, permit))
 }
 
 /// Whether the response is backpressure. For a 500 or 503 the body is read

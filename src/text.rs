@@ -9,28 +9,32 @@
 //! which send the request and return the XML as text; with the `admin`
 //! feature, [`crate::admin::Client`] gets
 //! [`activity_csv`](crate::admin::Client::activity_csv), the organization's
-//! activity log as CSV text.
+//! activity log as CSV text. All of them fail with [`ApiError`].
 
 use futures::StreamExt;
-use progenitor_client::{ByteStream, Error, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue};
+
+use crate::ApiError;
 
 /// Reads a raw response body to the end as UTF-8 text.
 ///
-/// A transport error while reading gives [`Error::ResponseBodyError`]; a
-/// body that is not UTF-8 gives [`Error::InvalidResponsePayload`] with the
-/// bytes received.
-pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String, Error<E>> {
+/// A transport error while reading gives [`ApiError::Transport`]; a body
+/// that is not UTF-8 gives [`ApiError::Decode`] with the body redacted and
+/// bounded (as every body kept in an error).
+pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String, ApiError<E>> {
+    let status = response.status();
     let mut stream = response.into_inner_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
-        bytes.extend_from_slice(&chunk.map_err(Error::ResponseBodyError)?);
+        let chunk = chunk.map_err(|e| ApiError::Transport {
+            request: None,
+            source: std::sync::Arc::new(e.without_url()),
+        })?;
+        bytes.extend_from_slice(&chunk);
     }
     String::from_utf8(bytes).map_err(|e| {
-        let message = format!("response body is not UTF-8 text: {}", e.utf8_error());
-        Error::InvalidResponsePayload(
-            e.into_bytes().into(),
-            <serde_json::Error as serde::de::Error>::custom(message),
-        )
+        let reason = format!("response body is not UTF-8 text: {}", e.utf8_error());
+        crate::call::decode_error(None, status, &reason, e.as_bytes(), &[])
     })
 }
 
@@ -41,7 +45,7 @@ impl crate::operate::Client {
     pub async fn process_definition_xml(
         &self,
         key: i64,
-    ) -> Result<String, Error<crate::operate::types::Error>> {
+    ) -> Result<String, ApiError<crate::operate::types::Error>> {
         body_text(self.get_process_definition_xml().key(key).send().await?).await
     }
 
@@ -50,7 +54,7 @@ impl crate::operate::Client {
     pub async fn decision_requirements_xml(
         &self,
         key: i64,
-    ) -> Result<String, Error<crate::operate::types::Error>> {
+    ) -> Result<String, ApiError<crate::operate::types::Error>> {
         body_text(self.get_decision_requirements_xml().key(key).send().await?).await
     }
 }
@@ -63,7 +67,7 @@ impl crate::admin::Client {
     /// The published spec declares this body as a JSON string; an erratum
     /// (`admin_activity_csv_is_text` in codegen/errata.rs) types it as
     /// `text/csv`, so the document arrives unparsed.
-    pub async fn activity_csv(&self) -> Result<String, Error<()>> {
+    pub async fn activity_csv(&self) -> Result<String, ApiError<()>> {
         body_text(self.get_csv().send().await?).await
     }
 }

@@ -333,6 +333,36 @@ pub fn redact(url: &Url) -> String {
     shown.to_string()
 }
 
+/// A URL that prints through `Debug` as [`redact`] shows it: for the
+/// `Debug` implementations of configuration types.
+pub(crate) struct RedactedUrl<'a>(pub(crate) &'a Url);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact(self.0), f)
+    }
+}
+
+/// Text meant to be a URL (a variable, a builder argument, a base URL), as
+/// safe to show: parsed and [`redact`]ed, or, if it does not parse, with
+/// anything that looks like user-info, a query or a fragment removed.
+pub(crate) fn redact_text(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(url) => redact(&url),
+        Err(_) => redact_userinfo_text(raw),
+    }
+}
+
+/// Text meant to be a URL that prints through `Debug` as [`redact_text`]
+/// shows it.
+pub(crate) struct RedactedText<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for RedactedText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_text(self.0), f)
+    }
+}
+
 /// Best effort for text that is not even a URL: drop anything between
 /// `://` and an `@`, and any query or fragment.
 fn redact_userinfo_text(raw: &str) -> String {

@@ -688,3 +688,82 @@ fn from_env_reads_without_panicking() {
     // its content is not asserted (tests never change the process env).
     let _ = Config::from_env();
 }
+
+/// `Debug` of every configuration type shows URLs without user-info, query
+/// or fragment, wherever they came from (variables, builder methods, values
+/// built by hand); so do the errors that refuse such URLs.
+#[test]
+fn debug_shows_urls_without_credentials_query_or_fragment() {
+    let leaky =
+        |host: &str| format!("https://user:pw-leak@{host}/path?client_secret=qs-leak#frag-leak");
+    let loopback = |port: u16| {
+        format!("http://user:pw-leak@127.0.0.1:{port}/x?client_secret=qs-leak#frag-leak")
+    };
+    let (oauth_url, zeebe, operate, console, cookie) = (
+        leaky("login.example"),
+        loopback(8080),
+        loopback(8081),
+        leaky("console.example"),
+        loopback(8082),
+    );
+    let check = |shown: String| {
+        for s in ["pw-leak", "qs-leak", "frag-leak", "client_secret="] {
+            assert!(!shown.contains(s), "{s} shown: {shown}");
+        }
+    };
+    let vars = [
+        ("CAMUNDA_OAUTH_URL", oauth_url.as_str()),
+        ("ZEEBE_AUTHORIZATION_SERVER_URL", oauth_url.as_str()),
+        ("ZEEBE_REST_ADDRESS", zeebe.as_str()),
+        ("CAMUNDA_OPERATE_BASE_URL", operate.as_str()),
+        ("CAMUNDA_CONSOLE_BASE_URL", console.as_str()),
+        ("CAMUNDA_COOKIE_AUTH_URL", cookie.as_str()),
+        ("CAMUNDA_CLIENT_ID", "id"),
+        ("CAMUNDA_CLIENT_SECRET", "secret"),
+    ];
+    let from_builder = Config::new()
+        .oauth_url(&oauth_url)
+        .zeebe_url(&zeebe)
+        .operate_url(&operate)
+        .console_url(&console)
+        .cookie_auth_url(&cookie)
+        .client_credentials("id", "secret");
+    for cfg in [config(&vars), from_builder] {
+        check(format!("{cfg:?}"));
+        check(format!("{cfg:#?}"));
+        let error = cfg.resolve().unwrap_err();
+        check(format!("{error} {error:?}"));
+    }
+    // The address itself is still shown.
+    let shown = format!("{:?}", config(&vars));
+    assert!(shown.contains("login.example/path"), "{shown}");
+
+    // Values built by hand, and what is built from them.
+    let token_url: url::Url = oauth_url.parse().unwrap();
+    let credentials = ClientCredentials {
+        token_url: token_url.clone(),
+        client_id: "id".into(),
+        client_secret: "secret".into(),
+        audience: "zeebe.camunda.io".into(),
+        scope: None,
+        body_format: TokenBodyFormat::Form,
+    };
+    check(format!("{credentials:?}"));
+    check(format!("{:?}", AuthMethod::OAuth(credentials.clone())));
+    let login = AuthMethod::Cookie {
+        login_url: token_url.clone(),
+        username: "demo".into(),
+        password: "demo".into(),
+    };
+    check(format!("{login:?}"));
+    let cache = camunda8::auth::TokenCache::builder().build().unwrap();
+    let source = cache.source(credentials);
+    check(format!("{source:?} {cache:?}"));
+    let session = camunda8::auth::CookieSession::new(
+        reqwest::Client::new(),
+        token_url,
+        "demo".into(),
+        "demo".into(),
+    );
+    check(format!("{session:?}"));
+}

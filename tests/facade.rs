@@ -290,8 +290,12 @@ async fn empty_error_body_becomes_a_typed_problem() {
         .await
         .unwrap_err();
     match error {
-        ApiError::ErrorResponse(problem) => {
-            assert_eq!(problem.status().as_u16(), 404);
+        ApiError::Response {
+            status,
+            problem: Some(problem),
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 404);
             assert_eq!(problem.status, Some(404));
             assert_eq!(problem.title.as_deref(), Some("Not Found"));
         }
@@ -413,14 +417,19 @@ async fn bad_credentials_fail_authenticate_with_a_typed_error() {
         }
         other => panic!("expected TokenRejected, got {other:?}"),
     }
-    // During a call the same failure arrives as progenitor's Custom error,
-    // at once (remembered), without another token request.
+    // During a call the same failure arrives as the same typed error, at
+    // once (remembered), without another token request.
     let before = token_requests(&server).await;
     let error = topology_error(&camunda).await;
     assert!(
-        matches!(&error, ApiError::Custom(m) if m.contains("invalid_client")),
+        matches!(
+            &error,
+            ApiError::Auth { source: camunda8::Error::TokenRejected { error, .. }, .. }
+                if error == "invalid_client"
+        ),
         "{error:?}"
     );
+    assert!(!error.is_transient());
     assert_eq!(token_requests(&server).await, before);
     assert!(!format!("{error:?}").contains(CLIENT_SECRET));
 }

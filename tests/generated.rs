@@ -101,3 +101,48 @@ fn examples_are_text_not_ignored_doctests() {
         );
     }
 }
+
+/// Every request builder's public `send()` returns the crate's `ApiError`
+/// (step `own_error_type`), progenitor's `send` is private, and progenitor's
+/// error is not re-exported; the header names the step.
+#[test]
+fn every_send_returns_the_crates_error() {
+    let mut built: Vec<(&str, &str)> = Vec::new();
+    #[cfg(feature = "admin")]
+    built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
+    #[cfg(feature = "zeebe")]
+    built.push(("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs"))));
+    #[cfg(feature = "operate")]
+    built.push((
+        "operate",
+        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
+    ));
+    for (api, code) in built {
+        let (header, body) = code.split_once("\n\n").unwrap();
+        assert!(
+            header.contains("// own_error_type — "),
+            "{api}: header does not list own_error_type"
+        );
+        let public = body.matches("pub async fn send(").count();
+        let raw = body.matches("async fn send_raw(").count();
+        assert!(public > 0, "{api}: no send()");
+        assert_eq!(public, raw, "{api}: a send() without its send_raw()");
+        assert_eq!(
+            body.matches("crate::call::run(").count(),
+            public,
+            "{api}: a send() that does not go through crate::call::run"
+        );
+        assert!(
+            !body.contains("pub async fn send_raw("),
+            "{api}: send_raw is public"
+        );
+        let exported = body
+            .lines()
+            .find(|l| l.starts_with("pub use progenitor_client::"))
+            .unwrap_or_default();
+        assert!(
+            !exported.contains(" Error,") && !exported.contains(" Error}"),
+            "{api}: progenitor's Error is re-exported: {exported}"
+        );
+    }
+}

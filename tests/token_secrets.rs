@@ -198,3 +198,76 @@ async fn no_secret_or_token_is_ever_printed() {
     assert!(printed.0.iter().all(|t| !t.contains(payload)));
     assert!(printed.0.len() > 40);
 }
+
+/// Token responses of an unexpected shape hold short token-like values that
+/// no pattern recognises; the error describes the body's shape and quotes
+/// none of them.
+#[tokio::test]
+async fn unexpected_token_shapes_quote_no_value() {
+    let logs = LogBuffer::default();
+    let _guard = tracing::subscriber::set_default(logs.subscriber());
+    let server = MockServer::start().await;
+    let cases = [
+        (
+            "camel",
+            ResponseTemplate::new(200).set_body_raw(
+                r#"{"accessToken":"tok-a1","tokenType":"Bearer"}"#,
+                "application/json",
+            ),
+            "tok-a1",
+        ),
+        (
+            "html",
+            ResponseTemplate::new(200).set_body_raw(
+                "<html><body>Signed in. token tk9zq expires soon</body></html>",
+                "text/html",
+            ),
+            "tk9zq",
+        ),
+        (
+            "bad-expiry",
+            ResponseTemplate::new(200).set_body_raw(
+                r#"{"access_token":"tok-b2","token_type":"Bearer","expires_in":"soon"}"#,
+                "application/json",
+            ),
+            "tok-b2",
+        ),
+        (
+            "no-oauth-error",
+            ResponseTemplate::new(400)
+                .set_body_raw(r#"{"token":"tok-c3","hint":"x"}"#, "application/json"),
+            "tok-c3",
+        ),
+    ];
+    for (audience, response, _) in &cases {
+        Mock::given(method("POST"))
+            .and(body_string_contains(format!("audience={audience}")))
+            .respond_with(response.clone())
+            .mount(&server)
+            .await;
+    }
+    let url = format!("{}/oauth/token", server.uri());
+    let cache = fast_builder(ManualClock::new()).build().unwrap();
+    let mut printed = Printed::default();
+    for (audience, _, _) in &cases {
+        let error = cache
+            .source(credentials(&url, audience))
+            .token()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::TokenResponseInvalid { .. }),
+            "{audience}: {error:?}"
+        );
+        printed.error(&error);
+    }
+    let shown = format!("{}\n{}", printed.0.join("\n"), logs.contents());
+    for (_, _, value) in &cases {
+        assert!(!shown.contains(value), "{value} printed:\n{shown}");
+    }
+    // The shape is there instead.
+    assert!(
+        shown.contains(r#""accessToken": string"#),
+        "the body's shape is described:\n{shown}"
+    );
+}

@@ -9,7 +9,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[cfg(feature = "operate")]
 #[tokio::test]
 async fn operate_xml_is_text_and_errors_are_typed() {
-    use camunda8::operate::{Client, Error};
+    use camunda8::ApiError;
+    use camunda8::operate::Client;
     let server = MockServer::start().await;
     let xml =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><bpmn:definitions id=\"d\">ä</bpmn:definitions>";
@@ -34,10 +35,19 @@ async fn operate_xml_is_text_and_errors_are_typed() {
     let client = Client::new(&server.uri(), Inner::default());
     assert_eq!(client.process_definition_xml(42).await.unwrap(), xml);
     match client.decision_requirements_xml(7).await {
-        Err(Error::ErrorResponse(e)) => {
-            assert_eq!(e.status().as_u16(), 404);
+        Err(ApiError::Response {
+            status,
+            problem: Some(e),
+            message,
+            ..
+        }) => {
+            assert_eq!(status.as_u16(), 404);
             assert_eq!(
                 e.message.as_deref(),
+                Some("No decision requirements found for key 7")
+            );
+            assert_eq!(
+                message.as_deref(),
                 Some("No decision requirements found for key 7")
             );
         }
@@ -45,14 +55,15 @@ async fn operate_xml_is_text_and_errors_are_typed() {
     }
     assert!(matches!(
         client.decision_requirements_xml(8).await,
-        Err(Error::InvalidResponsePayload(..))
+        Err(ApiError::Decode { .. })
     ));
 }
 
 #[cfg(feature = "zeebe")]
 #[tokio::test]
 async fn zeebe_404_is_a_typed_problem() {
-    use camunda8::zeebe::{Client, Error};
+    use camunda8::ApiError;
+    use camunda8::zeebe::Client;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/user-tasks/5/completion"))
@@ -68,8 +79,12 @@ async fn zeebe_404_is_a_typed_problem() {
         .await;
     let client = Client::new(&format!("{}/v1", server.uri()), Inner::default());
     match client.complete_user_task().user_task_key(5).send().await {
-        Err(Error::ErrorResponse(problem)) => {
-            assert_eq!(problem.status().as_u16(), 404);
+        Err(ApiError::Response {
+            status,
+            problem: Some(problem),
+            ..
+        }) => {
+            assert_eq!(status.as_u16(), 404);
             assert_eq!(problem.title.as_deref(), Some("Not Found"));
         }
         other => panic!("expected a typed 404, got {other:?}"),

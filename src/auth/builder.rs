@@ -16,6 +16,10 @@ pub const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(30);
 pub const DEFAULT_FAILURE_MEMORY: Duration = Duration::from_secs(30);
 /// Default time a transient failure (retries exhausted) is remembered.
 pub const DEFAULT_TRANSIENT_FAILURE_MEMORY: Duration = Duration::from_secs(2);
+/// Default shortest token lifetime the cache accepts: a token said to live
+/// less (`expires_in: 0`, say) is used for this long, so that a broken
+/// server does not cause a token request on every call.
+pub const DEFAULT_MIN_LIFETIME: Duration = Duration::from_secs(10);
 
 /// Builds a [`TokenCache`]. Every setting has a default; see each method.
 #[derive(Debug)]
@@ -29,6 +33,7 @@ pub struct TokenCacheBuilder {
     pub(crate) retry: RetryPolicy,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    pub(crate) min_lifetime: Duration,
 }
 
 impl Default for TokenCacheBuilder {
@@ -43,6 +48,7 @@ impl Default for TokenCacheBuilder {
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            min_lifetime: DEFAULT_MIN_LIFETIME,
         }
     }
 }
@@ -133,6 +139,16 @@ impl TokenCacheBuilder {
         self.retry.max_attempts = max_attempts;
         self.retry.base = base;
         self.retry.max = max;
+        self
+    }
+
+    /// The shortest lifetime a token is given (default 10 s). A token whose
+    /// response says it lives less (`expires_in: 0`, an `exp` claim a second
+    /// away) is used for this long instead, with one warning per key, so
+    /// that a misconfigured server does not cause a token request on every
+    /// call. Should the API refuse it meanwhile, the 401 renews it as usual.
+    pub fn min_lifetime(mut self, floor: Duration) -> Self {
+        self.min_lifetime = floor;
         self
     }
 

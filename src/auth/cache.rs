@@ -40,6 +40,7 @@ pub(crate) struct Shared {
     pub(crate) failure_memory: Duration,
     pub(crate) transient_failure_memory: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) min_lifetime: Duration,
     pub(crate) counters: Counters,
     slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
 }
@@ -58,6 +59,16 @@ impl TokenCache {
         build_client(builder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT)
     }
 
+    /// Like [`default_http_client`](Self::default_http_client), with these
+    /// connect and total timeouts per request.
+    pub fn http_client_with_timeouts(
+        builder: reqwest::ClientBuilder,
+        connect: Duration,
+        total: Duration,
+    ) -> Result<reqwest::Client> {
+        build_client(builder, connect, total)
+    }
+
     pub(crate) fn from_builder(builder: TokenCacheBuilder, http: reqwest::Client) -> Self {
         let disk = builder.disk_cache_dir.and_then(DiskCache::open);
         Self {
@@ -69,6 +80,7 @@ impl TokenCache {
                 failure_memory: builder.failure_memory,
                 transient_failure_memory: builder.transient_failure_memory,
                 retry: builder.retry,
+                min_lifetime: builder.min_lifetime,
                 counters: Counters::default(),
                 slots: Mutex::new(HashMap::new()),
             }),
@@ -100,9 +112,23 @@ impl TokenCache {
         TokenSource::new(Arc::clone(&self.shared), slot)
     }
 
-    /// Counters since the cache was built.
+    /// Counters since the cache was built, in total and per audience.
     pub fn stats(&self) -> TokenStats {
-        self.shared.counters.snapshot()
+        let mut stats = self.shared.counters.snapshot();
+        let slots = self
+            .shared
+            .slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for slot in slots.values() {
+            let (audience, counts) = slot.audience_stats();
+            stats
+                .audiences
+                .entry(audience.to_owned())
+                .or_default()
+                .add(counts);
+        }
+        stats
     }
 
     /// Whether the disk cache is in use (configured and its directory usable).

@@ -52,7 +52,10 @@ struct Session {
 impl fmt::Debug for CookieSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CookieSession")
-            .field("login_url", &self.inner.login_url.as_str())
+            .field(
+                "login_url",
+                &crate::urls::RedactedUrl(&self.inner.login_url),
+            )
             .field("username", &self.inner.username)
             .field("password", &self.inner.password)
             .field("login_count", &self.login_count())

@@ -17,7 +17,7 @@ pub enum TokenBodyFormat {
 ///
 /// The cache key of a token is (token URL, client id, audience, scope): two
 /// values that differ in any of these never share a token.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ClientCredentials {
     /// The token endpoint, e.g. `https://login.cloud.camunda.io/oauth/token`.
     pub token_url: url::Url,
@@ -31,4 +31,19 @@ pub struct ClientCredentials {
     pub scope: Option<String>,
     /// Form (default) or JSON request body.
     pub body_format: TokenBodyFormat,
+}
+
+impl std::fmt::Debug for ClientCredentials {
+    /// The secret prints as `[censored]`, the token URL without user-info,
+    /// query or fragment.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &crate::urls::RedactedUrl(&self.token_url))
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("audience", &self.audience)
+            .field("scope", &self.scope)
+            .field("body_format", &self.body_format)
+            .finish()
+    }
 }

@@ -41,7 +41,7 @@ pub(crate) enum Failure {
 /// Sends one token request and turns the answer into a token or a failure.
 pub(crate) async fn exchange_once(
     client: &reqwest::Client,
-    requests: &AtomicU64,
+    requests: &[&AtomicU64],
     credentials: &ClientCredentials,
     fetched_at: SystemTime,
 ) -> Result<AccessToken, Failure> {
@@ -267,6 +267,8 @@ fn invalid(credentials: &ClientCredentials, status: u16, reason: String, body: &
         url: safe_url(&credentials.token_url),
         status,
         reason,
-        excerpt: excerpt(body, &known(credentials)),
+        // The body's shape only: a token endpoint's answer may hold a token
+        // (or the secret) under any name, in any form.
+        excerpt: crate::redact::shape(body),
     })
 }

@@ -83,12 +83,13 @@ pub(crate) struct Captured {
 /// Our reqwest client as an `oauth2` HTTP client, for one token request.
 pub(crate) struct OAuthHttp<'a> {
     client: &'a reqwest::Client,
-    requests: &'a AtomicU64,
+    /// Bumped once per request sent (the cache's and the key's counts).
+    requests: &'a [&'a AtomicU64],
     last: Mutex<Option<Captured>>,
 }
 
 impl<'a> OAuthHttp<'a> {
-    pub(crate) fn new(client: &'a reqwest::Client, requests: &'a AtomicU64) -> Self {
+    pub(crate) fn new(client: &'a reqwest::Client, requests: &'a [&'a AtomicU64]) -> Self {
         Self {
             client,
             requests,
@@ -106,7 +107,9 @@ impl<'a> OAuthHttp<'a> {
             kind: "request failed",
             message: format!("could not build the request: {e}"),
         })?;
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        for counter in self.requests {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
         let mut response = self
             .client
             .execute(request)

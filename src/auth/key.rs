@@ -7,7 +7,7 @@ use super::credentials::ClientCredentials;
 /// (token URL, client id, audience, scope): tokens for different keys are
 /// never shared or overwritten. The secret and body format are not part of
 /// the key (they do not change what token is issued).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CacheKey {
     pub(crate) token_url: String,
     pub(crate) client_id: String,
@@ -15,6 +15,18 @@ pub(crate) struct CacheKey {
     pub(crate) scope: Option<String>,
     /// The token URL without credentials, for logs.
     pub(crate) shown_url: String,
+}
+
+impl std::fmt::Debug for CacheKey {
+    /// The token URL prints without user-info, query or fragment.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheKey")
+            .field("token_url", &self.shown_url)
+            .field("client_id", &self.client_id)
+            .field("audience", &self.audience)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 impl CacheKey {

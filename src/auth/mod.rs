@@ -51,8 +51,8 @@ mod strategy;
 mod token;
 
 pub use builder::{
-    DEFAULT_FAILURE_MEMORY, DEFAULT_REFRESH_BUFFER, DEFAULT_TRANSIENT_FAILURE_MEMORY,
-    TokenCacheBuilder, disk_cache_dir_from_vars,
+    DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER,
+    DEFAULT_TRANSIENT_FAILURE_MEMORY, TokenCacheBuilder, disk_cache_dir_from_vars,
 };
 pub use cache::TokenCache;
 pub use clock::{Clock, SystemClock};
@@ -60,6 +60,7 @@ pub use cookie::CookieSession;
 pub use credentials::{ClientCredentials, TokenBodyFormat};
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
-pub use stats::TokenStats;
+pub(crate) use stats::CallCounters;
+pub use stats::{AudienceStats, TokenStats};
 pub(crate) use strategy::{Attached, Authenticator};
 pub use token::{AccessToken, DEFAULT_LIFETIME, InvalidTokenValue, jwt_expiry};

@@ -103,16 +103,10 @@ fn redact_token_runs(text: &str) -> String {
     out
 }
 
-/// The URL for messages and logs: without user name or password, should a
-/// token URL carry them.
+/// The URL for messages and logs: without user-info, query or fragment,
+/// which may carry credentials (`?client_secret=…`).
 pub(crate) fn safe_url(url: &url::Url) -> String {
-    if url.username().is_empty() && url.password().is_none() {
-        return url.to_string();
-    }
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.to_string()
+    crate::urls::redact(url)
 }
 
 #[cfg(test)]
@@ -124,7 +118,9 @@ mod tests {
         let url = "https://user:pw@login.example/oauth/token".parse().unwrap();
         assert_eq!(safe_url(&url), "https://login.example/oauth/token");
         let plain = "https://login.example/t?a=b".parse().unwrap();
-        assert_eq!(safe_url(&plain), "https://login.example/t?a=b");
+        assert_eq!(safe_url(&plain), "https://login.example/t");
+        let query = "https://login.example/t?client_secret=x#f".parse().unwrap();
+        assert_eq!(safe_url(&query), "https://login.example/t");
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl RetryPolicy {
 /// Fetches a token, retrying transient failures.
 pub(crate) async fn fetch_with_retry(
     client: &reqwest::Client,
-    requests: &AtomicU64,
+    requests: &[&AtomicU64],
     clock: &dyn Clock,
     policy: &RetryPolicy,
     credentials: &ClientCredentials,

@@ -5,15 +5,16 @@
 //! there is one request in flight per key; callers that queued behind a
 //! fetch take its result (token or error) instead of sending their own.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::cache::Shared;
 use super::credentials::ClientCredentials;
 use super::key::CacheKey;
 use super::retry::fetch_with_retry;
 use super::schedule::{refresh_at, retry_refresh_at};
-use super::stats::Counters;
+use super::stats::{AudienceStats, Counters};
 use super::token::AccessToken;
 use crate::Error;
 
@@ -32,6 +33,10 @@ pub(crate) struct Slot {
     credentials: RwLock<ClientCredentials>,
     state: RwLock<State>,
     fetch: tokio::sync::Mutex<()>,
+    /// This key's share of the cache's counts.
+    counters: Counters,
+    /// Whether the too-short-lifetime warning was logged for this key.
+    short_lifetime_warned: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -46,6 +51,11 @@ struct State {
     refreshing: bool,
     /// No background refresh before this (after one failed).
     next_refresh_try: Option<SystemTime>,
+    /// The token fetched after the API last refused one, and when.
+    renewal: Option<(AccessToken, SystemTime)>,
+    /// The API refused a freshly fetched token too: until then, a 401 does
+    /// not fetch another one.
+    rejecting_until: Option<SystemTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +78,14 @@ impl Slot {
             credentials: RwLock::new(credentials),
             state: RwLock::new(State::default()),
             fetch: tokio::sync::Mutex::new(()),
+            counters: Counters::default(),
+            short_lifetime_warned: AtomicBool::new(false),
         }
+    }
+
+    /// The audience and this key's counts.
+    pub(crate) fn audience_stats(&self) -> (&str, AudienceStats) {
+        (&self.key.audience, self.counters.audience())
     }
 
     pub(crate) fn update_credentials(&self, credentials: ClientCredentials) {
@@ -101,22 +118,33 @@ impl TokenSource {
     /// for a while), [`Error::TokenResponseInvalid`],
     /// [`Error::TokenUnavailable`] once retries are exhausted.
     pub async fn token(&self) -> Result<AccessToken, Error> {
+        match self.token_from_memory() {
+            Ok(result) => result,
+            // boxed: the fetch's large future would otherwise be part of
+            // every caller's future
+            Err(seen) => Box::pin(self.fetch_in_foreground(seen, None)).await,
+        }
+    }
+
+    /// The answer that needs no waiting (a token or a remembered failure),
+    /// or `Err(seen)`: a fetch is needed.
+    fn token_from_memory(&self) -> Result<Result<AccessToken, Error>, u64> {
         let now = self.shared.clock.now();
         match self.peek(now) {
             Peek::Fresh(token) => {
-                Counters::bump(&self.shared.counters.cache_hits);
-                Ok(token)
+                self.count(|c| &c.cache_hits);
+                Ok(Ok(token))
             }
             Peek::Due(token) => {
-                Counters::bump(&self.shared.counters.cache_hits);
+                self.count(|c| &c.cache_hits);
                 self.spawn_refresh();
-                Ok(token)
+                Ok(Ok(token))
             }
             Peek::Remembered(error) => {
-                Counters::bump(&self.shared.counters.remembered_failures);
-                Err(error)
+                self.count(|c| &c.remembered_failures);
+                Ok(Err(error))
             }
-            Peek::Missing(seen) => self.fetch_in_foreground(seen, None).await,
+            Peek::Missing(seen) => Err(seen),
         }
     }
 
@@ -125,19 +153,118 @@ impl TokenSource {
     /// reporting the same token). `Some(new)` if the new token differs, so a
     /// retry of the API call makes sense; `None` if the server handed out
     /// the same token again.
+    ///
+    /// When the API also refuses the token fetched after such a 401 (within
+    /// the failure memory of fetching it), the refusal is remembered: for
+    /// the failure memory, further 401s return `None` without a request, so
+    /// that an API that refuses every token (wrong audience, missing
+    /// permissions) does not turn each call into a token request.
     pub async fn refresh_after_rejection(
         &self,
         rejected: &AccessToken,
     ) -> Result<Option<AccessToken>, Error> {
+        let now = self.shared.clock.now();
+        let memory = self.shared.failure_memory;
         let seen = {
             let mut state = self.slot.write();
+            match state.rejecting_until {
+                Some(until) if now < until => {
+                    self.count(|c| &c.renewals_suppressed);
+                    return Ok(None);
+                }
+                Some(_) => state.rejecting_until = None,
+                None => {
+                    let fresh_one_refused = state.renewal.as_ref().is_some_and(|(token, at)| {
+                        token == rejected
+                            && now.duration_since(*at).unwrap_or(Duration::ZERO) < memory
+                    });
+                    if fresh_one_refused && !memory.is_zero() {
+                        state.rejecting_until = Some(now + memory);
+                        tracing::warn!(
+                            url = %self.slot.key.shown_url,
+                            audience = %self.slot.key.audience,
+                            memory_ms = u64::try_from(memory.as_millis()).unwrap_or(u64::MAX),
+                            "the API refused a freshly fetched token too (wrong audience or \
+                             missing permissions?); no new token is fetched after a 401 for a while"
+                        );
+                        self.count(|c| &c.renewals_suppressed);
+                        return Ok(None);
+                    }
+                }
+            }
             if state.current.as_ref().is_some_and(|c| c.token == *rejected) {
                 state.current = None;
             }
             state.completed
         };
         let token = self.fetch_in_foreground(seen, Some(rejected)).await?;
-        Ok((token != *rejected).then_some(token))
+        if token == *rejected {
+            return Ok(None);
+        }
+        self.slot.write().renewal = Some((token.clone(), self.shared.clock.now()));
+        Ok(Some(token))
+    }
+
+    /// Bumps one counter of the cache and the same one of this key.
+    fn count(&self, counter: impl Fn(&Counters) -> &AtomicU64) {
+        Counters::bump(counter(&self.shared.counters));
+        Counters::bump(counter(&self.slot.counters));
+    }
+
+    /// [`token`](Self::token), waiting at most `limit` in all (for a fetch
+    /// in progress, retries and back-off included). When the limit passes,
+    /// the result is [`Error::TokenUnavailable`] (transient) and the fetch
+    /// this call was running, if any, is abandoned; the next call starts
+    /// afresh. API calls of a [`Camunda`](crate::Camunda) wait this way,
+    /// with the request timeout as the limit.
+    pub async fn token_within(&self, limit: Duration) -> Result<AccessToken, Error> {
+        // no timer when nothing has to be waited for (the common case)
+        let seen = match self.token_from_memory() {
+            Ok(result) => return result,
+            Err(seen) => seen,
+        };
+        let before = self.slot.counters.token_requests.load(Ordering::Relaxed);
+        let fetch = Box::pin(self.fetch_in_foreground(seen, None));
+        match tokio::time::timeout(limit, fetch).await {
+            Ok(result) => result,
+            Err(_) => Err(self.gave_up(limit, before)),
+        }
+    }
+
+    /// [`refresh_after_rejection`](Self::refresh_after_rejection) within
+    /// `limit`, like [`token_within`](Self::token_within).
+    pub(crate) async fn refresh_after_rejection_within(
+        &self,
+        rejected: &AccessToken,
+        limit: Duration,
+    ) -> Result<Option<AccessToken>, Error> {
+        let before = self.slot.counters.token_requests.load(Ordering::Relaxed);
+        match tokio::time::timeout(limit, self.refresh_after_rejection(rejected)).await {
+            Ok(result) => result,
+            Err(_) => Err(self.gave_up(limit, before)),
+        }
+    }
+
+    /// The error of a wait that outlasted `limit`.
+    fn gave_up(&self, limit: Duration, requests_before: u64) -> Error {
+        let sent = self
+            .slot
+            .counters
+            .token_requests
+            .load(Ordering::Relaxed)
+            .saturating_sub(requests_before);
+        tracing::warn!(
+            url = %self.slot.key.shown_url,
+            audience = %self.slot.key.audience,
+            limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+            "no token within the time limit of the call"
+        );
+        Error::TokenUnavailable {
+            url: self.slot.key.shown_url.clone(),
+            attempts: u32::try_from(sent).unwrap_or(u32::MAX),
+            reason: format!("no token within {limit:?}, the time limit of the call"),
+            retry_after: None,
+        }
     }
 
     fn peek(&self, now: SystemTime) -> Peek {
@@ -174,14 +301,14 @@ impl TokenSource {
             if let Some(current) = &state.current {
                 let usable = current.token.is_valid_at(now) && rejected != Some(&current.token);
                 if usable {
-                    Counters::bump(&self.shared.counters.cache_hits);
+                    self.count(|c| &c.cache_hits);
                     return Ok(current.token.clone());
                 }
             }
             if let Some((error, until)) = &state.remembered
                 && now < *until
             {
-                Counters::bump(&self.shared.counters.remembered_failures);
+                self.count(|c| &c.remembered_failures);
                 return Err(error.clone());
             }
             if state.completed != seen
@@ -256,7 +383,7 @@ impl TokenSource {
                         if rejected == Some(&stored.token) {
                             entry.remove();
                         } else if now < refresh {
-                            Counters::bump(&shared.counters.disk_hits);
+                            self.count(|c| &c.disk_hits);
                             return Ok(Current {
                                 token: stored.token,
                                 refresh_at: refresh,
@@ -298,13 +425,17 @@ impl TokenSource {
         let shared = &*self.shared;
         let token = fetch_with_retry(
             &shared.http,
-            &shared.counters.token_requests,
+            &[
+                &shared.counters.token_requests,
+                &self.slot.counters.token_requests,
+            ],
             shared.clock.as_ref(),
             &shared.retry,
             credentials,
         )
         .await?;
         let fetched_at = shared.clock.now();
+        let token = self.at_least_min_lifetime(token, fetched_at);
         let refresh_at = refresh_at(fetched_at, token.expires_at(), shared.refresh_buffer);
         tracing::debug!(
             url = %self.slot.key.shown_url,
@@ -313,6 +444,34 @@ impl TokenSource {
             "fetched a new access token"
         );
         Ok(Current { token, refresh_at })
+    }
+
+    /// The token, living at least the configured minimum lifetime from
+    /// `fetched_at` (one warning per key when it had to be extended).
+    fn at_least_min_lifetime(&self, token: AccessToken, fetched_at: SystemTime) -> AccessToken {
+        let floor = fetched_at + self.shared.min_lifetime;
+        if token.expires_at() >= floor {
+            return token;
+        }
+        if !self
+            .slot
+            .short_lifetime_warned
+            .swap(true, Ordering::Relaxed)
+        {
+            let stated = token
+                .expires_at()
+                .duration_since(fetched_at)
+                .unwrap_or(Duration::ZERO);
+            tracing::warn!(
+                url = %self.slot.key.shown_url,
+                audience = %self.slot.key.audience,
+                stated_ms = u64::try_from(stated.as_millis()).unwrap_or(u64::MAX),
+                min_ms = u64::try_from(self.shared.min_lifetime.as_millis()).unwrap_or(u64::MAX),
+                "the token endpoint hands out tokens that live less than the minimum lifetime; \
+                 using each for the minimum lifetime instead"
+            );
+        }
+        token.with_expiry(floor)
     }
 
     /// Stores the outcome of a fetch.

@@ -1,6 +1,8 @@
 //! Which credential goes on a request, and what to do when the server
 //! rejects it: one value per API, chosen by the configuration.
 
+use std::time::Duration;
+
 use http::{HeaderName, HeaderValue, header};
 
 use super::{AccessToken, CookieSession, TokenSource};
@@ -13,10 +15,22 @@ pub(crate) enum Authenticator {
     None,
     /// A fixed `Authorization` header (Basic or a static Bearer token).
     Static(HeaderValue),
-    /// OAuth2 client-credentials tokens from the shared cache.
-    OAuth(TokenSource),
-    /// Operate's self-managed session cookie.
-    Cookie(CookieSession),
+    /// OAuth2 client-credentials tokens from the shared cache; a call waits
+    /// at most `limit` for one (the request timeout).
+    OAuth {
+        /// The cache slot of this API's credentials.
+        source: TokenSource,
+        /// The longest wait for a token within one call.
+        limit: Duration,
+    },
+    /// Operate's self-managed session cookie; a call waits at most `limit`
+    /// for a login.
+    Cookie {
+        /// The session.
+        session: CookieSession,
+        /// The longest wait for a login within one call.
+        limit: Duration,
+    },
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -24,8 +38,8 @@ impl std::fmt::Debug for Authenticator {
         f.write_str(match self {
             Authenticator::None => "None",
             Authenticator::Static(_) => "Static([censored])",
-            Authenticator::OAuth(_) => "OAuth",
-            Authenticator::Cookie(_) => "Cookie",
+            Authenticator::OAuth { .. } => "OAuth",
+            Authenticator::Cookie { .. } => "Cookie",
         })
     }
 }
@@ -69,15 +83,15 @@ impl Authenticator {
                 Some((header::AUTHORIZATION, value.clone())),
                 Attached::Static,
             ),
-            Authenticator::OAuth(source) => {
-                let token = source.token().await?;
+            Authenticator::OAuth { source, limit } => {
+                let token = source.token_within(*limit).await?;
                 (
                     Some((header::AUTHORIZATION, token.header_value())),
                     Attached::Token(token),
                 )
             }
-            Authenticator::Cookie(session) => {
-                let cookie = session.header().await?;
+            Authenticator::Cookie { session, limit } => {
+                let cookie = Box::pin(within(*limit, session, session.header())).await?;
                 (
                     Some((header::COOKIE, cookie.clone())),
                     Attached::Cookie(cookie),
@@ -94,16 +108,34 @@ impl Authenticator {
         sent: &Attached,
     ) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
         match (self, sent) {
-            (Authenticator::OAuth(source), Attached::Token(token)) => Ok(source
-                .refresh_after_rejection(token)
+            (Authenticator::OAuth { source, limit }, Attached::Token(token)) => Ok(source
+                .refresh_after_rejection_within(token, *limit)
                 .await?
                 .map(|fresh| (header::AUTHORIZATION, fresh.header_value()))),
-            (Authenticator::Cookie(session), Attached::Cookie(cookie)) => Ok(session
-                .relogin_after_rejection(cookie)
-                .await?
-                .map(|fresh| (header::COOKIE, fresh))),
+            (Authenticator::Cookie { session, limit }, Attached::Cookie(cookie)) => {
+                Ok(
+                    within(*limit, session, session.relogin_after_rejection(cookie))
+                        .await?
+                        .map(|fresh| (header::COOKIE, fresh)),
+                )
+            }
             _ => Ok(None),
         }
+    }
+}
+
+/// A login that must be done within `limit`.
+async fn within<T>(
+    limit: Duration,
+    session: &CookieSession,
+    login: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    match tokio::time::timeout(limit, login).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::LoginFailed {
+            url: crate::urls::redact(session.login_url()),
+            reason: format!("no session within {limit:?}, the time limit of the call"),
+        }),
     }
 }
 

@@ -64,6 +64,17 @@ impl AccessToken {
         &self.inner.secret
     }
 
+    /// The same token with another expiry time.
+    pub(crate) fn with_expiry(&self, expires_at: SystemTime) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                secret: self.inner.secret.clone(),
+                header: self.inner.header.clone(),
+                expires_at,
+            }),
+        }
+    }
+
     /// Whether the token is still valid at `now`.
     pub(crate) fn is_valid_at(&self, now: SystemTime) -> bool {
         now < self.inner.expires_at

@@ -55,6 +55,8 @@ pub(crate) mod var {
     pub const CAMUNDA_SDK_HTTP_RETRY_BASE_DELAY_MS: &str = "CAMUNDA_SDK_HTTP_RETRY_BASE_DELAY_MS";
     pub const CAMUNDA_SDK_HTTP_RETRY_MAX_DELAY_MS: &str = "CAMUNDA_SDK_HTTP_RETRY_MAX_DELAY_MS";
     pub const CAMUNDA_SDK_HTTP_RETRY_MAX_ELAPSED_MS: &str = "CAMUNDA_SDK_HTTP_RETRY_MAX_ELAPSED_MS";
+    pub const CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS: &str =
+        "CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS";
     /// Not a Camunda variable: where the default token cache directory lives.
     pub const HOME: &str = "HOME";
     /// `HOME`'s counterpart on Windows.
@@ -107,6 +109,7 @@ pub(crate) const ALL: &[&str] = &[
     var::CAMUNDA_SDK_HTTP_RETRY_BASE_DELAY_MS,
     var::CAMUNDA_SDK_HTTP_RETRY_MAX_DELAY_MS,
     var::CAMUNDA_SDK_HTTP_RETRY_MAX_ELAPSED_MS,
+    var::CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS,
     var::HOME,
     var::USERPROFILE,
 ];
@@ -119,6 +122,17 @@ const SECRETS: &[&str] = &[
     var::CAMUNDA_BASIC_AUTH_PASSWORD,
     var::CAMUNDA_OAUTH_TOKEN,
     var::CAMUNDA_COOKIE_AUTH_PASSWORD,
+];
+
+/// Variables whose values are URLs: printed without user-info, query or
+/// fragment, which may carry credentials.
+const URLS: &[&str] = &[
+    var::CAMUNDA_OAUTH_URL,
+    var::ZEEBE_AUTHORIZATION_SERVER_URL,
+    var::CAMUNDA_CONSOLE_BASE_URL,
+    var::ZEEBE_REST_ADDRESS,
+    var::CAMUNDA_OPERATE_BASE_URL,
+    var::CAMUNDA_COOKIE_AUTH_URL,
 ];
 
 /// The values of [`ALL`] at the time of capture. Unset and blank (empty or
@@ -166,6 +180,8 @@ impl fmt::Debug for Snapshot {
         for (name, value) in &self.values {
             if SECRETS.contains(name) {
                 map.entry(name, &"[censored]");
+            } else if URLS.contains(name) {
+                map.entry(name, &crate::urls::RedactedText(value));
             } else {
                 map.entry(name, value);
             }
@@ -204,6 +220,13 @@ pub(crate) fn parse_millis(setting: &str, raw: &str) -> Result<Duration> {
     }
 }
 
+/// A whole number of milliseconds, zero allowed.
+pub(crate) fn parse_millis_or_zero(setting: &str, raw: &str) -> Result<Duration> {
+    raw.parse::<u64>()
+        .map(Duration::from_millis)
+        .map_err(|_| invalid(setting, raw, "expected a whole number of milliseconds"))
+}
+
 /// A positive whole number.
 pub(crate) fn parse_count(setting: &str, raw: &str) -> Result<u32> {
     match raw.parse::<u32>() {
@@ -235,7 +258,11 @@ mod tests {
         let s = Snapshot::capture(|name| Some(format!("value-of-{name}")));
         let shown = format!("{s:?}");
         for secret in SECRETS {
-            assert!(!shown.contains(&format!("value-of-{secret}")), "{shown}");
+            // quoted: one name may be a prefix of another
+            assert!(
+                !shown.contains(&format!("\"value-of-{secret}\"")),
+                "{shown}"
+            );
         }
         assert!(shown.contains("value-of-ZEEBE_CLIENT_ID"));
     }
@@ -272,6 +299,8 @@ mod tests {
         assert!(parse_millis("X", "0").is_err());
         assert!(parse_millis("X", "-1").is_err());
         assert!(parse_millis("X", "1.5").is_err());
+        assert_eq!(parse_millis_or_zero("X", "0").unwrap(), Duration::ZERO);
+        assert!(parse_millis_or_zero("X", "-1").is_err());
         assert_eq!(parse_count("X", "3").unwrap(), 3);
         assert!(parse_count("X", "0").is_err());
     }

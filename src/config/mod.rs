@@ -6,12 +6,15 @@ mod env;
 mod resolve;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-pub use resolve::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig};
+pub use resolve::{
+    ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings, proxy_settings,
+};
 
 use crate::Secret;
-use crate::auth::TokenBodyFormat;
+use crate::auth::{Clock, TokenBodyFormat};
 use crate::retry::RetryPolicy;
 
 /// The default OAuth2 token endpoint (Camunda SaaS).
@@ -77,6 +80,15 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// | `CAMUNDA_SDK_HTTP_RETRY_BASE_DELAY_MS` | (same) | `100` | Upper bound of the first backoff. |
 /// | `CAMUNDA_SDK_HTTP_RETRY_MAX_DELAY_MS` | (same) | `5000` | Cap on one backoff. |
 /// | `CAMUNDA_SDK_HTTP_RETRY_MAX_ELAPSED_MS` | (same) | `30000` | No retry starts later than this after the first attempt. |
+/// | `CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS` | [`token_refresh_margin`](Self::token_refresh_margin) | `30000` | How long before expiry a token is refreshed in the background (±20 %; at least a tenth of the token's lifetime, at most half). `0` refreshes at a tenth of the lifetime. |
+///
+/// Token settings without a variable (no Camunda SDK has one for them):
+/// [`token_failure_memory`](Self::token_failure_memory) (default 30 s),
+/// [`token_timeouts`](Self::token_timeouts) (default: the connect and
+/// request timeouts above), [`token_min_lifetime`](Self::token_min_lifetime)
+/// (default 10 s) and [`clock`](Self::clock) (default: the system clock).
+/// Within an API call, the wait for a token (or a cookie login) is bounded
+/// by the request timeout, whatever the token timeouts.
 ///
 /// Secrets (client secrets, passwords, the bearer token) are held as
 /// [`Secret`] and never appear in `Debug` output or errors.
@@ -100,7 +112,7 @@ pub struct Config {
 }
 
 /// Values given through builder methods.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 struct Overrides {
     client_credentials: Option<(String, Secret)>,
     console_credentials: Option<(String, Secret)>,
@@ -130,6 +142,52 @@ struct Overrides {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     retry_policy: Option<RetryPolicy>,
+    token_refresh_margin: Option<Duration>,
+    token_failure_memory: Option<Duration>,
+    token_timeouts: Option<(Duration, Duration)>,
+    token_min_lifetime: Option<Duration>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::urls::RedactedText;
+        fn url(u: &Option<String>) -> Option<RedactedText<'_>> {
+            u.as_deref().map(RedactedText)
+        }
+        f.debug_struct("Overrides")
+            .field("client_credentials", &self.client_credentials)
+            .field("console_credentials", &self.console_credentials)
+            .field("oauth_url", &url(&self.oauth_url))
+            .field("zeebe_audience", &self.zeebe_audience)
+            .field("operate_audience", &self.operate_audience)
+            .field("console_audience", &self.console_audience)
+            .field("token_scope", &self.token_scope)
+            .field("body_format", &self.body_format)
+            .field("zeebe_url", &url(&self.zeebe_url))
+            .field("operate_url", &url(&self.operate_url))
+            .field("console_url", &url(&self.console_url))
+            .field("cluster", &self.cluster)
+            .field("auth_strategy", &self.auth_strategy)
+            .field("basic_auth", &self.basic_auth)
+            .field("bearer_token", &self.bearer_token)
+            .field("cookie_credentials", &self.cookie_credentials)
+            .field("cookie_auth_url", &url(&self.cookie_auth_url))
+            .field("token_cache_dir", &self.token_cache_dir)
+            .field("token_disk_cache", &self.token_disk_cache)
+            .field("root_cert_path", &self.root_cert_path)
+            .field("client_certificate", &self.client_certificate)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("token_refresh_margin", &self.token_refresh_margin)
+            .field("token_failure_memory", &self.token_failure_memory)
+            .field("token_timeouts", &self.token_timeouts)
+            .field("token_min_lifetime", &self.token_min_lifetime)
+            .field("clock", &self.clock)
+            .finish()
+    }
 }
 
 impl Config {
@@ -365,6 +423,50 @@ impl Config {
     /// `CAMUNDA_SDK_HTTP_RETRY_*` variable).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.set.retry_policy = Some(policy);
+        self
+    }
+
+    /// How long before expiry a token is refreshed in the background
+    /// (overrides `CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS`; default 30 s,
+    /// ±20 %, at least a tenth of the token's lifetime, at most half).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.set.token_refresh_margin = Some(margin);
+        self
+    }
+
+    /// How long a refused token request (`invalid_client`, an unusable
+    /// answer), or an API's refusal of a freshly fetched token, is
+    /// remembered: meanwhile no token request is sent for that client and
+    /// audience (default 30 s; Camunda's auth service locks out clients that
+    /// ask too often).
+    pub fn token_failure_memory(mut self, memory: Duration) -> Self {
+        self.set.token_failure_memory = Some(memory);
+        self
+    }
+
+    /// Connect and total timeouts of one token request or cookie login
+    /// (default: [`connect_timeout`](Self::connect_timeout) and
+    /// [`request_timeout`](Self::request_timeout)). Within an API call the
+    /// whole wait for a credential, retries included, is bounded by the
+    /// request timeout anyway.
+    pub fn token_timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.set.token_timeouts = Some((connect, request));
+        self
+    }
+
+    /// The shortest lifetime a token is used for (default 10 s): a token
+    /// said to live less (`expires_in: 0`) is used this long instead, with
+    /// one warning, so that a broken token endpoint does not cost a token
+    /// request per call.
+    pub fn token_min_lifetime(mut self, floor: Duration) -> Self {
+        self.set.token_min_lifetime = Some(floor);
+        self
+    }
+
+    /// The wall clock that decides when tokens and cookies expire (default:
+    /// the system clock); tests pass a controllable one.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.set.clock = Some(clock);
         self
     }
 }

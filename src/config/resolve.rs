@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
@@ -12,7 +13,10 @@ use super::{
     Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONSOLE_AUDIENCE, DEFAULT_OAUTH_URL,
     DEFAULT_OPERATE_AUDIENCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_ZEEBE_AUDIENCE,
 };
-use crate::auth::{ClientCredentials, TokenBodyFormat};
+use crate::auth::{
+    ClientCredentials, Clock, DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER,
+    SystemClock, TokenBodyFormat,
+};
 use crate::retry::RetryPolicy;
 use crate::tls::TlsSettings;
 use crate::urls::{self, Api, ClusterId, Region, quote};
@@ -67,7 +71,7 @@ impl FromStr for AuthStrategy {
 }
 
 /// How requests to one API authenticate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum AuthMethod {
     /// A bearer token obtained (and cached, and refreshed) with these OAuth2
     /// client credentials.
@@ -94,8 +98,35 @@ pub enum AuthMethod {
     None,
 }
 
+impl std::fmt::Debug for AuthMethod {
+    /// Secrets print as `[censored]`, the login URL without user-info,
+    /// query or fragment.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthMethod::OAuth(credentials) => f.debug_tuple("OAuth").field(credentials).finish(),
+            AuthMethod::Basic { username, password } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", password)
+                .finish(),
+            AuthMethod::Bearer(token) => f.debug_tuple("Bearer").field(token).finish(),
+            AuthMethod::Cookie {
+                login_url,
+                username,
+                password,
+            } => f
+                .debug_struct("Cookie")
+                .field("login_url", &urls::RedactedUrl(login_url))
+                .field("username", username)
+                .field("password", password)
+                .finish(),
+            AuthMethod::None => f.write_str("None"),
+        }
+    }
+}
+
 /// Where one API is and how to authenticate to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiSettings {
     /// Which API.
@@ -111,6 +142,17 @@ pub struct ApiSettings {
     /// version segment (`CAMUNDA_REST_ADDRESS_EXACT=true`, for a gateway
     /// that maps its own path).
     pub exact: bool,
+}
+
+impl std::fmt::Debug for ApiSettings {
+    /// The address prints without user-info, query or fragment.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiSettings")
+            .field("api", &self.api)
+            .field("base_url", &self.base_url.as_ref().map(urls::RedactedUrl))
+            .field("auth", &self.auth)
+            .finish()
+    }
 }
 
 impl ApiSettings {
@@ -194,6 +236,50 @@ pub struct ResolvedConfig {
     pub retry: RetryPolicy,
     /// Custom TLS material.
     pub tls: TlsSettings,
+    /// How tokens are fetched and kept.
+    pub tokens: TokenSettings,
+}
+
+/// How tokens are fetched and kept: part of [`ResolvedConfig`], set with
+/// the `token_*` methods and [`clock`](Config::clock) of [`Config`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TokenSettings {
+    /// How long before expiry a token is refreshed in the background.
+    pub refresh_margin: Duration,
+    /// How long a refused token request, or an API's refusal of a fresh
+    /// token, is remembered.
+    pub failure_memory: Duration,
+    /// Connect timeout of one token request or cookie login.
+    pub connect_timeout: Duration,
+    /// Total timeout of one token request or cookie login.
+    pub request_timeout: Duration,
+    /// The shortest lifetime a token is used for.
+    pub min_lifetime: Duration,
+    /// The wall clock of token and cookie expiry.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl PartialEq for TokenSettings {
+    /// Equal durations and the same clock object.
+    fn eq(&self, other: &Self) -> bool {
+        self.refresh_margin == other.refresh_margin
+            && self.failure_memory == other.failure_memory
+            && self.connect_timeout == other.connect_timeout
+            && self.request_timeout == other.request_timeout
+            && self.min_lifetime == other.min_lifetime
+            && Arc::ptr_eq(&self.clock, &other.clock)
+    }
+}
+
+impl Eq for TokenSettings {}
+
+/// The system clock, one object for all configurations (so that two
+/// resolutions of the same configuration compare equal).
+fn system_clock() -> Arc<dyn Clock> {
+    static SYSTEM: std::sync::LazyLock<Arc<dyn Clock>> =
+        std::sync::LazyLock::new(|| Arc::new(SystemClock));
+    Arc::clone(&SYSTEM)
 }
 
 impl ResolvedConfig {
@@ -201,11 +287,47 @@ impl ResolvedConfig {
     /// applied ([`tls::apply`](crate::tls::apply)): the starting point for
     /// both API and token clients. Fails with [`Error::Tls`] naming the file
     /// when the TLS material cannot be used.
+    ///
+    /// Proxies: see [`proxy_settings`].
     pub fn http_client_builder(&self) -> Result<reqwest::ClientBuilder> {
-        let builder = reqwest::Client::builder()
+        let builder = proxy_settings(reqwest::Client::builder())
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout);
         crate::tls::apply(builder, &self.tls)
+    }
+}
+
+/// The proxy variables reqwest reads (`NO_PROXY` only matters with one of
+/// them).
+const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Applies the proxy policy to a client builder (API and token clients).
+///
+/// reqwest asks its proxy matcher about every request to an `http` URL
+/// (for proxy headers), a cost per request that buys nothing when no proxy
+/// is configured. So unless the `system-proxy` feature is on (proxy
+/// settings of macOS and Windows, read by reqwest), a process with none of
+/// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` (either case) set gets a client
+/// without proxy lookup; with one of them set, reqwest's usual handling of
+/// those variables and `NO_PROXY` applies.
+pub fn proxy_settings(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    if cfg!(feature = "system-proxy") {
+        return builder;
+    }
+    let configured = PROXY_VARIABLES
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    if configured {
+        builder
+    } else {
+        builder.no_proxy()
     }
 }
 
@@ -503,6 +625,19 @@ impl Config {
             ),
         };
 
+        let connect_timeout = self.duration(
+            self.set.connect_timeout,
+            "Config::connect_timeout",
+            var::CAMUNDA_CONNECT_TIMEOUT_MS,
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let request_timeout = self.duration(
+            self.set.request_timeout,
+            "Config::request_timeout",
+            var::CAMUNDA_REQUEST_TIMEOUT_MS,
+            DEFAULT_REQUEST_TIMEOUT,
+        )?;
+        let tokens = self.token_settings(connect_timeout, request_timeout)?;
         Ok(ResolvedConfig {
             admin: ApiSettings {
                 api: Api::Admin,
@@ -532,20 +667,50 @@ impl Config {
             auth_strategy: strategy,
             token_cache_dir: self.resolved_token_cache_dir()?,
             allow_insecure_http,
-            connect_timeout: self.duration(
-                self.set.connect_timeout,
-                "Config::connect_timeout",
-                var::CAMUNDA_CONNECT_TIMEOUT_MS,
-                DEFAULT_CONNECT_TIMEOUT,
-            )?,
-            request_timeout: self.duration(
-                self.set.request_timeout,
-                "Config::request_timeout",
-                var::CAMUNDA_REQUEST_TIMEOUT_MS,
-                DEFAULT_REQUEST_TIMEOUT,
-            )?,
+            connect_timeout,
+            request_timeout,
             retry: self.retry()?,
             tls: self.tls()?,
+            tokens,
+        })
+    }
+
+    /// The token settings; the token timeouts default to the general ones.
+    fn token_settings(&self, connect: Duration, request: Duration) -> Result<TokenSettings> {
+        let refresh_margin = match (
+            self.set.token_refresh_margin,
+            self.env.get(var::CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS),
+        ) {
+            (Some(margin), _) => margin,
+            (None, Some(raw)) => {
+                env::parse_millis_or_zero(var::CAMUNDA_OAUTH_TOKEN_REFRESH_THRESHOLD_MS, raw)?
+            }
+            (None, None) => DEFAULT_REFRESH_BUFFER,
+        };
+        let (connect_timeout, request_timeout) =
+            self.set.token_timeouts.unwrap_or((connect, request));
+        for (value, name) in [
+            (connect_timeout, "Config::token_timeouts (connect)"),
+            (request_timeout, "Config::token_timeouts (request)"),
+        ] {
+            if value.is_zero() {
+                return Err(Error::InvalidValue {
+                    setting: name.to_owned(),
+                    value: format!("{value:?}"),
+                    reason: "must be greater than zero".to_owned(),
+                });
+            }
+        }
+        Ok(TokenSettings {
+            refresh_margin,
+            failure_memory: self
+                .set
+                .token_failure_memory
+                .unwrap_or(DEFAULT_FAILURE_MEMORY),
+            connect_timeout,
+            request_timeout,
+            min_lifetime: self.set.token_min_lifetime.unwrap_or(DEFAULT_MIN_LIFETIME),
+            clock: self.set.clock.clone().unwrap_or_else(system_clock),
         })
     }
 

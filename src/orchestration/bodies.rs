@@ -3,40 +3,37 @@
 //! progenitor types only JSON bodies, and one success kind per operation
 //! (see `single_success_kind` in codegen/media.rs): the XML of a model comes
 //! back as a byte stream, and a 204 "no form" answer of the form lookups
-//! arrives as `Error::UnexpectedResponse` with a success status. These
+//! arrives as an [`ApiError::Response`] with a success status. These
 //! methods give such operations the meaning the contract states: the XML as
 //! text, and "no form" / "no XML" as `None`.
 
-use progenitor_client::{ByteStream, Error, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue};
 
 use super::Client;
 use super::keys::{
     DecisionDefinitionKey, DecisionRequirementsKey, ProcessDefinitionKey, UserTaskKey,
 };
 use super::types::{FormResult, ProblemDetail};
+use crate::ApiError;
 use crate::text::body_text;
 
-/// `Ok(None)` for the 204 that progenitor hands back as an unexpected
-/// response; the value otherwise.
-// The error is the one every generated method returns (progenitor's).
+/// `Ok(None)` for the 204 that the generated code cannot type (it arrives
+/// as a response error with a success status); the value otherwise.
+// The error is the one every generated method returns.
 #[allow(clippy::result_large_err)]
 fn none_if_no_content<T>(
-    result: Result<T, Error<ProblemDetail>>,
-) -> Result<Option<T>, Error<ProblemDetail>> {
+    result: Result<T, ApiError<ProblemDetail>>,
+) -> Result<Option<T>, ApiError<ProblemDetail>> {
     match result {
         Ok(value) => Ok(Some(value)),
-        Err(Error::UnexpectedResponse(response))
-            if response.status() == reqwest::StatusCode::NO_CONTENT =>
-        {
-            Ok(None)
-        }
+        Err(e) if e.status() == Some(reqwest::StatusCode::NO_CONTENT) => Ok(None),
         Err(e) => Err(e),
     }
 }
 
 async fn text(
-    sent: Result<ResponseValue<ByteStream>, Error<ProblemDetail>>,
-) -> Result<String, Error<ProblemDetail>> {
+    sent: Result<ResponseValue<ByteStream>, ApiError<ProblemDetail>>,
+) -> Result<String, ApiError<ProblemDetail>> {
     body_text(sent?).await
 }
 
@@ -47,7 +44,7 @@ impl Client {
     pub async fn process_definition_xml(
         &self,
         key: &ProcessDefinitionKey,
-    ) -> Result<Option<String>, Error<ProblemDetail>> {
+    ) -> Result<Option<String>, ApiError<ProblemDetail>> {
         let sent = self
             .get_process_definition_xml()
             .process_definition_key(key)
@@ -64,7 +61,7 @@ impl Client {
     pub async fn decision_definition_xml(
         &self,
         key: &DecisionDefinitionKey,
-    ) -> Result<String, Error<ProblemDetail>> {
+    ) -> Result<String, ApiError<ProblemDetail>> {
         text(
             self.get_decision_definition_xml()
                 .decision_definition_key(key)
@@ -79,7 +76,7 @@ impl Client {
     pub async fn decision_requirements_xml(
         &self,
         key: &DecisionRequirementsKey,
-    ) -> Result<String, Error<ProblemDetail>> {
+    ) -> Result<String, ApiError<ProblemDetail>> {
         text(
             self.get_decision_requirements_xml()
                 .decision_requirements_key(key)
@@ -94,7 +91,7 @@ impl Client {
     pub async fn user_task_form(
         &self,
         key: &UserTaskKey,
-    ) -> Result<Option<FormResult>, Error<ProblemDetail>> {
+    ) -> Result<Option<FormResult>, ApiError<ProblemDetail>> {
         let sent = self.get_user_task_form().user_task_key(key).send().await;
         Ok(none_if_no_content(sent)?.map(ResponseValue::into_inner))
     }
@@ -105,7 +102,7 @@ impl Client {
     pub async fn start_process_form(
         &self,
         key: &ProcessDefinitionKey,
-    ) -> Result<Option<FormResult>, Error<ProblemDetail>> {
+    ) -> Result<Option<FormResult>, ApiError<ProblemDetail>> {
         let sent = self
             .get_start_process_form()
             .process_definition_key(key)

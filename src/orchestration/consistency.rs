@@ -54,7 +54,7 @@ pub trait NotYetVisible {
     fn is_not_found(&self) -> bool;
 }
 
-impl<E> NotYetVisible for progenitor_client::Error<E> {
+impl<E> NotYetVisible for crate::ApiError<E> {
     fn is_not_found(&self) -> bool {
         self.status() == Some(reqwest::StatusCode::NOT_FOUND)
     }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use progenitor_client::{ClientInfo as _, Error, ResponseValue};
 
+use crate::ApiError;
+
 use super::Client;
 use super::keys::TenantId;
 use super::multipart::{self, DEFAULT_MAX_BODY_BYTES, Form};
@@ -112,11 +114,15 @@ impl<'a> CreateDeployment<'a> {
 
     /// Reads the files, sends the request and decodes the deployment.
     ///
-    /// Errors: [`Error::InvalidRequest`] when no resource was added, a file
-    /// cannot be read, or the body exceeds the limit; otherwise as for any
-    /// generated operation (backpressure is retried, a 401 renews the
-    /// credential once).
-    pub async fn send(self) -> Result<ResponseValue<DeploymentResult>, Error<ProblemDetail>> {
+    /// Errors: [`ApiError::InvalidRequest`] when no resource was added, a
+    /// file cannot be read, or the body exceeds the limit (nothing is sent);
+    /// otherwise as for any generated operation (backpressure is retried, a
+    /// 401 renews the credential once).
+    pub async fn send(self) -> Result<ResponseValue<DeploymentResult>, ApiError<ProblemDetail>> {
+        crate::call::run(&[], self.send_raw()).await
+    }
+
+    async fn send_raw(self) -> Result<ResponseValue<DeploymentResult>, Error<ProblemDetail>> {
         if self.resources.is_empty() {
             return Err(Error::InvalidRequest(
                 "a deployment needs at least one resource".to_string(),

@@ -5,6 +5,8 @@
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
 
+use crate::ApiError;
+
 use super::Client;
 use super::keys::DocumentId;
 use super::multipart::{self, DEFAULT_MAX_BODY_BYTES, Form};
@@ -115,7 +117,11 @@ impl<'a> CreateDocument<'a> {
 
     /// Sends the request; the server answers with a reference to the
     /// stored document.
-    pub async fn send(self) -> Result<ResponseValue<DocumentReference>, Error<ProblemDetail>> {
+    pub async fn send(self) -> Result<ResponseValue<DocumentReference>, ApiError<ProblemDetail>> {
+        crate::call::run(&[], self.send_raw()).await
+    }
+
+    async fn send_raw(self) -> Result<ResponseValue<DocumentReference>, Error<ProblemDetail>> {
         let Some((file_name, bytes)) = self.file else {
             return Err(Error::InvalidRequest(
                 "a document needs a file (CreateDocument::file)".to_string(),
@@ -174,6 +180,12 @@ impl<'a> CreateDocuments<'a> {
     /// Sends the request. Both 201 (all stored) and 207 (some failed) are
     /// success answers; check `failed_documents`.
     pub async fn send(
+        self,
+    ) -> Result<ResponseValue<DocumentCreationBatchResponse>, ApiError<ProblemDetail>> {
+        crate::call::run(&[], self.send_raw()).await
+    }
+
+    async fn send_raw(
         self,
     ) -> Result<ResponseValue<DocumentCreationBatchResponse>, Error<ProblemDetail>> {
         if self.files.is_empty() {

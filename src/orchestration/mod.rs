@@ -10,8 +10,8 @@
 //! (from [`Camunda::orchestration`](crate::Camunda::orchestration)): one
 //! method per operation, named after the contract's operationId in snake
 //! case, each returning a request builder whose `send()` gives a
-//! [`ResponseValue`] or an [`Error`]; the request and response types live in
-//! [`types`].
+//! [`ResponseValue`] or a [`crate::ApiError`]; the request and response
+//! types live in [`types`].
 //!
 //! Hand-written additions, in this folder:
 //! - [`keys`]: a newtype per identifier format (`ProcessInstanceKey`,
@@ -30,6 +30,25 @@
 //!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
+//!
+//! Keys are not interchangeable: a key of one kind is refused where another
+//! kind is expected, at compile time. A process instance key fits:
+//!
+//! ```no_run
+//! # use camunda8::orchestration::{Client, keys::ProcessInstanceKey};
+//! # async fn run(v2: Client, key: ProcessInstanceKey) {
+//! let _ = v2.get_process_instance().process_instance_key(key).send().await;
+//! # }
+//! ```
+//!
+//! a job key does not:
+//!
+//! ```compile_fail
+//! # use camunda8::orchestration::{Client, keys::JobKey};
+//! # async fn run(v2: Client, key: JobKey) {
+//! let _ = v2.get_process_instance().process_instance_key(key).send().await;
+//! # }
+//! ```
 
 mod generated {
     // progenitor documents the client and its operations, not every field

@@ -26,7 +26,7 @@ pub(crate) struct JobClient {
     api: crate::orchestration::Client,
 }
 
-type ApiError = progenitor_client::Error<types::ProblemDetail>;
+type ApiError = crate::ApiError<types::ProblemDetail>;
 
 fn reqwest_reason(error: &reqwest::Error) -> String {
     use std::error::Error as _;
@@ -44,41 +44,39 @@ fn short(text: Option<String>) -> Option<String> {
     text.map(|t| t.chars().take(300).collect())
 }
 
-/// progenitor's error as the worker's.
+/// The client's error as the worker's.
 fn convert(operation: &'static str, error: ApiError) -> WorkerError {
     match error {
-        progenitor_client::Error::ErrorResponse(response) => {
-            let status = response.status().as_u16();
-            let problem = response.into_inner();
+        crate::ApiError::Response {
+            status,
+            problem,
+            message,
+            ..
+        } => {
+            let (title, detail) = match problem {
+                Some(p) => (p.title, p.detail.or(message)),
+                None => (None, message),
+            };
             WorkerError::Status {
                 operation,
-                status,
-                title: short(problem.title),
-                detail: short(problem.detail),
+                status: status.as_u16(),
+                title: short(title),
+                detail: short(detail),
             }
         }
-        progenitor_client::Error::UnexpectedResponse(response) => WorkerError::Status {
+        crate::ApiError::Transport { source, .. } => WorkerError::Transport {
             operation,
-            status: response.status().as_u16(),
-            title: None,
-            detail: None,
+            reason: reqwest_reason(&source),
         },
-        progenitor_client::Error::CommunicationError(e)
-        | progenitor_client::Error::ResponseBodyError(e)
-        | progenitor_client::Error::InvalidUpgrade(e) => WorkerError::Transport {
+        crate::ApiError::Decode { reason, .. } => WorkerError::Decode { operation, reason },
+        crate::ApiError::InvalidRequest { message } => WorkerError::InvalidRequest {
             operation,
-            reason: reqwest_reason(&e),
+            reason: message,
         },
-        progenitor_client::Error::InvalidResponsePayload(_, e) => WorkerError::Decode {
+        crate::ApiError::Auth { source, .. } => WorkerError::Authentication {
             operation,
-            reason: e.to_string(),
+            reason: source.to_string(),
         },
-        progenitor_client::Error::InvalidRequest(reason) => {
-            WorkerError::InvalidRequest { operation, reason }
-        }
-        progenitor_client::Error::Custom(reason) => {
-            WorkerError::Authentication { operation, reason }
-        }
     }
 }
 

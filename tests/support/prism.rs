@@ -31,6 +31,11 @@ fn prism_binary() -> PathBuf {
 impl Prism {
     /// Serve `spec` (an OpenAPI document) on a free port.
     pub async fn serve(spec: &serde_json::Value) -> Prism {
+        Prism::serve_with(spec, &[]).await
+    }
+
+    /// Serve `spec` with extra `prism mock` options (e.g. `--dynamic`).
+    pub async fn serve_with(spec: &serde_json::Value, options: &[&str]) -> Prism {
         let dir = tempfile::tempdir().expect("temp dir");
         let spec_path = dir.path().join("spec.json");
         std::fs::write(
@@ -42,6 +47,7 @@ impl Prism {
         let mut child = Command::new(prism_binary())
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
             .arg("--errors")
+            .args(options)
             .arg(&spec_path)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,0 +1,277 @@
+//! How an API call's failure becomes an [`ApiError`].
+//!
+//! progenitor's hooks can only fail with progenitor's own error (an
+//! authentication failure would be a `Custom(String)`), and its error for a
+//! response without a body type drops the body. So every generated `send()`
+//! (written by the build step `own_error_type`, `codegen/error_type.rs`)
+//! runs progenitor's request code inside [`run`], which opens a **call
+//! record** for that one call: a tokio task-local value, so concurrent calls
+//! never see each other's record. While the call runs, the hooks
+//! (`src/hooks.rs`) write to it:
+//!
+//! - the request's method and URL (the `pre` hook, before the credential);
+//! - the typed [`crate::Error`] when no credential could be obtained (the
+//!   `pre` hook then returns progenitor's `Custom` error as a marker);
+//! - one attempt per request sent (backpressure retries and the renewal
+//!   after a 401 included);
+//! - the final status and, for 4xx/5xx, the body (read by the `exec` hook,
+//!   which hands progenitor a response with the same bytes).
+//!
+//! When progenitor's code returns an error, [`run`] maps it to [`ApiError`]
+//! with the record: the marker back to [`ApiError::Auth`] with the typed
+//! error, every body through the one redaction (`src/redact.rs`).
+//! Outside a call (the hooks of a client used without `send()`), recording
+//! is a no-op.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::StreamExt as _;
+use http::{HeaderMap, Method, StatusCode};
+use progenitor_client::{Error as ProgenitorError, ResponseValue};
+use serde_json::Value;
+
+use crate::api_error::{ApiError, RequestInfo};
+use crate::redact::{BODY_LIMIT, redact_body, redact_headers, scrub_message};
+
+/// The most of an undeclared response's body read for an error.
+const READ_LIMIT: usize = 64 * 1024;
+
+tokio::task_local! {
+    static CALL: RefCell<Record>;
+}
+
+/// What the hooks saw during one call.
+#[derive(Debug, Default)]
+struct Record {
+    request: Option<(Method, url::Url)>,
+    attempts: u32,
+    auth: Option<crate::Error>,
+    status: Option<StatusCode>,
+    error_body: Option<Bytes>,
+}
+
+fn with(f: impl FnOnce(&mut Record)) {
+    let _ = CALL.try_with(|record| f(&mut record.borrow_mut()));
+}
+
+/// The URL as errors show it: no user info, query or fragment.
+pub(crate) fn shown_url(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+/// Records the request of the current call (method and URL; the URL is
+/// cleaned only if an error needs it).
+pub(crate) fn note_request(request: &reqwest::Request) {
+    with(|r| r.request = Some((request.method().clone(), request.url().clone())));
+}
+
+/// Records that no credential could be obtained.
+pub(crate) fn note_auth_failure(error: crate::Error) {
+    with(|r| r.auth = Some(error));
+}
+
+/// Records one request sent.
+pub(crate) fn note_attempt() {
+    with(|r| r.attempts += 1);
+}
+
+/// Records the final status and, for an error status, the body.
+pub(crate) fn note_response(status: StatusCode, error_body: Option<Bytes>) {
+    with(|r| {
+        r.status = Some(status);
+        r.error_body = error_body;
+    });
+}
+
+/// Runs one call's request code (progenitor's `send`) with a call record,
+/// mapping its error to [`ApiError`]. `secret_paths`: where the operation's
+/// contract has secret values (see `src/redact.rs`).
+pub(crate) async fn run<T, E, F>(
+    secret_paths: &'static [&'static str],
+    call: F,
+) -> Result<ResponseValue<T>, ApiError<E>>
+where
+    F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
+{
+    let (result, record) = CALL
+        .scope(RefCell::new(Record::default()), async move {
+            let result = call.await;
+            let record = CALL.with(RefCell::take);
+            (result, record)
+        })
+        .await;
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => Err(convert(error, record, secret_paths).await),
+    }
+}
+
+async fn convert<E>(
+    error: ProgenitorError<E>,
+    record: Record,
+    secret_paths: &[&str],
+) -> ApiError<E> {
+    let request = record.request.map(|(method, url)| RequestInfo {
+        method,
+        url: shown_url(&url),
+        attempts: record.attempts,
+    });
+    match error {
+        ProgenitorError::InvalidRequest(message) => ApiError::InvalidRequest { message },
+        ProgenitorError::Custom(message) => match record.auth {
+            Some(source) => ApiError::Auth { request, source },
+            None => ApiError::InvalidRequest { message },
+        },
+        ProgenitorError::CommunicationError(e)
+        | ProgenitorError::InvalidUpgrade(e)
+        | ProgenitorError::ResponseBodyError(e) => ApiError::Transport {
+            request,
+            source: Arc::new(e.without_url()),
+        },
+        ProgenitorError::ErrorResponse(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            let body = record.error_body.unwrap_or_default();
+            response(
+                request,
+                status,
+                Some(value.into_inner()),
+                &body,
+                headers,
+                secret_paths,
+            )
+        }
+        ProgenitorError::UnexpectedResponse(raw) => {
+            let status = raw.status();
+            let headers = raw.headers().clone();
+            let body = match record.error_body {
+                Some(body) => body,
+                None => read_bounded(raw).await,
+            };
+            response(request, status, None, &body, headers, secret_paths)
+        }
+        ProgenitorError::InvalidResponsePayload(bytes, e) => decode_error(
+            request,
+            record.status.unwrap_or(StatusCode::OK),
+            &e.to_string(),
+            &bytes,
+            secret_paths,
+        ),
+    }
+}
+
+/// [`ApiError::Decode`] for a body that could not be decoded.
+pub(crate) fn decode_error<E>(
+    request: Option<RequestInfo>,
+    status: StatusCode,
+    reason: &str,
+    body: &[u8],
+    secret_paths: &[&str],
+) -> ApiError<E> {
+    let redacted = redact_body(body, secret_paths);
+    ApiError::Decode {
+        request,
+        status,
+        reason: scrub_message(reason, &redacted.censored),
+        body: redacted.text,
+    }
+}
+
+fn response<E>(
+    request: Option<RequestInfo>,
+    status: StatusCode,
+    problem: Option<E>,
+    body: &[u8],
+    mut headers: HeaderMap,
+    secret_paths: &[&str],
+) -> ApiError<E> {
+    let redacted = redact_body(body, secret_paths);
+    let retry_after = crate::retry::retry_after(&headers);
+    redact_headers(&mut headers);
+    ApiError::Response {
+        request,
+        status,
+        problem,
+        message: redacted.json.as_ref().and_then(server_message),
+        body: redacted.text,
+        retry_after,
+        headers,
+    }
+}
+
+/// The server's message in a JSON error body: `message`, `detail`,
+/// `error_description` or `error`, whichever comes first, else `title`
+/// (RFC 7807 problems have a title and usually a detail); a generic `error`
+/// or `title` ("Bad Request") is put before a more specific message.
+fn server_message(body: &Value) -> Option<String> {
+    let text = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let specific = ["message", "detail", "error_description"]
+        .into_iter()
+        .find_map(text);
+    let general = ["error", "title"].into_iter().find_map(text);
+    let message = match (general, specific) {
+        (Some(g), Some(s)) if g != s && !s.contains(g) => format!("{g}: {s}"),
+        (_, Some(s)) => s.to_string(),
+        (Some(g), None) => g.to_string(),
+        (None, None) => return None,
+    };
+    Some(message.chars().take(BODY_LIMIT / 4).collect())
+}
+
+/// Reads at most [`READ_LIMIT`] bytes of a body; a transport error ends it.
+async fn read_bounded(response: reqwest::Response) -> Bytes {
+    let mut stream = response.bytes_stream();
+    let mut bytes = Vec::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = READ_LIMIT.saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if bytes.len() >= READ_LIMIT {
+            break;
+        }
+    }
+    bytes.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{server_message, shown_url};
+    use serde_json::json;
+
+    #[test]
+    fn messages_of_error_bodies() {
+        let m = |v| server_message(&v);
+        assert_eq!(
+            m(json!({"message": "plan type not available in region"})).as_deref(),
+            Some("plan type not available in region")
+        );
+        assert_eq!(
+            m(json!({"error": "Bad Request", "message": "no such region"})).as_deref(),
+            Some("Bad Request: no such region")
+        );
+        assert_eq!(
+            m(json!({"type": "about:blank", "title": "Not Found", "status": 404})).as_deref(),
+            Some("Not Found")
+        );
+        assert_eq!(m(json!({"status": 500})), None);
+        assert_eq!(m(json!(["x"])), None);
+    }
+
+    #[test]
+    fn urls_lose_credentials_and_query() {
+        let url = "https://u:p@h.example/v1/x?token=t#f".parse().unwrap();
+        assert_eq!(shown_url(&url), "https://h.example/v1/x");
+    }
+}
