@@ -37,6 +37,8 @@ pub fn open_objects(spec: &mut Value) -> Vec<String> {
     visit_schemas(spec, &mut |schema, ptr, _| {
         if let Some(obj) = schema.as_object_mut()
             && obj.get("additionalProperties") == Some(&Value::Bool(false))
+            // Closed on purpose by `closed_optional_branches` (codegen/unions.rs).
+            && !obj.contains_key("x-camunda8-closed")
         {
             obj.remove("additionalProperties");
             changes.push(format!("{ptr}/additionalProperties"));

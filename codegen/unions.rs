@@ -331,6 +331,8 @@ pub fn closed_optional_branches(spec: &mut Value) -> Vec<String> {
             && obj.get("additionalProperties") != Some(&Value::Bool(false))
         {
             obj.insert("additionalProperties".into(), Value::Bool(false));
+            // Tells `open_objects` (on a second pass) to leave it closed.
+            obj.insert("x-camunda8-closed".into(), Value::Bool(true));
             changes.push(format!("{target}: closed"));
         }
     }

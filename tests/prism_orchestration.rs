@@ -401,30 +401,35 @@ impl Run {
             Err(error) => error,
         };
         let detail = match error {
-            ApiError::ErrorResponse(response) => {
-                let status = response.status();
-                let headers = describe_headers(response.headers());
-                let body = response.into_inner();
-                format!("documented error response {status}\n    {headers}\n    body: {body:?}")
+            ApiError::Response {
+                status,
+                problem: Some(problem),
+                body,
+                headers,
+                ..
+            } => {
+                let headers = describe_headers(&headers);
+                format!(
+                    "documented error response {status}\n    {headers}\n    problem: {problem:?}\n    body: {body}"
+                )
             }
-            ApiError::UnexpectedResponse(response) => {
-                let status = response.status();
-                let headers = describe_headers(response.headers());
-                let body = response
-                    .text()
-                    .await
-                    .unwrap_or_else(|e| format!("(unreadable: {e})"));
+            ApiError::Response {
+                status,
+                problem: None,
+                body,
+                headers,
+                ..
+            } => {
+                let headers = describe_headers(&headers);
                 format!("undocumented response {status}\n    {headers}\n    body: {body}")
             }
-            ApiError::InvalidResponsePayload(bytes, e) => format!(
-                "the success body does not decode as the generated type: {e}\n    body: {}",
-                String::from_utf8_lossy(&bytes)
+            ApiError::Decode { reason, body, .. } => format!(
+                "the success body does not decode as the generated type: {reason}\n    body: {body}"
             ),
-            ApiError::InvalidRequest(message) => format!("request not built: {message}"),
-            ApiError::CommunicationError(e) => format!("no response: {e:?}"),
-            ApiError::InvalidUpgrade(e) => format!("invalid upgrade: {e:?}"),
-            ApiError::ResponseBodyError(e) => format!("success body not readable: {e:?}"),
-            ApiError::Custom(message) => format!("hook error: {message}"),
+            other => {
+                let other = other.into_untyped();
+                format!("{other}\n    {other:?}")
+            }
         };
         self.failures.push(format!("orchestration::{op}: {detail}"));
         None
@@ -2423,7 +2428,7 @@ async fn a_body_over_the_limit_fails_before_anything_is_sent() {
         .send()
         .await
         .expect_err("over the limit");
-    let ApiError::InvalidRequest(message) = error else {
+    let ApiError::InvalidRequest { message } = error else {
         panic!("expected InvalidRequest, got {error:?}")
     };
     assert!(
@@ -2439,7 +2444,7 @@ async fn a_body_over_the_limit_fails_before_anything_is_sent() {
         .await
         .expect_err("over the limit");
     assert!(
-        matches!(&error, ApiError::InvalidRequest(m) if m.contains("exceeds the limit of 1024 bytes")),
+        matches!(&error, ApiError::InvalidRequest { message: m } if m.contains("exceeds the limit of 1024 bytes")),
         "{error:?}"
     );
     let error = v2
@@ -2451,7 +2456,7 @@ async fn a_body_over_the_limit_fails_before_anything_is_sent() {
         .await
         .expect_err("over the limit");
     assert!(
-        matches!(&error, ApiError::InvalidRequest(m) if m.contains("exceeds the limit of 102400 bytes")),
+        matches!(&error, ApiError::InvalidRequest { message: m } if m.contains("exceeds the limit of 102400 bytes")),
         "{error:?}"
     );
 
