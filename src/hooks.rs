@@ -19,9 +19,10 @@ use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, Opera
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{Attached, Authenticator, CallCounters};
+use crate::backpressure::Gate;
 use crate::call;
 use crate::problem::read_error_body;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, TokioTimer};
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.
@@ -33,6 +34,7 @@ struct InnerState {
     auth: Authenticator,
     retry: RetryPolicy,
     calls: Arc<CallCounters>,
+    gate: Gate,
     default_tenant: Option<String>,
 }
 
@@ -70,10 +72,12 @@ impl Inner {
         calls: Arc<CallCounters>,
         default_tenant: Option<String>,
     ) -> Self {
+        let gate = Gate::new(retry.gate);
         Self(Arc::new(InnerState {
             auth,
             retry,
             calls,
+            gate,
             default_tenant,
         }))
     }
@@ -127,7 +131,7 @@ impl Inner {
     /// for the call (`src/call.rs`) as the typed error, and reported to
     /// progenitor as its `Custom` error, a marker that the call's `send()`
     /// turns back into [`crate::ApiError::Auth`].
-    async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
+    pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
         // (progenitor's `api-version` header is not built: the
         // post-processing step `no_api_version_header` in codegen/ drops it.)
         call::note_request(request);
@@ -146,15 +150,15 @@ impl Inner {
     }
 
     /// Send with backpressure retries, then one credential renewal on 401.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         client: &reqwest::Client,
         request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = (state.retry)
-            .execute(client, |attempt| state.attempt(attempt, &request))
+        let response = self
+            .execute(client, info, |attempt| state.attempt(attempt, &request))
             .await?;
         // The rare paths are boxed: their futures would otherwise make every
         // call's future larger (and costlier to move).
@@ -216,8 +220,29 @@ impl Inner {
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        (self.0.retry)
-            .execute(client, |attempt| self.0.attempt(attempt, &request))
+        self.execute(client, info, |attempt| self.0.attempt(attempt, &request))
+            .await
+    }
+
+    /// The retry policy's loop, through the backpressure gate unless the
+    /// operation is exempt.
+    async fn execute<F>(
+        &self,
+        client: &reqwest::Client,
+        info: &OperationInfo,
+        make_request: F,
+    ) -> reqwest::Result<Response>
+    where
+        F: FnMut(u32) -> Option<Request>,
+    {
+        let state = &self.0;
+        let gate = state
+            .gate
+            .applies_to(info.operation_id)
+            .then_some(&state.gate);
+        state
+            .retry
+            .execute_gated(client, &TokioTimer, gate, make_request)
             .await
     }
 }

@@ -38,6 +38,7 @@
 
 mod api_error;
 pub mod auth;
+pub mod backpressure;
 mod call;
 mod client;
 pub mod config;
@@ -51,6 +52,8 @@ mod secret_wire;
 pub mod text;
 pub mod tls;
 pub mod urls;
+#[cfg(feature = "orchestration")]
+pub mod worker;
 
 #[cfg(feature = "admin")]
 pub mod admin;

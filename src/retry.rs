@@ -36,6 +36,8 @@ use bytes::Bytes;
 use rand::Rng;
 use tracing::Instrument;
 
+use crate::backpressure::{Gate, Permit};
+
 /// The longest `Retry-After` taken into account; a larger value is treated as
 /// this one (and then usually exceeds `max_elapsed`, ending the retries).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
@@ -56,6 +58,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// No retry starts later than this after the first attempt. Default 30 s.
     pub max_elapsed: Duration,
+    /// The adaptive backpressure gate of the API client using this policy
+    /// (see [`crate::backpressure`]). Default on.
+    pub gate: crate::backpressure::GateSettings,
 }
 
 impl Default for RetryPolicy {
@@ -65,6 +70,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(5),
             max_elapsed: Duration::from_secs(30),
+            gate: crate::backpressure::GateSettings::default(),
         }
     }
 }
@@ -150,6 +156,13 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the backpressure gate ([`GateSettings::off`](crate::backpressure::GateSettings::off)
+    /// turns it off).
+    pub fn gate(mut self, gate: crate::backpressure::GateSettings) -> Self {
+        self.gate = gate;
+        self
+    }
+
     /// The upper bound of the jittered backoff before retry `retry` (1-based):
     /// `min(max_delay, base_delay · 2^(retry-1))`.
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
@@ -212,6 +225,21 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
+        make_request: F,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(u32) -> Option<reqwest::Request>,
+    {
+        self.execute_gated(client, timer, None, make_request).await
+    }
+
+    /// [`execute_with`](Self::execute_with), each attempt holding a permit of
+    /// `gate` while it is sent and telling the gate how it was answered.
+    pub(crate) async fn execute_gated<F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        gate: Option<&Gate>,
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
@@ -224,14 +252,18 @@ impl RetryPolicy {
             // error before any network activity.
             None => return client.get("").send().await,
         };
-        let (span, response) = attempt_span(client, request, 1).await?;
+        let (span, response, permit) = attempt_span(client, request, 1, gate).await?;
         // Fast path: an answer that cannot be backpressure is returned as
         // is; the retry loop (a larger future) is boxed and only built when
         // needed.
         if !matches!(response.status().as_u16(), 429 | 500 | 503) {
+            if let Some(gate) = gate {
+                gate.success();
+            }
             return Ok(response);
         }
-        Box::pin(self.retry_loop(client, timer, make_request, started, span, response)).await
+        let first = (span, response, permit);
+        Box::pin(self.retry_loop(client, timer, gate, make_request, started, first)).await
     }
 
     /// The rest of [`execute_with`](Self::execute_with) after the first
@@ -240,10 +272,10 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
+        gate: Option<&Gate>,
         mut make_request: F,
         started: std::time::Instant,
-        mut span: tracing::Span,
-        mut response: reqwest::Response,
+        first: (tracing::Span, reqwest::Response, Option<Permit>),
     ) -> reqwest::Result<reqwest::Response>
     where
         F: FnMut(u32) -> Option<reqwest::Request>,
@@ -252,8 +284,17 @@ impl RetryPolicy {
         let deadline = started.checked_add(self.max_elapsed);
         let max_attempts = self.max_attempts.max(1);
         let mut attempt: u32 = 1;
+        let (mut span, mut response, mut permit) = first;
         loop {
             let (classified, reason) = classify(response).instrument(span.clone()).await?;
+            if let (Some(gate), Some(held)) = (gate, &permit) {
+                match reason {
+                    Some(_) => gate.backpressure(held),
+                    None => gate.success(),
+                }
+            }
+            // Never held while waiting.
+            drop(permit.take());
             let Some(reason) = reason else {
                 return Ok(classified);
             };
@@ -302,7 +343,7 @@ impl RetryPolicy {
                 return Ok(kept);
             };
             attempt += 1;
-            (span, response) = attempt_span(client, next, attempt).await?;
+            (span, response, permit) = attempt_span(client, next, attempt, gate).await?;
         }
     }
 }
@@ -313,7 +354,8 @@ async fn attempt_span(
     client: &reqwest::Client,
     request: reqwest::Request,
     attempt: u32,
-) -> reqwest::Result<(tracing::Span, reqwest::Response)> {
+    gate: Option<&Gate>,
+) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit>)> {
     let span = tracing::info_span!(
         "camunda8.http",
         method = %request.method(),
@@ -321,9 +363,13 @@ async fn attempt_span(
         attempt,
         status = tracing::field::Empty,
     );
+    let permit = match gate {
+        Some(gate) => Some(gate.acquire().instrument(span.clone()).await),
+        None => None,
+    };
     let response = client.execute(request).instrument(span.clone()).await?;
     span.record("status", response.status().as_u16());
-    Ok((span, response))
+    Ok((span, response, permit))
 }
 
 /// Whether the response is backpressure. For a 500 or 503 the body is read

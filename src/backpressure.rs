@@ -1,0 +1,300 @@
+//! The adaptive backpressure gate: a concurrency limit for the requests of
+//! one API client that shrinks when the server signals backpressure and grows
+//! back when it answers normally (additive increase, multiplicative decrease,
+//! as Camunda's TypeScript and Python SDKs do).
+//!
+//! # How it works
+//!
+//! Every attempt of a gated request takes a permit before it is sent and
+//! gives it back when its answer has arrived (never while a retry waits).
+//! While at most `limit` permits are out, a request proceeds at once;
+//! otherwise it waits for a permit.
+//!
+//! * The limit starts at [`GateSettings::max_permits`], so a healthy server
+//!   never sees the gate.
+//! * A backpressure answer (429, 503, 500 with `RESOURCE_EXHAUSTED`) sets the
+//!   limit to `max(min_permits, min(limit, permits out) · decrease)`, at most
+//!   once per round: signals from requests that took their permit before the
+//!   last decrease are ignored, so 30 requests refused together shrink it
+//!   once, not 30 times.
+//! * Every other answer adds `1 / limit` (one permit per round of answers),
+//!   up to `max_permits`.
+//! * Transport errors leave the limit alone.
+//!
+//! Requests that finish work already in progress are exempt, so that a
+//! worker under backpressure drains its jobs instead of losing them to their
+//! timeouts: `completeJob`, `failJob`, `throwJobError`, `updateJob` (which
+//! extends a running job's timeout) and `completeUserTask`.
+//!
+//! The gate is part of the [`RetryPolicy`](crate::RetryPolicy)
+//! ([`RetryPolicy::gate`](crate::RetryPolicy::gate)); each API client of a
+//! [`Camunda`](crate::Camunda) has its own, shared by every caller and
+//! worker of that API. [`GateSettings::off`] turns it off.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+
+/// Operations never held by the gate (they drain work in progress), by
+/// operationId; progenitor reports them in snake case (`complete_job`), and
+/// both spellings match.
+pub(crate) const EXEMPT: [&str; 5] = [
+    "completeJob",
+    "failJob",
+    "throwJobError",
+    "updateJob",
+    "completeUserTask",
+];
+
+/// Whether two spellings name the same operation: equal ignoring case and
+/// underscores (`completeJob`, `complete_job`).
+fn same_operation(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .eq(b
+            .chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase()))
+}
+
+/// The parameters of the backpressure gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GateSettings {
+    /// Whether requests are gated at all. Default `true`.
+    pub enabled: bool,
+    /// The limit the gate starts at and never exceeds. Default 1024.
+    pub max_permits: u32,
+    /// The limit never falls below this. Default 1.
+    pub min_permits: u32,
+    /// The factor applied on backpressure, in percent. Default 70.
+    pub decrease_percent: u32,
+}
+
+impl Default for GateSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_permits: 1024,
+            min_permits: 1,
+            decrease_percent: 70,
+        }
+    }
+}
+
+impl GateSettings {
+    /// The gate turned off: requests are never held.
+    pub fn off() -> Self {
+        Self {
+            enabled: false,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the starting and highest limit (at least 1).
+    pub fn max_permits(mut self, permits: u32) -> Self {
+        self.max_permits = permits.max(1);
+        self
+    }
+
+    /// Sets the lowest limit (at least 1).
+    pub fn min_permits(mut self, permits: u32) -> Self {
+        self.min_permits = permits.max(1);
+        self
+    }
+
+    /// Sets the factor applied on backpressure, in percent (1 to 99).
+    pub fn decrease_percent(mut self, percent: u32) -> Self {
+        self.decrease_percent = percent.clamp(1, 99);
+        self
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    limit: f64,
+    out: u32,
+    round: u64,
+}
+
+#[derive(Debug)]
+struct Shared {
+    settings: GateSettings,
+    state: Mutex<State>,
+    freed: Notify,
+}
+
+/// One API client's gate. Cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct Gate(Arc<Shared>);
+
+/// A permit; returned to the gate when dropped.
+#[derive(Debug)]
+pub(crate) struct Permit {
+    gate: Gate,
+    round: u64,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut state = self.gate.lock();
+        state.out = state.out.saturating_sub(1);
+        drop(state);
+        self.gate.0.freed.notify_one();
+    }
+}
+
+impl Gate {
+    pub(crate) fn new(settings: GateSettings) -> Self {
+        let min = settings.min_permits.max(1);
+        let max = settings.max_permits.max(min);
+        let settings = GateSettings {
+            min_permits: min,
+            max_permits: max,
+            ..settings
+        };
+        Self(Arc::new(Shared {
+            settings,
+            state: Mutex::new(State {
+                limit: f64::from(max),
+                out: 0,
+                round: 0,
+            }),
+            freed: Notify::new(),
+        }))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every update is a single assignment: a poisoned lock holds
+        // consistent data.
+        self.0
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether `operation` goes through the gate.
+    pub(crate) fn applies_to(&self, operation: &str) -> bool {
+        self.0.settings.enabled && !EXEMPT.iter().any(|e| same_operation(e, operation))
+    }
+
+    /// Waits for a permit.
+    pub(crate) async fn acquire(&self) -> Permit {
+        loop {
+            let freed = self.0.freed.notified();
+            tokio::pin!(freed);
+            {
+                let mut state = self.lock();
+                if f64::from(state.out) < state.limit.floor().max(1.0) {
+                    state.out += 1;
+                    return Permit {
+                        gate: self.clone(),
+                        round: state.round,
+                    };
+                }
+                freed.as_mut().enable();
+            }
+            freed.await;
+        }
+    }
+
+    /// The server signalled backpressure to the holder of `permit`.
+    pub(crate) fn backpressure(&self, permit: &Permit) {
+        let mut state = self.lock();
+        if permit.round != state.round {
+            return;
+        }
+        let settings = &self.0.settings;
+        let base = state.limit.min(f64::from(state.out.max(1)));
+        let next = (base * f64::from(settings.decrease_percent) / 100.0)
+            .max(f64::from(settings.min_permits));
+        state.limit = next.floor().max(f64::from(settings.min_permits));
+        state.round += 1;
+        tracing::debug!(limit = state.limit, "backpressure: gate limit lowered");
+    }
+
+    /// The server answered normally.
+    pub(crate) fn success(&self) {
+        let mut state = self.lock();
+        let max = f64::from(self.0.settings.max_permits);
+        if state.limit < max {
+            state.limit = (state.limit + 1.0 / state.limit.max(1.0)).min(max);
+            drop(state);
+            self.0.freed.notify_one();
+        }
+    }
+
+    /// The current limit (whole permits).
+    #[cfg(test)]
+    pub(crate) fn limit(&self) -> u32 {
+        let limit = self.lock().limit.floor();
+        // Bounded by max_permits, a u32.
+        if limit >= f64::from(u32::MAX) {
+            u32::MAX
+        } else {
+            limit as u32
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn shrinks_once_per_round_and_recovers() {
+        let gate = Gate::new(GateSettings::default().max_permits(16));
+        let permits: Vec<_> = futures::future::join_all((0..10).map(|_| gate.acquire())).await;
+        // Ten answers refused together: one decrease, from the 10 out.
+        for p in &permits {
+            gate.backpressure(p);
+        }
+        assert_eq!(gate.limit(), 7);
+        drop(permits);
+        // A permit taken after the decrease counts again.
+        let p = gate.acquire().await;
+        gate.backpressure(&p);
+        assert_eq!(gate.limit(), 1);
+        drop(p);
+        for _ in 0..100 {
+            gate.success();
+        }
+        assert!(gate.limit() >= 13, "{}", gate.limit());
+        for _ in 0..1000 {
+            gate.success();
+        }
+        assert_eq!(gate.limit(), 16);
+    }
+
+    #[tokio::test]
+    async fn holds_requests_over_the_limit_until_a_permit_returns() {
+        let gate = Gate::new(GateSettings::default().max_permits(2));
+        let a = gate.acquire().await;
+        let b = gate.acquire().await;
+        let third = gate.acquire();
+        tokio::pin!(third);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(20), third.as_mut())
+                .await
+                .is_err()
+        );
+        drop(a);
+        let _c = tokio::time::timeout(std::time::Duration::from_secs(1), third)
+            .await
+            .expect("a returned permit is handed on");
+        drop(b);
+    }
+
+    #[test]
+    fn exempt_operations_and_off() {
+        let gate = Gate::new(GateSettings::default());
+        assert!(gate.applies_to("activateJobs"));
+        assert!(!gate.applies_to("completeJob"));
+        assert!(!gate.applies_to("complete_job"));
+        assert!(!gate.applies_to("throw_job_error"));
+        assert!(gate.applies_to("activate_jobs"));
+        assert!(gate.applies_to("complete_jobs_batch"));
+        assert!(!Gate::new(GateSettings::off()).applies_to("activateJobs"));
+    }
+}

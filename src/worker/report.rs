@@ -1,0 +1,158 @@
+//! Delivering a handler's outcome: complete, fail or throw an error,
+//! retrying transient failures while the job's deadline allows; a job that
+//! is gone (404, 409) is logged and dropped.
+
+use std::time::Duration;
+
+use rand::Rng as _;
+use tokio::time::Instant;
+
+use super::client::{Failure, Variables};
+use super::error::WorkerError;
+use super::job::{Lease, Outcome};
+use super::stats::Counters;
+
+/// How a handler ended.
+#[derive(Debug)]
+pub(crate) enum Handled {
+    /// It returned an outcome.
+    Outcome(Outcome),
+    /// It returned `Err` with this message.
+    Error(String),
+    /// It panicked with this message.
+    Panic(String),
+}
+
+/// What is sent: the outcome, with handler errors, panics and unserializable
+/// variables turned into failures.
+fn settle(handled: Handled, counters: &Counters) -> Outcome {
+    let failure = |message: String| Outcome::Fail {
+        message,
+        retries: None,
+        retry_back_off: None,
+        variables: None,
+    };
+    match handled {
+        Handled::Outcome(
+            Outcome::Complete {
+                variables: Some(Err(message)),
+            }
+            | Outcome::Fail {
+                variables: Some(Err(message)),
+                ..
+            }
+            | Outcome::ThrowError {
+                variables: Some(Err(message)),
+                ..
+            },
+        ) => failure(message),
+        Handled::Outcome(outcome) => outcome,
+        Handled::Error(message) => {
+            Counters::bump(&counters.handler_errors);
+            failure(message)
+        }
+        Handled::Panic(message) => {
+            Counters::bump(&counters.handler_panics);
+            failure(format!("the job handler panicked: {message}"))
+        }
+    }
+}
+
+fn variables(v: &Option<Result<Variables, String>>) -> Option<Variables> {
+    v.as_ref().and_then(|v| v.as_ref().ok()).cloned()
+}
+
+async fn send_once(lease: &Lease, outcome: &Outcome, retries: i32) -> Result<(), WorkerError> {
+    let token = lease.token.clone();
+    let client = &lease.client;
+    match outcome {
+        Outcome::Complete { variables: v } => {
+            client.complete(&lease.key, variables(v), token).await
+        }
+        Outcome::Fail {
+            message,
+            retries: left,
+            retry_back_off,
+            variables: v,
+        } => {
+            let failure = Failure {
+                message: message.clone(),
+                retries: left.unwrap_or(retries.saturating_sub(1)).max(0),
+                retry_back_off: *retry_back_off,
+                variables: variables(v),
+            };
+            client.fail(&lease.key, failure, token).await
+        }
+        Outcome::ThrowError {
+            code,
+            message,
+            variables: v,
+        } => {
+            client
+                .throw_error(
+                    &lease.key,
+                    code.clone(),
+                    message.clone(),
+                    variables(v),
+                    token,
+                )
+                .await
+        }
+        Outcome::LeaveAlone => Ok(()),
+    }
+}
+
+/// Sends the outcome, retrying transient failures (with full jitter between
+/// `floor` and a doubling ceiling up to `cap`) until the job's deadline.
+pub(crate) async fn report(
+    lease: &Lease,
+    handled: Handled,
+    retries: i32,
+    floor: Duration,
+    cap: Duration,
+) {
+    let counters = &lease.counters;
+    let outcome = settle(handled, counters);
+    let mut attempt: u32 = 0;
+    loop {
+        match send_once(lease, &outcome, retries).await {
+            Ok(()) => {
+                let counter = match outcome {
+                    Outcome::Complete { .. } => &counters.completed,
+                    Outcome::Fail { .. } => &counters.failed,
+                    Outcome::ThrowError { .. } => &counters.errors_thrown,
+                    Outcome::LeaveAlone => &counters.left_alone,
+                };
+                Counters::bump(counter);
+                return;
+            }
+            Err(error) if error.is_job_gone() => {
+                Counters::bump(&counters.jobs_gone);
+                tracing::warn!(%error, "the job is gone (timed out and handed out again, or its instance was cancelled); outcome dropped");
+                return;
+            }
+            Err(error) if !error.is_transient() => {
+                Counters::bump(&counters.report_failures);
+                tracing::error!(%error, "the server refused the job's outcome; the job will time out");
+                return;
+            }
+            Err(error) => {
+                attempt = attempt.saturating_add(1);
+                let ceiling = floor
+                    .checked_mul(1u32 << attempt.min(20))
+                    .unwrap_or(cap)
+                    .min(cap)
+                    .max(floor);
+                let span = u64::try_from((ceiling - floor).as_nanos()).unwrap_or(u64::MAX);
+                let delay = floor + Duration::from_nanos(rand::rng().random_range(0..=span));
+                if Instant::now() + delay >= lease.deadline() {
+                    Counters::bump(&counters.report_failures);
+                    tracing::warn!(%error, attempts = attempt, "could not deliver the job's outcome before its deadline; the job will be handed out again");
+                    return;
+                }
+                tracing::debug!(%error, attempt, "delivering the job's outcome failed; retrying");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}

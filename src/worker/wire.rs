@@ -1,0 +1,68 @@
+//! The activation bodies, with the spec's field names
+//! (`JobActivationRequest`, `JobActivationResult`, `ActivatedJobResult`).
+//!
+//! Only the fields the worker needs are required when decoding, so that
+//! servers from 8.6 to 8.10 are all understood: the generated
+//! `types::ActivatedJobResult` requires every field of the 8.10 contract
+//! (`physicalTenantId`, `priority`, `kind`, `tags`, …), which older servers
+//! do not send. Completion, failure, errors and updates go through the
+//! generated client.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::orchestration::keys::{
+    ElementId, ElementInstanceKey, JobKey, ProcessDefinitionId, ProcessDefinitionKey,
+    ProcessInstanceKey, TenantId,
+};
+
+/// `JobActivationRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ActivationRequest<'a> {
+    #[serde(rename = "type")]
+    pub job_type: &'a str,
+    pub worker: &'a str,
+    pub timeout: i64,
+    pub max_jobs_to_activate: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetch_variable: Option<&'a [String]>,
+    pub request_timeout: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_ids: Option<&'a [String]>,
+}
+
+/// `JobActivationResult`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActivationResult {
+    pub jobs: Vec<ActivatedJob>,
+}
+
+/// `ActivatedJobResult`, the fields a worker uses.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ActivatedJob {
+    #[serde(rename = "type")]
+    pub job_type: String,
+    pub job_key: JobKey,
+    pub process_instance_key: ProcessInstanceKey,
+    pub element_id: ElementId,
+    #[serde(default)]
+    pub element_instance_key: Option<ElementInstanceKey>,
+    #[serde(default)]
+    pub process_definition_id: Option<ProcessDefinitionId>,
+    #[serde(default)]
+    pub process_definition_key: Option<ProcessDefinitionKey>,
+    #[serde(default)]
+    pub process_definition_version: Option<i32>,
+    #[serde(default)]
+    pub custom_headers: Option<Map<String, Value>>,
+    pub retries: i32,
+    pub deadline: i64,
+    #[serde(default)]
+    pub variables: Option<Value>,
+    #[serde(default)]
+    pub tenant_id: Option<TenantId>,
+    #[serde(default)]
+    pub job_lease_token: Option<String>,
+}
