@@ -40,6 +40,8 @@ mod secrets;
 mod source;
 #[path = "codegen/unions.rs"]
 mod unions;
+#[path = "codegen/versions.rs"]
+mod versions;
 #[path = "codegen/walk.rs"]
 mod walk;
 #[path = "codegen/words.rs"]

@@ -85,6 +85,11 @@ pub const STEPS: &[Step] = &[
         run: crate::schemas::open_objects,
     },
     Step {
+        name: "newer_members_optional",
+        why: "members added after the oldest served release (8.8) may be missing from older clusters' answers",
+        run: crate::versions::newer_members_optional,
+    },
+    Step {
         name: "identifier_schema_names",
         why: "component names that are not identifiers are renamed with their $refs",
         run: crate::schemas::identifier_schema_names,

@@ -54,6 +54,8 @@
 //   /components/schemas/UpdateClusterEncryptionBody/additionalProperties
 //   /components/schemas/UpdateSecretBody/additionalProperties
 //
+// newer_members_optional — members added after the oldest served release (8.8) may be missing from older clusters' answers: 0 change(s)
+//
 // identifier_schema_names — component names that are not identifiers are renamed with their $refs: 8 change(s)
 //   OrganizationRole.ADMIN -> OrganizationRoleAdmin (1 $refs)
 //   OrganizationRole.ANALYST -> OrganizationRoleAnalyst (1 $refs)

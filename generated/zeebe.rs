@@ -46,6 +46,8 @@
 //
 // open_objects — additionalProperties: false rejects fields added by newer servers: 0 change(s)
 //
+// newer_members_optional — members added after the oldest served release (8.8) may be missing from older clusters' answers: 0 change(s)
+//
 // identifier_schema_names — component names that are not identifiers are renamed with their $refs: 0 change(s)
 //
 // discriminated_unions — typify ignores discriminators; each variant gets a closed tag, the union a catch-all branch: 0 change(s)

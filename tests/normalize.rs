@@ -26,6 +26,8 @@ mod schemas;
 mod secrets;
 #[path = "../codegen/unions.rs"]
 mod unions;
+#[path = "../codegen/versions.rs"]
+mod versions;
 #[path = "../codegen/walk.rs"]
 mod walk;
 #[path = "../codegen/words.rs"]
@@ -914,4 +916,28 @@ fn operation_facts_come_from_the_contract() {
         lines.contains("specifications/search-process-instances/"),
         "{lines}"
     );
+}
+
+#[test]
+fn members_added_after_the_oldest_served_release_are_optional() {
+    let mut s = spec(
+        json!({}),
+        json!({"ActivatedJob": {"type": "object",
+            "required": ["jobKey", "kind", "priority", "jobLeaseToken"],
+            "x-properties-added-in-version": [
+                {"addedInVersionOverride": "8.6", "propertyName": "jobKey"},
+                {"addedInVersion": "8.8", "propertyName": "kind"},
+                {"addedInVersion": "8.10", "propertyName": "priority"},
+                {"addedInVersion": "8.9", "propertyName": "jobLeaseToken"}],
+            "properties": {"jobKey": {"type": "string"}, "kind": {"type": "string"},
+                "priority": {"type": "integer"}, "jobLeaseToken": {"type": "string"}}}}),
+    );
+    let changes = versions::newer_members_optional(&mut s);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        s.pointer("/components/schemas/ActivatedJob/required")
+            .unwrap(),
+        &json!(["jobKey", "kind"])
+    );
+    assert!(versions::newer_members_optional(&mut s).is_empty());
 }
