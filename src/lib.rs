@@ -2,9 +2,10 @@
 //! REST API (8.6) and the Operate REST API (8.6).
 //!
 //! Where things are:
-//! - [`admin`], [`zeebe`], [`operate`]: the clients progenitor generates from
-//!   the contracts in `openapi/` at build time (a formatted copy is
-//!   committed under `generated/` for review);
+//! - [`admin`], [`zeebe`], [`operate`], `orchestration`: the clients
+//!   progenitor generates from the contracts in `openapi/` (the generator is
+//!   `codegen/`; its output, committed under `generated/`, is what the
+//!   build compiles);
 //! - [`Camunda`]: the entry point that builds all three from one
 //!   [`Config`], sharing one connection pool and one token cache;
 //! - [`auth`]: OAuth2 tokens (fetched, cached, refreshed), cookie login;
