@@ -111,6 +111,11 @@ pub fn generate(
             why: "every send() returns crate::ApiError (typed auth errors, server messages, redacted bodies; codegen/error_type.rs)",
             changes: crate::error_type::own_error_type_file(api, &mut file, &secrets)?,
         },
+        Report {
+            name: "request_builders_only",
+            why: "typify's struct builders are kept for the types a request reaches; those of types only ever received are dropped (codegen/builders.rs)",
+            changes: crate::builders::request_builders_only(&mut file),
+        },
     ];
     Ok((prettyplease::unparse(&file), reports))
 }

@@ -8,6 +8,7 @@
 //! not compile progenitor, and replacing a contract and rebuilding is still
 //! all it takes to regenerate.
 
+mod builders;
 mod enums;
 mod errata;
 mod error_type;
