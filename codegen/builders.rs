@@ -106,7 +106,7 @@ fn collect_after_types(tokens: TokenStream, out: &mut BTreeSet<String>) {
         }
         // types : : [builder : :] Name
         let mut j = i + 1;
-        let mut skip_path = |j: &mut usize| {
+        let skip_path = |j: &mut usize| {
             matches!(flat.get(*j), Some(TokenTree::Punct(p)) if p.as_char() == ':')
                 && matches!(flat.get(*j + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':')
                 && {

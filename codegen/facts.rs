@@ -22,6 +22,11 @@ const ORCHESTRATION_REFERENCE: &str =
 /// Doc lines per method name, from the (normalized) spec of `api`.
 pub fn collect(api: &str, spec: &Value) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
+    let components = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut spec = spec.clone();
     visit_operations(&mut spec, &mut |op, _, _, _| {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
@@ -40,7 +45,46 @@ pub fn collect(api: &str, spec: &Value) -> BTreeMap<String, Vec<String>> {
             Some(false) => lines.push("- Strongly consistent (not eventually consistent).".into()),
             None => {}
         }
+        let schema_of = |v: &Value, pointer: &str| -> Option<String> {
+            v.pointer(pointer)
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(crate::words::pascal)
+        };
+        if let Some(body) = op
+            .pointer("/requestBody/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            let is_union = components
+                .get(body)
+                .is_some_and(|s| s.get("oneOf").is_some() || s.get("anyOf").is_some());
+            let rust = crate::words::pascal(body);
+            lines.push(if is_union {
+                format!(
+                    "- Request body: [`{rust}`](types::{rust}), one of several forms: pass \
+                     it to `.body(…)`."
+                )
+            } else {
+                format!(
+                    "- Request body: [`{rust}`](types::{rust}); set only the members you \
+                     need with `.body_map(|b| b.member(value))`, or pass a whole value to \
+                     `.body(…)`."
+                )
+            });
+        }
         if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+            let returned: Vec<String> = responses
+                .iter()
+                .filter(|(code, _)| code.starts_with('2'))
+                .filter_map(|(code, r)| {
+                    schema_of(r, "/content/application~1json/schema/$ref")
+                        .map(|t| format!("[`{t}`](types::{t}) ({code})"))
+                })
+                .collect();
+            if !returned.is_empty() {
+                lines.push(format!("- Returns {}.", returned.join(", ")));
+            }
             let ok: Vec<&str> = responses
                 .keys()
                 .filter(|c| c.starts_with('2'))

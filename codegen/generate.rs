@@ -27,6 +27,7 @@ pub fn generate(
         ))
         .is_some();
     let facts = crate::facts::collect(api, &spec);
+    let item_facts = crate::docs::collect(&spec);
     let secrets = crate::error_type::secret_paths(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
@@ -115,6 +116,11 @@ pub fn generate(
             name: "request_builders_only",
             why: "typify's struct builders are kept for the types a request reaches; those of types only ever received are dropped (codegen/builders.rs)",
             changes: crate::builders::request_builders_only(&mut file),
+        },
+        Report {
+            name: "document_items",
+            why: "every public item without rustdoc gets one from the contract's facts: members (JSON name, required, constraints, version), types (operations using them), builders, setters, parameters, union branches (codegen/docs.rs)",
+            changes: crate::docs::document_items(&mut file, &item_facts),
         },
     ];
     Ok((prettyplease::unparse(&file), reports))

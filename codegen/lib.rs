@@ -9,6 +9,7 @@
 //! all it takes to regenerate.
 
 mod builders;
+mod docs;
 mod enums;
 mod errata;
 mod error_type;

@@ -143,3 +143,71 @@ fn every_send_returns_the_crates_error() {
         );
     }
 }
+
+/// Every public method of every generated `Client` carries the facts block
+/// of step `document_operations` (version, consistency, body, returns,
+/// codes, permissions, reference, as far as the contract states them).
+#[test]
+fn every_client_method_has_its_facts_block() {
+    let mut built: Vec<(&str, &str)> = Vec::new();
+    #[cfg(feature = "admin")]
+    built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
+    #[cfg(feature = "zeebe")]
+    built.push(("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs"))));
+    #[cfg(feature = "operate")]
+    built.push((
+        "operate",
+        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
+    ));
+    #[cfg(feature = "orchestration")]
+    built.push((
+        "orchestration",
+        include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs")),
+    ));
+    for (api, code) in built {
+        let file = syn::parse_file(code).unwrap();
+        let mut methods = 0;
+        for item in &file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_client =
+                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+            if !is_client || block.trait_.is_some() {
+                continue;
+            }
+            for inner in &block.items {
+                let syn::ImplItem::Fn(f) = inner else {
+                    continue;
+                };
+                if !matches!(f.vis, syn::Visibility::Public(_))
+                    || f.sig.ident == "new"
+                    || f.sig.ident == "new_with_client"
+                {
+                    continue;
+                }
+                let doc: String = f
+                    .attrs
+                    .iter()
+                    .filter_map(|a| match &a.meta {
+                        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) => Some(s.value()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                methods += 1;
+                assert!(
+                    doc.contains("# Facts from the contract") && doc.contains("- Success: "),
+                    "{api}: Client::{} has no facts block",
+                    f.sig.ident
+                );
+            }
+        }
+        assert!(methods > 0, "{api}: no Client methods found");
+    }
+}
