@@ -133,14 +133,17 @@ fn kebab(id: &str) -> String {
     crate::words::snake(id).replace('_', "-")
 }
 
-/// Post-processing step `document_operations`: appends the facts of each
-/// operation to the rustdoc of its `Client` method. Returns one summary
+/// Post-processing step `document_operations`: opens the rustdoc of each
+/// `Client` method with the operation's one-line summary when the reviewed
+/// table (`summaries.rs`) has one, and appends the operation's facts. Returns one summary
 /// line (the methods documented, and any operation without a method).
 pub fn document_operations(
+    api: &str,
     items: &mut [syn::Item],
     facts: &BTreeMap<String, Vec<String>>,
 ) -> Vec<String> {
     let mut documented = Vec::new();
+    let mut summarized = 0;
     for item in items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -154,6 +157,11 @@ pub fn document_operations(
                 continue;
             };
             let name = f.sig.ident.to_string();
+            if let Some(summary) = crate::summaries::summary(api, &name) {
+                let text = format!("{summary}\n");
+                f.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+                summarized += 1;
+            }
             let Some(lines) = facts.get(&name) else {
                 continue;
             };
@@ -163,6 +171,11 @@ pub fn document_operations(
         }
     }
     let mut changes = Vec::new();
+    if summarized > 0 {
+        changes.push(format!(
+            "{summarized} method(s) open with their summary (codegen/summaries.rs)"
+        ));
+    }
     if !documented.is_empty() {
         changes.push(format!("{} method(s) documented", documented.len()));
     }

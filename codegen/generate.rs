@@ -105,7 +105,7 @@ pub fn generate(
         Report {
             name: "document_operations",
             why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
-            changes: crate::facts::document_operations(&mut file.items, &facts),
+            changes: crate::facts::document_operations(api, &mut file.items, &facts),
         },
         Report {
             name: "own_error_type",

@@ -27,6 +27,7 @@ mod nullable;
 mod schemas;
 mod secrets;
 mod source;
+pub mod summaries;
 mod unions;
 mod versions;
 mod walk;

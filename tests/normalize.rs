@@ -24,6 +24,8 @@ mod nullable;
 mod schemas;
 #[path = "../codegen/secrets.rs"]
 mod secrets;
+#[path = "../codegen/summaries.rs"]
+mod summaries;
 #[path = "../codegen/unions.rs"]
 mod unions;
 #[path = "../codegen/versions.rs"]

@@ -69,3 +69,44 @@ fn fingerprint_sees_changes_but_not_line_endings() {
     assert_eq!(a, fingerprint::contract(b"{\"a\": 1}\r\n"));
     assert_eq!(a.len(), 32);
 }
+
+/// The reviewed summary table names existing methods only, covers every
+/// search of every API and at least 40 other Orchestration Cluster API
+/// operations, and each summary is one sentence of reasonable length.
+#[test]
+fn summaries_cover_every_search_and_name_real_methods() {
+    use camunda8_codegen::summaries::SUMMARIES;
+    let root = crate_root();
+    let mut seen = std::collections::BTreeSet::new();
+    for api in camunda8_codegen::APIS {
+        let code =
+            std::fs::read_to_string(root.join("generated").join(format!("{api}.rs"))).unwrap();
+        let methods: Vec<String> = code
+            .lines()
+            .filter_map(|l| l.strip_prefix("    pub fn "))
+            .filter_map(|l| l.split_once('(').map(|(name, _)| name.to_string()))
+            .collect();
+        for (a, method, summary) in SUMMARIES.iter().filter(|(a, _, _)| *a == api) {
+            assert!(
+                methods.contains(&method.to_string()),
+                "{a}: no method {method}"
+            );
+            assert!(seen.insert((*a, *method)), "{a}: {method} listed twice");
+            assert!(
+                summary.ends_with('.') && summary.len() < 160 && !summary.contains('\n'),
+                "{a}::{method}: not a one-line sentence: {summary:?}"
+            );
+        }
+        for method in methods.iter().filter(|m| m.starts_with("search_")) {
+            assert!(
+                seen.contains(&(api, method.as_str())),
+                "{api}: search {method} has no summary"
+            );
+        }
+    }
+    let core = SUMMARIES
+        .iter()
+        .filter(|(a, m, _)| *a == "orchestration" && !m.starts_with("search_"))
+        .count();
+    assert!(core >= 40, "only {core} core commands summarized");
+}
