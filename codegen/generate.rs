@@ -28,6 +28,7 @@ pub fn generate(
         .is_some();
     let facts = crate::facts::collect(api, &spec);
     let item_facts = crate::docs::collect(&spec);
+    let former_names = crate::names::aliases(&spec);
     let secrets = crate::error_type::secret_paths(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
         .map_err(|e| format!("{api}: the normalized spec is not OpenAPI 3.0: {e}"))?;
@@ -86,6 +87,20 @@ pub fn generate(
         })
         .ok_or_else(|| format!("{api}: generated code has no `types` module"))?;
     types.1.extend(extra.items);
+    let existing: std::collections::BTreeSet<String> = types
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let aliases: syn::File =
+        syn::parse_str(&crate::names::render_aliases(&former_names, &existing))
+            .map_err(|e| format!("{api}: rendered aliases do not parse: {e}"))?;
+    types.1.extend(aliases.items);
     if !key_defs.is_empty() {
         let keys: syn::File = syn::parse_str(&keys::render(api, key_defs))
             .map_err(|e| format!("{api}: rendered key types do not parse: {e}"))?;

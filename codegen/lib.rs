@@ -20,6 +20,7 @@ mod generate;
 mod keys;
 mod media;
 mod multipart;
+mod names;
 #[allow(dead_code)] // `method_names` serves the crate's tests
 mod naming;
 mod normalize;

@@ -140,6 +140,21 @@ pub const STEPS: &[Step] = &[
         run: crate::schemas::hoist_colliding_operation_bodies,
     },
     Step {
+        name: "request_type_names",
+        why: "a `…Body` component that is one operation's request body only is named `<Operation>Request` (codegen/names.rs)",
+        run: crate::names::request_type_names,
+    },
+    Step {
+        name: "array_item_names",
+        why: "inline array items are named after their component and member in the singular, not `…Item`; identical ones share a type",
+        run: crate::names::array_item_names,
+    },
+    Step {
+        name: "problem_type_names",
+        why: "the problem body named `Error` is `ProblemDetail`, as in the other APIs",
+        run: crate::names::problem_type_names,
+    },
+    Step {
         name: "secret_fields",
         why: "secret values become crate::Secret, which never prints them",
         run: crate::secrets::secret_fields,
@@ -148,6 +163,11 @@ pub const STEPS: &[Step] = &[
         name: "hoist_inline_enums",
         why: "every string enum becomes a named, forward-compatible Rust enum",
         run: crate::enums::hoist_inline_enums,
+    },
+    Step {
+        name: "filter_types",
+        why: "a search filter that reuses a result type gets its own `<Result>Filter` type, every member optional (after hoist_inline_enums, so both share the enums)",
+        run: crate::names::filter_types,
     },
 ];
 

@@ -13,9 +13,7 @@
 #[path = "support/standin.rs"]
 mod standin;
 
-use camunda8::admin::types::{
-    CreateClusterClientBody, CreateClusterClientBodyPermissionsItem, CreateClusterRequestBody,
-};
+use camunda8::admin::types::{ClusterClientPermission, CreateClientRequest, CreateClusterRequest};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let created = admin
         .create_cluster()
-        .body(CreateClusterRequestBody {
+        .body(CreateClusterRequest {
             name: name.clone(),
             plan_type_id: plan.uuid.clone(),
             region_id: region.uuid.clone(),
@@ -65,11 +63,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = admin
         .create_client()
         .cluster_uuid(created.cluster_id.clone())
-        .body(CreateClusterClientBody {
+        .body(CreateClientRequest {
             client_name: format!("{name}-worker"),
             permissions: vec![
-                CreateClusterClientBodyPermissionsItem::Zeebe,
-                CreateClusterClientBodyPermissionsItem::Operate,
+                ClusterClientPermission::Zeebe,
+                ClusterClientPermission::Operate,
             ],
         })
         .send()

@@ -12,7 +12,7 @@
 mod standin;
 
 use camunda8::operate::types::{
-    Incident, IncidentState, ProcessDefinition, QueryIncident, QueryProcessDefinition,
+    IncidentFilter, IncidentState, ProcessDefinitionFilter, QueryIncident, QueryProcessDefinition,
 };
 
 #[tokio::main]
@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let definitions = operate
         .search_process_definitions()
         .body(QueryProcessDefinition {
-            filter: Some(ProcessDefinition {
+            filter: Some(ProcessDefinitionFilter {
                 bpmn_process_id: Some(bpmn_process_id.clone()),
                 ..Default::default()
             }),
@@ -52,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let page = operate
             .search_incidents()
             .body(QueryIncident {
-                filter: Some(Incident {
+                filter: Some(IncidentFilter {
                     state: Some(IncidentState::Active),
                     ..Default::default()
                 }),

@@ -45,7 +45,7 @@ impl crate::operate::Client {
     pub async fn process_definition_xml(
         &self,
         key: i64,
-    ) -> Result<String, ApiError<crate::operate::types::Error>> {
+    ) -> Result<String, ApiError<crate::operate::types::ProblemDetail>> {
         body_text(self.get_process_definition_xml().key(key).send().await?).await
     }
 
@@ -54,7 +54,7 @@ impl crate::operate::Client {
     pub async fn decision_requirements_xml(
         &self,
         key: i64,
-    ) -> Result<String, ApiError<crate::operate::types::Error>> {
+    ) -> Result<String, ApiError<crate::operate::types::ProblemDetail>> {
         body_text(self.get_decision_requirements_xml().key(key).send().await?).await
     }
 }

@@ -55,7 +55,7 @@ async fn create_client_decode_failure_hides_the_client_secret() {
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     let clients = format!("/clusters/{CLUSTER}/clients");
-    let body = camunda8::admin::types::CreateClusterClientBody::builder().client_name("ci");
+    let body = camunda8::admin::types::CreateClientRequest::builder().client_name("ci");
 
     // `name` has the wrong type: the body does not decode.
     respond(

@@ -116,7 +116,7 @@ async fn the_administration_apis_message_reaches_the_caller() {
         .mount(&server)
         .await;
     let client = camunda8::admin::Client::new(&server.uri(), camunda8::hooks::Inner::default());
-    let body = camunda8::admin::types::CreateClusterRequestBody::builder()
+    let body = camunda8::admin::types::CreateClusterRequest::builder()
         .name("payments-prod")
         .plan_type_id("p")
         .channel_id("c")

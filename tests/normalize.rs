@@ -14,6 +14,8 @@ mod keys;
 mod media;
 #[path = "../codegen/multipart.rs"]
 mod multipart;
+#[path = "../codegen/names.rs"]
+mod names;
 #[path = "../codegen/naming.rs"]
 mod naming;
 #[path = "../codegen/normalize.rs"]

@@ -181,7 +181,7 @@ impl ErrorBody for camunda8::zeebe::types::ProblemDetail {
     }
 }
 
-impl ErrorBody for camunda8::operate::types::Error {
+impl ErrorBody for camunda8::operate::types::ProblemDetail {
     async fn describe(self) -> String {
         format!("{self:?}")
     }
@@ -394,7 +394,7 @@ async fn admin_operations_against_prism() {
     call!(
         run,
         admin,
-        create_cluster.body(body::<types::CreateClusterRequestBody>(json!({
+        create_cluster.body(body::<types::CreateClusterRequest>(json!({
             "name": "payments-prod",
             "description": "Order-to-cash processes for the EU shops",
             "planTypeId": "0c6a3b8e-94e5-4bba-8d2f-3a1f0c7d9e21",
@@ -412,7 +412,7 @@ async fn admin_operations_against_prism() {
         admin,
         update_cluster
             .cluster_uuid(CLUSTER)
-            .body(body::<types::UpdateClusterBody>(json!({
+            .body(body::<types::UpdateClusterRequest>(json!({
                 "name": "payments-prod-eu",
                 "description": "Order-to-cash processes, EU region",
                 "stageLabel": "prod"
@@ -424,7 +424,7 @@ async fn admin_operations_against_prism() {
         run,
         admin,
         update_cluster_encryption.cluster_uuid(CLUSTER).body(body::<
-            types::UpdateClusterEncryptionBody,
+            types::UpdateClusterEncryptionRequest,
         >(json!({
             "primaryEncryptionKeyId":
                 "arn:aws:kms:eu-central-1:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"
@@ -440,7 +440,7 @@ async fn admin_operations_against_prism() {
         admin,
         update_schedule
             .cluster_uuid(CLUSTER)
-            .body(body::<types::BackupScheduleBody>(
+            .body(body::<types::UpdateScheduleRequest>(
                 json!({"schedule": "0 30 2 * * ?"})
             ))
     );
@@ -460,7 +460,7 @@ async fn admin_operations_against_prism() {
         admin,
         trigger_failover
             .cluster_uuid(CLUSTER)
-            .body(body::<types::TriggerFailoverBody>(json!({
+            .body(body::<types::TriggerFailoverRequest>(json!({
                 "backupIds": [OLDER_BACKUP, BACKUP],
                 "restoreBackupId": BACKUP
             })))
@@ -478,7 +478,7 @@ async fn admin_operations_against_prism() {
         admin,
         create_client
             .cluster_uuid(CLUSTER)
-            .body(body::<types::CreateClusterClientBody>(json!({
+            .body(body::<types::CreateClientRequest>(json!({
                 "clientName": "order-service-worker",
                 "permissions": ["Zeebe", "Operate"]
             })))
@@ -500,7 +500,7 @@ async fn admin_operations_against_prism() {
         admin,
         update_ip_allowlist
             .cluster_uuid(CLUSTER)
-            .body(body::<types::IpAllowListBody>(json!({
+            .body(body::<types::UpdateIpAllowlistRequest>(json!({
                 "ipallowlist": [
                     {"description": "Office VPN", "ip": "10.0.0.0/24"},
                     {"description": "CI runner", "ip": "203.0.113.17"}
@@ -512,7 +512,7 @@ async fn admin_operations_against_prism() {
         admin,
         update_ip_whitelist
             .cluster_uuid(CLUSTER)
-            .body(body::<types::IpWhiteListBody>(json!({
+            .body(body::<types::UpdateIpWhitelistRequest>(json!({
                 "ipwhitelist": [{"description": "Office VPN", "ip": "10.0.0.0/24"}]
             })))
     );
@@ -572,7 +572,7 @@ async fn admin_operations_against_prism() {
         admin,
         create_secret
             .cluster_uuid(CLUSTER)
-            .body(body::<types::CreateSecretBody>(json!({
+            .body(body::<types::CreateSecretRequest>(json!({
                 "secretName": "SLACK_WEBHOOK_URL",
                 "secretValue": "https://hooks.slack.com/services/T0001/B0001/Xq3kL9vR2mWp"
             })))
@@ -583,7 +583,7 @@ async fn admin_operations_against_prism() {
         update_secret
             .cluster_uuid(CLUSTER)
             .secret_name("SLACK_WEBHOOK_URL")
-            .body(body::<types::UpdateSecretBody>(json!({
+            .body(body::<types::UpdateSecretRequest>(json!({
                 "secretValue": "https://hooks.slack.com/services/T0001/B0001/Zt7nP4cS8dYb"
             })))
     );
@@ -601,7 +601,7 @@ async fn admin_operations_against_prism() {
         admin,
         update_members
             .email(MEMBER)
-            .body(body::<types::PostMemberBody>(json!({
+            .body(body::<types::UpdateMembersRequest>(json!({
                 "orgRoles": ["developer", "analyst"]
             })))
     );

@@ -209,7 +209,7 @@ mod operate {
 mod admin {
     use super::*;
     use camunda8::admin::types::{
-        Cluster, ClusterStatus, CreatedClusterClient, OrganizationRole, PostMemberBody,
+        Cluster, ClusterStatus, CreatedClusterClient, OrganizationRole, UpdateMembersRequest,
     };
 
     #[test]
@@ -254,7 +254,7 @@ mod admin {
 
     #[test]
     fn secret_request_bodies_carry_the_value() {
-        let body = camunda8::admin::types::CreateSecretBody {
+        let body = camunda8::admin::types::CreateSecretRequest {
             secret_name: "DB_PASSWORD".into(),
             secret_value: camunda8::Secret::new("hunter2"),
         };
@@ -270,7 +270,7 @@ mod admin {
 
     #[test]
     fn member_roles_merge_into_one_enum() {
-        let b: PostMemberBody =
+        let b: UpdateMembersRequest =
             serde_json::from_value(json!({"orgRoles": ["analyst", "admin"]})).unwrap();
         assert_eq!(
             serde_json::to_value(&b).unwrap(),

@@ -131,7 +131,7 @@ async fn admin_cluster_body_is_complete_and_activity_csv_is_text() {
         .await;
     let client = Client::new(&server.uri(), Inner::default());
 
-    let body = types::CreateClusterRequestBody::builder()
+    let body = types::CreateClusterRequest::builder()
         .name("payments-prod")
         .plan_type_id("0c6a3b8e-94e5-4bba-8d2f-3a1f0c7d9e21")
         .channel_id("6bdc5e2a-1f0e-4b6f-9a57-9d1c3e8f2a40")

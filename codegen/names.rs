@@ -1,0 +1,459 @@
+//! Type names a user can guess: steps that rename or hoist schemas before
+//! typify names them, and the deprecated aliases that keep former names
+//! compiling.
+//!
+//! typify names a component after the component and an inline schema after
+//! where it sits (`IpAllowListBodyIpallowlistItem`), and the contracts'
+//! own names are sometimes those of the server's classes (`PostMemberBody`
+//! for the body of `UpdateMembers`, `Error` for a problem body). The steps:
+//! - [`request_type_names`]: a component named `…Body` that serves as one
+//!   operation's request body and nothing else is named after the
+//!   operation: `<Operation>Request` (`UpdateMembersRequest`);
+//! - [`array_item_names`]: the inline item schema (object or enum) of an
+//!   array member of a component becomes a component named after the
+//!   component and the member in the singular (`ClusterClientPermission`,
+//!   `ClusterIpAllowlistEntry`); identical item schemas share one type;
+//! - [`problem_type_names`]: the problem body named `Error` is
+//!   `ProblemDetail`, as in the other APIs;
+//! - [`filter_types`]: a search's `filter` that reuses a result type
+//!   (Operate: `QueryProcessInstance.filter: ProcessInstance`) gets a type of
+//!   its own, `<Result>Filter`, with every member optional.
+//!
+//! A renamed or hoisted type records the names typify gave it before, in
+//! the extension [`FORMER_NAMES`]; generation adds a deprecated alias for
+//! each, so code written against an earlier version still compiles (with a
+//! warning naming the new type).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::schemas::unique_name;
+use crate::walk::visit_operations;
+use crate::words::{pascal, words};
+
+/// The extension on a component listing the Rust names it had before.
+pub const FORMER_NAMES: &str = "x-camunda8-former-names";
+
+/// Lower-case compounds in member names that the word splitter cannot
+/// see, and their words.
+const COMPOUNDS: [(&str, &str); 2] = [
+    ("ipallowlist", "IpAllowlist"),
+    ("ipwhitelist", "IpWhitelist"),
+];
+
+fn schemas(spec: &Value) -> Map<String, Value> {
+    spec.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn schemas_mut(spec: &mut Value) -> Option<&mut Map<String, Value>> {
+    spec.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+}
+
+fn reference(name: &str) -> String {
+    format!("#/components/schemas/{name}")
+}
+
+/// Every `$ref` in `value`, counted.
+fn count_refs(value: &Value, out: &mut BTreeMap<String, usize>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                *out.entry(r.to_string()).or_default() += 1;
+            }
+            map.values().for_each(|v| count_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| count_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Rewrites every `$ref` equal to `from` into `to`.
+fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::Object(map) => {
+            if map.get("$ref").and_then(Value::as_str) == Some(from) {
+                map.insert("$ref".into(), Value::String(to.to_string()));
+            }
+            map.values_mut().for_each(|v| rewrite_refs(v, from, to));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, from, to)),
+        _ => {}
+    }
+}
+
+/// Adds `former` to the former names of component `name`.
+fn remember(schema: &mut Value, former: &str) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let list = obj
+        .entry(FORMER_NAMES)
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Some(list) = list.as_array_mut()
+        && !list.iter().any(|v| v.as_str() == Some(former))
+    {
+        list.push(Value::String(former.to_string()));
+    }
+}
+
+/// Renames component `old` to `new` (references follow) and records the
+/// Rust name it had.
+fn rename(spec: &mut Value, old: &str, new: &str) {
+    let Some(map) = schemas_mut(spec) else {
+        return;
+    };
+    let Some(mut schema) = map.remove(old) else {
+        return;
+    };
+    remember(&mut schema, &pascal(old));
+    map.insert(new.to_string(), schema);
+    rewrite_refs(spec, &reference(old), &reference(new));
+}
+
+/// Step `request_type_names` (see the module docs).
+pub fn request_type_names(spec: &mut Value) -> Vec<String> {
+    let mut refs = BTreeMap::new();
+    count_refs(spec, &mut refs);
+    let mut bodies: Vec<(String, String)> = Vec::new(); // (component, operation)
+    visit_operations(spec, &mut |op, _, _, _| {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            return;
+        };
+        if let Some(name) = op
+            .pointer("/requestBody/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            bodies.push((name.to_string(), pascal(id)));
+        }
+    });
+    let mut changes = Vec::new();
+    for (component, operation) in bodies {
+        if !component.ends_with("Body") || refs.get(&reference(&component)) != Some(&1) {
+            continue;
+        }
+        let taken = schemas(spec);
+        let new = unique_name(&taken, &format!("{operation}Request"));
+        rename(spec, &component, &new);
+        changes.push(format!(
+            "{component}: the body of {operation} only -> {new}"
+        ));
+    }
+    changes
+}
+
+/// The singular of a member name in PascalCase, for the type of its items.
+fn item_name(member: &str) -> String {
+    let lower = member.to_ascii_lowercase();
+    if let Some((_, words)) = COMPOUNDS.iter().find(|(c, _)| *c == lower) {
+        return format!("{words}Entry");
+    }
+    let mut parts: Vec<String> = words(member).iter().map(|w| pascal(w)).collect();
+    let Some(last) = parts.pop() else {
+        return "Entry".into();
+    };
+    let singular = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if last.ends_with("ss") || last.ends_with("us") || !last.ends_with('s') || last.len() < 3
+    {
+        format!("{last}Entry")
+    } else {
+        last[..last.len() - 1].to_string()
+    };
+    parts.push(singular);
+    parts.concat()
+}
+
+/// Whether typify makes a type of this inline schema (an object with
+/// members, or a string enum).
+fn makes_type(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && (schema.get("properties").is_some() || schema.get("enum").is_some())
+}
+
+/// Step `array_item_names` (see the module docs). Repeats until no
+/// component has an inline item schema left, so nested arrays are named
+/// too (`ParametersRegion` → `ParametersRegionBackup`).
+pub fn array_item_names(spec: &mut Value) -> Vec<String> {
+    let mut changes = Vec::new();
+    for _ in 0..8 {
+        let mut found: Vec<(String, String)> = Vec::new(); // (component, member)
+        for (name, schema) in schemas(spec) {
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (member, prop) in props {
+                    let is_array = prop.get("type").and_then(Value::as_str) == Some("array");
+                    if is_array && prop.get("items").is_some_and(makes_type) {
+                        found.push((name.clone(), member.clone()));
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            break;
+        }
+        for (component, member) in found {
+            let Some(map) = schemas_mut(spec) else {
+                return changes;
+            };
+            let Some(items) = map
+                .get_mut(&component)
+                .and_then(|c| c.pointer_mut(&format!("/properties/{member}/items")))
+            else {
+                continue;
+            };
+            let moved = std::mem::replace(items, Value::Null);
+            // What typify called it: after the component's former name.
+            let parent_former = map
+                .get(&component)
+                .and_then(|c| c.get(FORMER_NAMES))
+                .and_then(Value::as_array)
+                .and_then(|l| l.first())
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| pascal(&component));
+            let former = format!("{parent_former}{}Item", pascal(&member));
+            let identical = map
+                .iter()
+                .find(|(_, s)| strip_former(s) == moved)
+                .map(|(n, _)| n.clone());
+            let target = match identical {
+                Some(existing) => existing,
+                None => {
+                    let new = unique_name(
+                        map,
+                        &format!("{}{}", pascal(&component), item_name(&member)),
+                    );
+                    map.insert(new.clone(), moved);
+                    new
+                }
+            };
+            if let Some(schema) = map.get_mut(&target) {
+                remember(schema, &former);
+            }
+            if let Some(items) = map
+                .get_mut(&component)
+                .and_then(|c| c.pointer_mut(&format!("/properties/{member}/items")))
+            {
+                *items = json!({ "$ref": reference(&target) });
+            }
+            changes.push(format!("{component}.{member}[]: {former} -> {target}"));
+        }
+    }
+    changes
+}
+
+/// A schema without the former-names extension (to compare item schemas).
+fn strip_former(schema: &Value) -> Value {
+    let mut copy = schema.clone();
+    if let Some(obj) = copy.as_object_mut() {
+        obj.remove(FORMER_NAMES);
+    }
+    copy
+}
+
+/// Step `problem_type_names` (see the module docs).
+pub fn problem_type_names(spec: &mut Value) -> Vec<String> {
+    let map = schemas(spec);
+    if !map.contains_key("Error") {
+        return Vec::new();
+    }
+    let new = unique_name(&map, "ProblemDetail");
+    rename(spec, "Error", &new);
+    vec![format!("Error: the problem body -> {new}")]
+}
+
+/// Step `filter_types` (see the module docs).
+pub fn filter_types(spec: &mut Value) -> Vec<String> {
+    let map = schemas(spec);
+    let mut targets: BTreeSet<String> = BTreeSet::new();
+    for schema in map.values() {
+        if let Some(target) = schema
+            .pointer("/properties/filter/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            targets.insert(target.to_string());
+        }
+    }
+    let mut refs = BTreeMap::new();
+    count_refs(spec, &mut refs);
+    let mut changes = Vec::new();
+    for target in targets {
+        let filters = map
+            .values()
+            .filter(|s| {
+                s.pointer("/properties/filter/$ref").and_then(Value::as_str)
+                    == Some(reference(&target).as_str())
+            })
+            .count();
+        // Only a type that is also something else (a result) is split.
+        if refs.get(&reference(&target)).copied().unwrap_or(0) <= filters {
+            continue;
+        }
+        let Some(mut filter) = map.get(&target).cloned() else {
+            continue;
+        };
+        if let Some(obj) = filter.as_object_mut() {
+            obj.remove("required");
+            obj.remove(FORMER_NAMES);
+        }
+        let Some(all) = schemas_mut(spec) else {
+            break;
+        };
+        let new = unique_name(all, &format!("{}Filter", pascal(&target)));
+        all.insert(new.clone(), filter);
+        for schema in all.values_mut() {
+            if let Some(r) = schema.pointer_mut("/properties/filter/$ref")
+                && r.as_str() == Some(reference(&target).as_str())
+            {
+                *r = Value::String(reference(&new));
+            }
+        }
+        changes.push(format!(
+            "{target}: used as a search filter too -> {new} for filters"
+        ));
+    }
+    changes
+}
+
+/// `(former, current)` Rust names from the components' extension, for the
+/// deprecated aliases.
+pub fn aliases(spec: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, schema) in schemas(spec) {
+        if let Some(list) = schema.get(FORMER_NAMES).and_then(Value::as_array) {
+            for former in list.iter().filter_map(Value::as_str) {
+                if former != pascal(&name) {
+                    out.push((former.to_string(), pascal(&name)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The deprecated aliases as Rust items for the `types` module, skipping
+/// any former name that is still a type's name.
+pub fn render_aliases(aliases: &[(String, String)], existing: &BTreeSet<String>) -> String {
+    let mut out = String::new();
+    for (former, current) in aliases {
+        if existing.contains(former) {
+            continue;
+        }
+        out.push_str(&format!(
+            "/// Former name of [`{current}`].\n\
+             #[deprecated(note = \"renamed to `{current}`\")]\n\
+             pub type {former} = {current};\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Value {
+        json!({
+            "paths": {
+                "/members": {"post": {"operationId": "UpdateMembers",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostMemberBody"}}}},
+                    "responses": {"400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+                "/items/search": {"post": {"operationId": "searchItems",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryItem"}}}},
+                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}}}
+            },
+            "components": {"schemas": {
+                "PostMemberBody": {"type": "object", "properties": {
+                    "permissions": {"type": "array", "items": {"type": "string", "enum": ["A", "B"]}},
+                    "ipallowlist": {"type": "array", "items": {"type": "object", "properties": {"ip": {"type": "string"}}}}
+                }},
+                "Client": {"type": "object", "properties": {
+                    "permissions": {"type": "array", "items": {"type": "string", "enum": ["A", "B"]}},
+                    "regions": {"type": "array", "items": {"type": "object", "properties": {
+                        "backups": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}
+                }},
+                "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
+                "QueryItem": {"type": "object", "properties": {"filter": {"$ref": "#/components/schemas/Item"}}},
+                "Item": {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}
+            }}
+        })
+    }
+
+    #[test]
+    fn bodies_items_problems_and_filters_get_guessable_names() {
+        let mut spec = spec();
+        assert_eq!(request_type_names(&mut spec).len(), 1);
+        array_item_names(&mut spec);
+        assert_eq!(problem_type_names(&mut spec).len(), 1);
+        assert_eq!(filter_types(&mut spec).len(), 1);
+        let names: BTreeSet<String> = schemas(&spec).keys().cloned().collect();
+        for expected in [
+            "UpdateMembersRequest",
+            "ClientPermission",
+            "ClientRegion",
+            "ClientRegionBackup",
+            "UpdateMembersRequestIpAllowlistEntry",
+            "ProblemDetail",
+            "ItemFilter",
+        ] {
+            assert!(
+                names.contains(expected),
+                "{expected} missing from {names:?}"
+            );
+        }
+        assert!(!names.contains("PostMemberBody") && !names.contains("Error"));
+        // identical item enums share one type
+        assert!(
+            !names.contains("UpdateMembersRequestPermission"),
+            "{names:?}"
+        );
+        assert_eq!(
+            spec.pointer(
+                "/components/schemas/UpdateMembersRequest/properties/permissions/items/$ref"
+            ),
+            Some(&json!("#/components/schemas/ClientPermission"))
+        );
+        // the filter is a copy without required members; the result keeps them
+        assert!(
+            spec.pointer("/components/schemas/ItemFilter/required")
+                .is_none()
+        );
+        assert!(spec.pointer("/components/schemas/Item/required").is_some());
+        assert_eq!(
+            spec.pointer(
+                "/paths/~1members/post/responses/400/content/application~1json/schema/$ref"
+            ),
+            Some(&json!("#/components/schemas/ProblemDetail"))
+        );
+        let aliases = aliases(&spec);
+        for (former, current) in [
+            ("PostMemberBody", "UpdateMembersRequest"),
+            ("PostMemberBodyPermissionsItem", "ClientPermission"),
+            ("ClientPermissionsItem", "ClientPermission"),
+            ("ClientRegionsItem", "ClientRegion"),
+            ("Error", "ProblemDetail"),
+        ] {
+            assert!(
+                aliases.contains(&(former.to_string(), current.to_string())),
+                "{former} -> {current} missing from {aliases:?}"
+            );
+        }
+        let rendered = render_aliases(&aliases, &BTreeSet::new());
+        assert!(rendered.contains("pub type PostMemberBody = UpdateMembersRequest;"));
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(item_name("permissions"), "Permission");
+        assert_eq!(item_name("allowedGenerations"), "AllowedGeneration");
+        assert_eq!(item_name("policies"), "Policy");
+        assert_eq!(item_name("ipallowlist"), "IpAllowlistEntry");
+        assert_eq!(item_name("status"), "StatusEntry");
+    }
+}
