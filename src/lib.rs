@@ -47,6 +47,7 @@ pub mod hooks;
 mod problem;
 mod redact;
 pub mod retry;
+pub mod search;
 mod secret;
 mod secret_wire;
 pub mod text;
