@@ -477,6 +477,7 @@ impl<S: Search> State<S> {
 /// (`builder::SearchFoo<'_>`), so that no import is needed to call it: used
 /// by the API modules (`src/operate/search.rs`,
 /// `src/orchestration/search.rs`).
+#[cfg(any(feature = "operate", feature = "orchestration"))]
 macro_rules! paginate_method {
     ($builder:ty) => {
         impl $builder {
@@ -489,4 +490,5 @@ macro_rules! paginate_method {
         }
     };
 }
+#[cfg(any(feature = "operate", feature = "orchestration"))]
 pub(crate) use paginate_method;
