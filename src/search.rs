@@ -107,7 +107,7 @@ pub trait Search: Send + Sync + Sized {
         &self,
         size: u32,
         after: Option<&Self::Cursor>,
-    ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, ApiError<Self::Problem>>> + Send;
+    ) -> impl Future<Output = PageResult<Self>> + Send;
 
     /// A [`Paginator`] for this search, with the default page size and no
     /// limit.
@@ -115,6 +115,20 @@ pub trait Search: Send + Sync + Sized {
         Paginator::new(self)
     }
 }
+
+/// What one page request of a search `S` gives: [`Search::fetch_page`].
+pub type PageResult<S> =
+    Result<Page<<S as Search>::Item, <S as Search>::Cursor>, ApiError<<S as Search>::Problem>>;
+
+/// The stream of [`Paginator::pages`].
+pub type Pages<'a, S> = BoxStream<
+    'a,
+    Result<Page<<S as Search>::Item, <S as Search>::Cursor>, SearchError<<S as Search>::Problem>>,
+>;
+
+/// The stream of [`Paginator::items`].
+pub type Items<'a, S> =
+    BoxStream<'a, Result<<S as Search>::Item, SearchError<<S as Search>::Problem>>>;
 
 /// One page of a search's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -316,9 +330,7 @@ impl<S: Search> Paginator<S> {
 
     /// The pages, one request each, as a stream; empty pages are not
     /// yielded. An error is the last item.
-    pub fn pages<'a>(
-        self,
-    ) -> BoxStream<'a, Result<Page<S::Item, S::Cursor>, SearchError<S::Problem>>>
+    pub fn pages<'a>(self) -> Pages<'a, S>
     where
         S: 'a,
     {
@@ -342,7 +354,7 @@ impl<S: Search> Paginator<S> {
     /// The items, one by one, as a stream (one request per page, sent when
     /// the previous page's items have been taken). An error is the last
     /// item.
-    pub fn items<'a>(self) -> BoxStream<'a, Result<S::Item, SearchError<S::Problem>>>
+    pub fn items<'a>(self) -> Items<'a, S>
     where
         S: 'a,
     {

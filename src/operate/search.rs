@@ -13,8 +13,7 @@ use std::future::Future;
 use serde_json::Value;
 
 use super::{builder, types};
-use crate::ApiError;
-use crate::search::{Page, Search, paginate_method};
+use crate::search::{Page, PageResult, Search, paginate_method};
 
 /// Implements [`Search`] (and `paginate()`) for Operate search builders:
 /// `operation: Builder -> Item`.
@@ -33,8 +32,7 @@ macro_rules! search_after {
                 &self,
                 size: u32,
                 after: Option<&Self::Cursor>,
-            ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, ApiError<Self::Problem>>>
-            + Send {
+            ) -> impl Future<Output = PageResult<Self>> + Send {
                 let size = i32::try_from(size).unwrap_or(i32::MAX);
                 let after = after.cloned().unwrap_or_default();
                 let request = self

@@ -19,7 +19,7 @@ use std::future::Future;
 
 use super::{builder, types};
 use crate::ApiError;
-use crate::search::{Page, Search, paginate_method};
+use crate::search::{Page, PageResult, Search, paginate_method};
 use types::ProblemDetail;
 
 /// The largest `page.limit` the contract accepts (`maximum: 10000`).
@@ -51,8 +51,7 @@ macro_rules! cursor_search {
                 &self,
                 size: u32,
                 after: Option<&Self::Cursor>,
-            ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, ApiError<Self::Problem>>>
-            + Send {
+            ) -> impl Future<Output = PageResult<Self>> + Send {
                 let limit = i32::try_from(size.min(MAX_LIMIT)).unwrap_or(i32::MAX);
                 let request = after
                     .map(|cursor| types::CursorForwardPaginationAfter::try_from(cursor.as_str()))
@@ -143,8 +142,7 @@ impl Search for builder::SearchUserTaskEffectiveVariables<'_> {
         &self,
         size: u32,
         after: Option<&Self::Cursor>,
-    ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, ApiError<Self::Problem>>> + Send
-    {
+    ) -> impl Future<Output = PageResult<Self>> + Send {
         let limit = i32::try_from(size.min(MAX_LIMIT)).unwrap_or(i32::MAX);
         let from = after.copied().unwrap_or(0);
         let request = i32::try_from(from)
