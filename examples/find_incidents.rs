@@ -14,6 +14,7 @@ mod standin;
 use camunda8::operate::types::{
     IncidentFilter, IncidentState, ProcessDefinitionFilter, QueryIncident, QueryProcessDefinition,
 };
+use futures::TryStreamExt as _;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,8 +25,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (camunda, _standin) = standin::from_env_or_standin().await?;
     let operate = camunda.operate()?;
 
-    // The process definitions with that id (all versions), when Operate
-    // knows them; the stand-in knows none and the search below still runs.
+    // The process definitions with that id (all versions, at most 1000),
+    // when Operate knows them; the stand-in knows none and the search below
+    // still runs.
     let definitions = operate
         .search_process_definitions()
         .body(QueryProcessDefinition {
@@ -33,12 +35,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 bpmn_process_id: Some(bpmn_process_id.clone()),
                 ..Default::default()
             }),
-            size: Some(100),
             ..Default::default()
         })
-        .send()
+        .paginate()
+        .collect_all(1000)
         .await
-        .map(|r| r.into_inner().items)
         .unwrap_or_default();
     let keys: Vec<i64> = definitions.iter().filter_map(|d| d.key).collect();
     println!(
@@ -46,35 +47,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         definitions.len()
     );
 
-    let mut incidents = Vec::new();
-    let mut search_after = Vec::new();
-    loop {
-        let page = operate
-            .search_incidents()
-            .body(QueryIncident {
-                filter: Some(IncidentFilter {
-                    state: Some(IncidentState::Active),
-                    ..Default::default()
-                }),
-                size: Some(50),
-                search_after: search_after.clone(),
+    // Every active incident, 50 per request, page after page (the stream
+    // follows Operate's sortValues/searchAfter), keeping those of the
+    // process.
+    let mut incidents = operate
+        .search_incidents()
+        .body(QueryIncident {
+            filter: Some(IncidentFilter {
+                state: Some(IncidentState::Active),
                 ..Default::default()
-            })
-            .send()
-            .await?
-            .into_inner();
-        let done = page.items.len() < 50 || page.sort_values.is_empty();
-        incidents.extend(page.items.into_iter().filter(|i| {
-            keys.is_empty() || i.process_definition_key.is_some_and(|k| keys.contains(&k))
-        }));
-        if done {
-            break;
-        }
-        search_after = page.sort_values;
-    }
+            }),
+            ..Default::default()
+        })
+        .paginate()
+        .page_size(50)
+        .items()
+        .try_filter(|i| {
+            let ours =
+                keys.is_empty() || i.process_definition_key.is_some_and(|k| keys.contains(&k));
+            std::future::ready(ours)
+        });
 
-    println!("{} active incident(s)", incidents.len());
-    for incident in &incidents {
+    let mut count = 0;
+    while let Some(incident) = incidents.try_next().await? {
+        count += 1;
         println!(
             "  incident {} on instance {}: {} ({})",
             incident.key.unwrap_or_default(),
@@ -87,5 +83,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             incident.message.as_deref().unwrap_or(""),
         );
     }
+    println!("{count} active incident(s)");
     Ok(())
 }

@@ -8,6 +8,11 @@
 //! whose `send()` gives a [`ResponseValue`] or a [`crate::ApiError`]; the
 //! request and response types live in [`types`].
 //!
+//! This API has no search and no paged list: its lists (`get_clusters`,
+//! `get_members`, `get_clients`, `get_backups`, `get_secrets`, …) return
+//! every item in one answer, so nothing here pages (see [`crate::search`]
+//! for the APIs that do).
+//!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
 

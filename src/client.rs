@@ -66,25 +66,105 @@ impl Camunda {
 
     /// Build from an already checked configuration.
     pub fn from_resolved(config: ResolvedConfig) -> Result<Self> {
-        let http = config
-            .http_client_builder()?
-            .user_agent(concat!("camunda8-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::HttpClient {
-                reason: e.to_string(),
-            })?;
+        Self::build(config, None, None)
+    }
+
+    /// Build from a configuration, sending API calls through `http`, an
+    /// HTTP client of your own (a tuned connection pool shared with the rest
+    /// of a service, a custom DNS resolver, proxy or TLS setup, …).
+    ///
+    /// What this crate still adds to every API call made through `http`:
+    /// the credential (the `Authorization` header from its token cache, a
+    /// Basic or Bearer header, or the Operate session cookie), the renewal
+    /// of a token after a 401, the retries of backpressure answers
+    /// ([`RetryPolicy`](crate::RetryPolicy)), the
+    /// [`ApiError`](crate::ApiError) mapping with redacted bodies, the
+    /// default tenant and the call counters of [`token_stats`](Self::token_stats).
+    ///
+    /// What it then no longer controls, because these are settings of the
+    /// client and `http` has its own: the connect and request timeouts
+    /// ([`Config::connect_timeout`], [`Config::request_timeout`] and their
+    /// variables), TLS (CA certificates, client certificate, the `insecure`
+    /// switches), proxies, HTTP/2, the connection pool's limits, redirects
+    /// and the `User-Agent`. Set those on `http` itself. The request timeout
+    /// still bounds the wait for a credential.
+    ///
+    /// Token requests and Operate cookie logins do **not** go through
+    /// `http`: they use a client this crate builds from the configuration
+    /// (its TLS and proxy settings, the token timeouts of
+    /// [`TokenSettings`](crate::TokenSettings)) that never follows a
+    /// redirect. A token request carries the client secret in its body, and
+    /// a client that follows redirects (reqwest's default) would send that
+    /// body again to wherever a 307/308 points; a redirected cookie login
+    /// would lose its `Set-Cookie`. To send those through a client of your
+    /// own too, use [`with_http_clients`](Self::with_http_clients).
+    ///
+    /// ```no_run
+    /// # fn run() -> camunda8::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .timeout(Duration::from_secs(10))
+    ///     .pool_max_idle_per_host(32)
+    ///     .build()
+    ///     .map_err(|e| camunda8::Error::HttpClient { reason: e.to_string() })?;
+    /// let camunda = camunda8::Camunda::with_http_client(&camunda8::Config::from_env(), http)?;
+    /// # let _ = camunda; Ok(()) }
+    /// ```
+    pub fn with_http_client(config: &Config, http: reqwest::Client) -> Result<Self> {
+        Self::build(config.resolve()?, Some(http), None)
+    }
+
+    /// Like [`with_http_client`](Self::with_http_client), and also sending
+    /// token requests and Operate cookie logins through `auth_http` instead
+    /// of a client this crate builds. `auth_http` carries client secrets and
+    /// passwords: build it with
+    /// [`redirect::Policy::none()`](reqwest::redirect::Policy::none) (this
+    /// crate cannot check a client's redirect policy) and with timeouts of
+    /// its own (the [`TokenSettings`](crate::TokenSettings) timeouts are
+    /// then not applied; the token cache's retries, refresh and failure
+    /// memory are). `auth_http` may be a clone of `api_http` when that one
+    /// follows no redirects.
+    pub fn with_http_clients(
+        config: &Config,
+        api_http: reqwest::Client,
+        auth_http: reqwest::Client,
+    ) -> Result<Self> {
+        Self::build(config.resolve()?, Some(api_http), Some(auth_http))
+    }
+
+    /// Builds the clients, each from the configuration unless supplied.
+    fn build(
+        config: ResolvedConfig,
+        http: Option<reqwest::Client>,
+        auth_http: Option<reqwest::Client>,
+    ) -> Result<Self> {
+        let http = match http {
+            Some(http) => http,
+            None => config
+                .http_client_builder()?
+                .user_agent(concat!("camunda8-rust/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| Error::HttpClient {
+                    reason: e.to_string(),
+                })?,
+        };
         // Token requests and cookie logins: same TLS settings, but no
-        // redirects (a redirected login would lose its Set-Cookie) and the
+        // redirects (a redirected login would lose its Set-Cookie, a
+        // redirected token request would carry the secret elsewhere) and the
         // token layer's own timeouts.
         let settings = &config.tokens;
-        let auth_http = TokenCache::http_client_with_timeouts(
-            tls::apply(
-                crate::config::proxy_settings(reqwest::Client::builder()),
-                &config.tls,
+        let auth_http = match auth_http {
+            Some(auth_http) => auth_http,
+            None => TokenCache::http_client_with_timeouts(
+                tls::apply(
+                    crate::config::proxy_settings(reqwest::Client::builder()),
+                    &config.tls,
+                )?,
+                settings.connect_timeout,
+                settings.request_timeout,
             )?,
-            settings.connect_timeout,
-            settings.request_timeout,
-        )?;
+        };
         let tokens = TokenCache::builder()
             .http_client(auth_http.clone())
             .disk_cache_dir(config.token_cache_dir.clone())
@@ -178,7 +258,9 @@ impl Camunda {
         Ok(())
     }
 
-    /// The HTTP client (and so the connection pool) every API client uses.
+    /// The HTTP client (and so the connection pool) every API client uses:
+    /// the one given to [`with_http_client`](Self::with_http_client), or the
+    /// one built from the configuration.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.shared.http
     }

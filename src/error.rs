@@ -134,6 +134,14 @@ pub enum Error {
     /// body are kept.
     #[error(transparent)]
     Api(Box<crate::ApiError>),
+
+    /// A search stream stopped for a reason of its own (the server repeated
+    /// a cursor, more items matched than a cap allowed): see
+    /// [`crate::search::SearchError`]. A failed call of a search converts to
+    /// [`Error::Api`] (or its authentication variant) instead, so this never
+    /// holds [`crate::search::SearchError::Api`].
+    #[error(transparent)]
+    Search(Box<crate::search::SearchError>),
 }
 
 impl Error {

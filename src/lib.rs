@@ -11,6 +11,8 @@
 //! - [`auth`]: OAuth2 tokens (fetched, cached, refreshed), cookie login;
 //! - [`hooks`]: where a request gets its credential and is retried;
 //! - [`urls`]: how base URLs are built from region and cluster id;
+//! - [`search`]: every search of every API as a stream of items (or pages,
+//!   or a capped `Vec`), following the API's own cursor;
 //! - [`ApiError`]: the error of every API call, and [`Error`], the error of
 //!   configuration and authentication (an `ApiError` converts into it with
 //!   `?`).
@@ -35,6 +37,41 @@
 //! println!("{:?}", topology.gateway_version);
 //! # Ok(()) }
 //! ```
+//!
+//! So a function that reads the configuration, authenticates and calls
+//! several APIs returns one error type, [`Result`], with `?` throughout: a
+//! configuration or token failure is an [`Error`] already, an
+//! [`ApiError<E>`] of any operation converts (the typed problem body is
+//! dropped, its message kept), and so does a
+//! [`SearchError<E>`](search::SearchError) of a search stream.
+//!
+//! ```no_run
+//! use camunda8::Config;
+//!
+//! async fn overview() -> camunda8::Result<()> {
+//!     let camunda = Config::from_env().build()?; // configuration: Error
+//!     camunda.authenticate().await?; // tokens: Error
+//!     let topology = camunda.zeebe()?.get_topology().send().await?; // ApiError<()>
+//!     let first = camunda
+//!         .operate()?
+//!         .search_incidents()
+//!         .send()
+//!         .await?; // ApiError<operate::types::Error>
+//!     let all = camunda
+//!         .operate()?
+//!         .search_incidents()
+//!         .paginate()
+//!         .collect_all(10_000)
+//!         .await?; // SearchError<operate::types::Error>
+//!     println!(
+//!         "gateway {:?}: {} incidents ({} on the first page)",
+//!         topology.gateway_version,
+//!         all.len(),
+//!         first.items.len()
+//!     );
+//!     Ok(())
+//! }
+//! ```
 #![warn(missing_docs)]
 
 mod api_error;
@@ -48,6 +85,7 @@ pub mod hooks;
 mod problem;
 mod redact;
 pub mod retry;
+pub mod search;
 mod secret;
 mod secret_wire;
 pub mod text;

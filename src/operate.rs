@@ -8,6 +8,11 @@
 //! whose `send()` gives a [`ResponseValue`] or a [`crate::ApiError`]; the
 //! request and response types live in [`types`].
 //!
+//! Every search (`search_incidents`, `search_process_instances`, … : the 8
+//! `POST /v1/<resource>/search` operations) pages through its results as a
+//! stream with its builder's `paginate()`, following `sortValues` /
+//! `searchAfter` (see [`crate::search`]).
+//!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
 
@@ -18,3 +23,5 @@ mod generated {
 }
 
 pub use generated::*;
+
+mod search;

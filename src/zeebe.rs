@@ -8,6 +8,11 @@
 //! whose `send()` gives a [`ResponseValue`] or a [`crate::ApiError`]; the
 //! request and response types live in [`types`].
 //!
+//! This API has no search or paged list (its operations are the topology and
+//! user-task commands), so nothing here pages; the searches of Camunda 8.6
+//! are in the Operate client, those of 8.8+ in the Orchestration Cluster
+//! API (see [`crate::search`]).
+//!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
 

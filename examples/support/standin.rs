@@ -249,6 +249,22 @@ impl StandIn {
             .mount(&server)
             .await;
 
+        // Operate pages with searchAfter: a request for the page after the
+        // (only) page of a search below gets the empty page that ends it.
+        for resource in ["process-instances", "incidents"] {
+            Mock::given(method("POST"))
+                .and(path(format!("/operate/{CLUSTER_ID}/v1/{resource}/search")))
+                .and(bearer())
+                .and(body_string_contains("searchAfter"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(json!({ "items": [], "sortValues": [], "total": 0 })),
+                )
+                .with_priority(1)
+                .mount(&server)
+                .await;
+        }
+
         Mock::given(method("POST"))
             .and(path(format!("/operate/{CLUSTER_ID}/v1/process-instances/search")))
             .and(bearer())

@@ -25,6 +25,9 @@
 //!   siblings (`bodies.rs`);
 //! - [`eventually`]: repeat an eventually consistent read until it shows
 //!   what you wait for ([`consistency`]);
+//! - every `search_*` operation as a stream of items (or pages, or a
+//!   capped `Vec`) through its builder's `paginate()`, following
+//!   `page.endCursor` ([`crate::search`], `search.rs`);
 //! - the default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) filled into commands
 //!   that take one (`tenant.rs`).
 //!
@@ -63,6 +66,7 @@ pub mod consistency;
 mod deploy;
 mod documents;
 mod multipart;
+mod search;
 mod tenant;
 
 pub(crate) use tenant::fill_default_tenant;
