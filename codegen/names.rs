@@ -247,6 +247,62 @@ pub fn array_item_names(spec: &mut Value) -> Vec<String> {
     changes
 }
 
+/// Step `shared_enums`: string enums with the same values are one type.
+///
+/// Why: the Orchestration Cluster API repeats each enum inline wherever it
+/// is used (a result member, a filter's exact match, the `$eq`/`$neq`/`$in`
+/// members of an advanced filter), and each copy became a type of its own:
+/// 238 enums for 100 value sets, so an `AuditLogActorTypeEnum` read from a
+/// result could not be compared with the `AdvancedActorTypeFilterEq` a
+/// filter wanted, and the copies were about 12,000 lines to compile. The
+/// type kept is the contract's `…Enum` component when there is one, else
+/// the shortest name outside the advanced filters; the others become its
+/// deprecated aliases.
+pub fn shared_enums(spec: &mut Value) -> Vec<String> {
+    let mut groups: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for (name, schema) in schemas(spec) {
+        if let Some(mut values) = crate::schemas::string_enum(&schema) {
+            values.sort();
+            groups.entry(values).or_default().push(name);
+        }
+    }
+    let mut changes = Vec::new();
+    for (_, mut names) in groups {
+        if names.len() < 2 {
+            continue;
+        }
+        names.sort_by_key(|n| {
+            (
+                !n.ends_with("Enum"),
+                n.starts_with("Advanced") || n.contains("Filter"),
+                n.len(),
+                n.clone(),
+            )
+        });
+        let keep = names[0].clone();
+        for other in &names[1..] {
+            let Some(map) = schemas_mut(spec) else {
+                return changes;
+            };
+            let Some(removed) = map.remove(other) else {
+                continue;
+            };
+            let mut formers = vec![pascal(other)];
+            if let Some(list) = removed.get(FORMER_NAMES).and_then(Value::as_array) {
+                formers.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
+            }
+            if let Some(kept) = map.get_mut(&keep) {
+                for former in &formers {
+                    remember(kept, former);
+                }
+            }
+            rewrite_refs(spec, &reference(other), &reference(&keep));
+            changes.push(format!("{other} -> {keep}"));
+        }
+    }
+    changes
+}
+
 /// A schema without the former-names extension (to compare item schemas).
 fn strip_former(schema: &Value) -> Value {
     let mut copy = schema.clone();
@@ -446,6 +502,32 @@ mod tests {
         }
         let rendered = render_aliases(&aliases, &BTreeSet::new());
         assert!(rendered.contains("pub type PostMemberBody = UpdateMembersRequest;"));
+    }
+
+    #[test]
+    fn identical_enums_are_one_type() {
+        let mut spec = json!({"components": {"schemas": {
+            "ActorTypeEnum": {"type": "string", "enum": ["USER", "CLIENT"]},
+            "AdvancedActorTypeFilterEq": {"type": "string", "enum": ["CLIENT", "USER"]},
+            "AuditLogResultActorType": {"type": "string", "enum": ["USER", "CLIENT"]},
+            "Other": {"type": "string", "enum": ["USER"]},
+            "Filter": {"type": "object", "properties": {
+                "eq": {"$ref": "#/components/schemas/AdvancedActorTypeFilterEq"}}}
+        }}});
+        let changes = shared_enums(&mut spec);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        let names: BTreeSet<String> = schemas(&spec).keys().cloned().collect();
+        assert!(names.contains("ActorTypeEnum") && names.contains("Other"));
+        assert!(!names.contains("AdvancedActorTypeFilterEq"));
+        assert_eq!(
+            spec.pointer("/components/schemas/Filter/properties/eq/$ref"),
+            Some(&json!("#/components/schemas/ActorTypeEnum"))
+        );
+        let aliases = aliases(&spec);
+        assert!(aliases.contains(&(
+            "AdvancedActorTypeFilterEq".to_string(),
+            "ActorTypeEnum".to_string()
+        )));
     }
 
     #[test]

@@ -165,6 +165,11 @@ pub const STEPS: &[Step] = &[
         run: crate::enums::hoist_inline_enums,
     },
     Step {
+        name: "shared_enums",
+        why: "string enums with the same values are one type (the contract's `…Enum` where there is one); the copies become deprecated aliases",
+        run: crate::names::shared_enums,
+    },
+    Step {
         name: "filter_types",
         why: "a search filter that reuses a result type gets its own `<Result>Filter` type, every member optional (after hoist_inline_enums, so both share the enums)",
         run: crate::names::filter_types,

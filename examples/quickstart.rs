@@ -23,7 +23,7 @@ use camunda8::Camunda;
 use camunda8::orchestration::eventually;
 use camunda8::orchestration::types::{
     ProcessInstanceCreationInstruction, ProcessInstanceCreationInstructionById,
-    ProcessInstanceSearchQuery,
+    ProcessInstanceSearchQueryFilter,
 };
 
 /// A minimal executable process: start, then end. Deployed from memory.
@@ -119,13 +119,14 @@ async fn orchestrate(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>
     );
 
     // Searches read a secondary store that catches up a moment later.
-    let query: ProcessInstanceSearchQuery = serde_json::from_value(serde_json::json!({
-        "filter": { "processInstanceKey": instance.process_instance_key }
-    }))?;
+    let filter = ProcessInstanceSearchQueryFilter {
+        process_instance_key: Some(instance.process_instance_key.clone().into()),
+        ..Default::default()
+    };
     let page = eventually(|| {
         orchestration
             .search_process_instances()
-            .body(query.clone())
+            .body_map(|b| b.filter(filter.clone()))
             .send()
     })
     .timeout(Duration::from_secs(30))

@@ -103,6 +103,11 @@ pub mod orchestration;
 #[cfg(feature = "zeebe")]
 pub mod zeebe;
 
+/// The README's examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;
 pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig, TokenSettings};

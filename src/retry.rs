@@ -377,30 +377,25 @@ async fn attempt_span(
 async fn classify(
     response: reqwest::Response,
 ) -> reqwest::Result<(reqwest::Response, Option<Backpressure>)> {
-    match response.status().as_u16() {
-        429 => Ok((response, Some(Backpressure::TooManyRequests))),
-        503 => {
-            let has_retry_after = response.headers().contains_key(http::header::RETRY_AFTER);
-            let (response, body) = buffer(response).await?;
-            let kind = if contains(&body, b"RESOURCE_EXHAUSTED") {
-                Some(Backpressure::UnavailableExhausted)
-            } else if has_retry_after {
-                Some(Backpressure::Unavailable)
-            } else {
-                None
-            };
-            Ok((response, kind))
-        }
-        500 => {
-            let (response, body) = buffer(response).await?;
-            let exhausted = contains(&body, b"RESOURCE_EXHAUSTED");
-            Ok((
-                response,
-                exhausted.then_some(Backpressure::ResourceExhausted),
-            ))
-        }
-        _ => Ok((response, None)),
+    let status = response.status().as_u16();
+    if status == 429 {
+        return Ok((response, Some(Backpressure::TooManyRequests)));
     }
+    if status != 500 && status != 503 {
+        return Ok((response, None));
+    }
+    // 500 (8.8.0 to 8.8.2) and 503 (8.8.3 on) carry RESOURCE_EXHAUSTED in
+    // the problem body; a 503 without it is backpressure only with Retry-After.
+    let has_retry_after = response.headers().contains_key(http::header::RETRY_AFTER);
+    let (response, body) = buffer(response).await?;
+    let exhausted = contains(&body, b"RESOURCE_EXHAUSTED");
+    let kind = match (status, exhausted) {
+        (500, true) => Some(Backpressure::ResourceExhausted),
+        (503, true) => Some(Backpressure::UnavailableExhausted),
+        (503, false) if has_retry_after => Some(Backpressure::Unavailable),
+        _ => None,
+    };
+    Ok((response, kind))
 }
 
 /// Reads the body and returns an equivalent response carrying it.

@@ -9,11 +9,11 @@
 //!
 //! ```no_run
 //! # async fn run(camunda: camunda8::Camunda) -> camunda8::Result<()> {
-//! use camunda8::operate::types::{Incident, IncidentState, QueryIncident};
+//! use camunda8::operate::types::{IncidentFilter, IncidentState, QueryIncident};
 //! use futures::TryStreamExt as _;
 //!
 //! let query = QueryIncident {
-//!     filter: Some(Incident { state: Some(IncidentState::Active), ..Default::default() }),
+//!     filter: Some(IncidentFilter { state: Some(IncidentState::Active), ..Default::default() }),
 //!     ..Default::default()
 //! };
 //! let mut incidents = camunda
