@@ -303,6 +303,113 @@ pub fn shared_enums(spec: &mut Value) -> Vec<String> {
     changes
 }
 
+/// The `oneOf`/`anyOf` of a schema, canonically, if it has one.
+fn union_key(schema: &Value) -> Option<String> {
+    let obj = schema.as_object()?;
+    let mut key = Map::new();
+    for k in ["oneOf", "anyOf"] {
+        if let Some(v) = obj.get(k) {
+            key.insert(k.to_string(), v.clone());
+        }
+    }
+    (!key.is_empty()).then(|| Value::Object(key).to_string())
+}
+
+/// Step `shared_unions`: a member whose schema is an inline `oneOf`/`anyOf`
+/// identical to a component's references that component.
+///
+/// Why: the Orchestration Cluster API's bundled file repeats its filter
+/// unions inline in every filter (`StringFilterProperty`, an exact string or
+/// an advanced string filter, 240 times; 669 inline unions of 59 shapes, 57
+/// of them components), and typify made a distinct type of each copy:
+/// `ProcessInstanceSearchQueryFilterProcessDefinitionId`,
+/// `JobFilterWorker`, … — hundreds of identical enums with their
+/// conversions and untagged decoders, a value of one not accepted where
+/// another was expected, and about a sixth of the crate's compile time.
+/// Members keep their `deprecated` flag; the copy's former name (component
+/// + member) stays a deprecated alias.
+pub fn shared_unions(spec: &mut Value) -> Vec<String> {
+    let map = schemas(spec);
+    let mut components: BTreeMap<String, String> = BTreeMap::new();
+    for (name, schema) in &map {
+        if schema.get("properties").is_none()
+            && let Some(key) = union_key(schema)
+        {
+            components.entry(key).or_insert_with(|| name.clone());
+        }
+    }
+    if components.is_empty() {
+        return Vec::new();
+    }
+    let mut changes = Vec::new();
+    let mut formers: Vec<(String, String)> = Vec::new(); // (component, former)
+    let Some(all) = schemas_mut(spec) else {
+        return changes;
+    };
+    for (name, schema) in all.iter_mut() {
+        replace_unions(
+            schema,
+            &components,
+            &pascal(name),
+            true,
+            &mut |target, former, here| {
+                changes.push(format!("{name}{here} -> {target}"));
+                if let Some(former) = former {
+                    formers.push((target.to_string(), former));
+                }
+            },
+        );
+    }
+    for (target, former) in formers {
+        if let Some(schema) = all.get_mut(&target) {
+            remember(schema, &former);
+        }
+    }
+    changes
+}
+
+/// Replaces the member schemas under `schema` that equal a component's
+/// union; `top`: members of the component itself (their typify name is
+/// known: component + member).
+fn replace_unions(
+    schema: &mut Value,
+    components: &BTreeMap<String, String>,
+    owner: &str,
+    top: bool,
+    found: &mut dyn FnMut(&str, Option<String>, String),
+) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        for (member, prop) in props.iter_mut() {
+            if let Some(target) = union_key(prop).and_then(|k| components.get(&k)) {
+                let mut replacement = Map::new();
+                replacement.insert("$ref".into(), Value::String(reference(target)));
+                if let Some(d) = prop.get("deprecated") {
+                    replacement.insert("deprecated".into(), d.clone());
+                }
+                *prop = Value::Object(replacement);
+                let former = top.then(|| format!("{owner}{}", pascal(member)));
+                found(target, former, format!(".{member}"));
+            } else {
+                replace_unions(prop, components, owner, false, found);
+            }
+        }
+    }
+    for key in ["allOf", "items", "additionalProperties"] {
+        match obj.get_mut(key) {
+            Some(Value::Array(parts)) => {
+                for part in parts {
+                    replace_unions(part, components, owner, top && key == "allOf", found);
+                }
+            }
+            Some(v @ Value::Object(_)) => replace_unions(v, components, owner, false, found),
+            _ => {}
+        }
+    }
+}
+
 /// A schema without the former-names extension (to compare item schemas).
 fn strip_former(schema: &Value) -> Value {
     let mut copy = schema.clone();
@@ -528,6 +635,45 @@ mod tests {
             "AdvancedActorTypeFilterEq".to_string(),
             "ActorTypeEnum".to_string()
         )));
+    }
+
+    #[test]
+    fn inline_unions_equal_to_a_component_reference_it() {
+        let union = json!({"oneOf": [
+            {"$ref": "#/components/schemas/Exact"},
+            {"$ref": "#/components/schemas/Advanced"}]});
+        let mut spec = json!({"components": {"schemas": {
+            "StringFilterProperty": union.clone(),
+            "Exact": {"type": "string"},
+            "Advanced": {"type": "object", "properties": {"$eq": {"type": "string"}}},
+            "JobFilter": {"type": "object", "properties": {
+                "worker": union.clone(),
+                "old": {"deprecated": true, "oneOf": union["oneOf"].clone()},
+                "other": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+            }},
+            "Query": {"allOf": [{"type": "object", "properties": {"w": union.clone()}}]}
+        }}});
+        let changes = shared_unions(&mut spec);
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        assert_eq!(
+            spec.pointer("/components/schemas/JobFilter/properties/worker"),
+            Some(&json!({"$ref": "#/components/schemas/StringFilterProperty"}))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/JobFilter/properties/old"),
+            Some(&json!({"$ref": "#/components/schemas/StringFilterProperty", "deprecated": true}))
+        );
+        assert!(
+            spec.pointer("/components/schemas/JobFilter/properties/other/oneOf")
+                .is_some()
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/Query/allOf/0/properties/w/$ref"),
+            Some(&json!("#/components/schemas/StringFilterProperty"))
+        );
+        let aliases = aliases(&spec);
+        assert!(aliases.contains(&("JobFilterWorker".into(), "StringFilterProperty".into())));
+        assert!(aliases.contains(&("QueryW".into(), "StringFilterProperty".into())));
     }
 
     #[test]

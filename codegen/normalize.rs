@@ -35,6 +35,11 @@ pub const STEPS: &[Step] = &[
         run: crate::multipart::multipart_by_hand,
     },
     Step {
+        name: "shared_unions",
+        why: "an inline oneOf/anyOf identical to a component references it: one type instead of a copy per member (codegen/names.rs)",
+        run: crate::names::shared_unions,
+    },
+    Step {
         name: "strip_titles",
         why: "schema titles make typify emit duplicate types",
         run: crate::schemas::strip_titles,

@@ -280,7 +280,7 @@ fn cluster_restore_operation_decodes_by_operation() {
 
 #[test]
 fn element_instance_wait_state_details_decode_by_wait_state_type() {
-    let tags = check_union::<types::ElementInstanceWaitStateResultDetails>(UNIONS[3]);
+    let tags = check_union::<types::WaitStateDetails>(UNIONS[3]);
     assert_eq!(tags.len(), 6, "{tags:?}");
 }
 

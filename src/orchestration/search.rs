@@ -35,9 +35,10 @@ fn exact_total(page: &types::SearchQueryPageResponse) -> Option<u64> {
 }
 
 /// Implements [`Search`] (and `paginate()`) for cursor-paged search
-/// builders: `operation: Builder(PageType) -> Item, Problem`.
+/// builders, whose `page` is the contract's `SearchQueryPageRequest`:
+/// `operation: Builder -> Item, Problem`.
 macro_rules! cursor_search {
-    ($($operation:ident: $builder:ident($page:ident) -> $item:ident, $problem:ty;)*) => {$(
+    ($($operation:ident: $builder:ident -> $item:ident, $problem:ty;)*) => {$(
         impl Search for builder::$builder<'_> {
             type Item = types::$item;
             type Problem = $problem;
@@ -62,7 +63,7 @@ macro_rules! cursor_search {
                             limit: Some(limit),
                         };
                         self.clone()
-                            .body_map(move |body| body.page(Some(types::$page::from(page))))
+                            .body_map(move |body| body.page(Some(types::SearchQueryPageRequest::from(page))))
                     })
                     .map_err(|e| ApiError::InvalidRequest {
                         message: format!("page cursor: {e}"),
@@ -80,53 +81,53 @@ macro_rules! cursor_search {
 }
 
 cursor_search! {
-    search_agent_definitions: SearchAgentDefinitions(AgentDefinitionSearchQueryPage) -> AgentDefinitionResult, ProblemDetail;
-    search_agent_instances: SearchAgentInstances(AgentInstanceSearchQueryPage) -> AgentInstanceResult, ProblemDetail;
-    search_agent_instance_history: SearchAgentInstanceHistory(AgentInstanceHistorySearchQueryPage) -> AgentInstanceHistoryItemResult, ProblemDetail;
-    search_audit_logs: SearchAuditLogs(AuditLogSearchQueryRequestPage) -> AuditLogResult, ProblemDetail;
-    search_own_authorizations: SearchOwnAuthorizations(AuthorizationSearchQueryPage) -> AuthorizationResult, ProblemDetail;
-    search_authorizations: SearchAuthorizations(AuthorizationSearchQueryPage) -> AuthorizationResult, ProblemDetail;
-    search_batch_operation_items: SearchBatchOperationItems(BatchOperationItemSearchQueryPage) -> BatchOperationItemResponse, ProblemDetail;
-    search_batch_operations: SearchBatchOperations(BatchOperationSearchQueryPage) -> BatchOperationResponse, ProblemDetail;
-    search_cluster_variables: SearchClusterVariables(ClusterVariableSearchQueryRequestPage) -> ClusterVariableSearchResult, ProblemDetail;
-    search_correlated_message_subscriptions: SearchCorrelatedMessageSubscriptions(CorrelatedMessageSubscriptionSearchQueryPage) -> CorrelatedMessageSubscriptionResult, ProblemDetail;
-    search_decision_definitions: SearchDecisionDefinitions(DecisionDefinitionSearchQueryPage) -> DecisionDefinitionResult, ProblemDetail;
-    search_decision_instances: SearchDecisionInstances(DecisionInstanceSearchQueryPage) -> DecisionInstanceResult, ProblemDetail;
-    search_decision_requirements: SearchDecisionRequirements(DecisionRequirementsSearchQueryPage) -> DecisionRequirementsResult, ProblemDetail;
-    search_element_instances: SearchElementInstances(ElementInstanceSearchQueryPage) -> ElementInstanceResult, ProblemDetail;
-    search_element_instance_wait_states: SearchElementInstanceWaitStates(ElementInstanceWaitStateQueryPage) -> ElementInstanceWaitStateResult, ProblemDetail;
-    search_element_instance_incidents: SearchElementInstanceIncidents(IncidentSearchQueryPage) -> IncidentResult, ProblemDetail;
-    search_global_task_listeners: SearchGlobalTaskListeners(GlobalTaskListenerSearchQueryRequestPage) -> GlobalTaskListenerResult, ProblemDetail;
-    search_groups: SearchGroups(GroupSearchQueryRequestPage) -> GroupResult, ProblemDetail;
-    search_clients_for_group: SearchClientsForGroup(GroupClientSearchQueryRequestPage) -> GroupClientResult, ProblemDetail;
-    search_mapping_rules_for_group: SearchMappingRulesForGroup(MappingRuleSearchQueryRequestPage) -> MappingRuleResult, ProblemDetail;
-    search_roles_for_group: SearchRolesForGroup(RoleSearchQueryRequestPage) -> RoleResult, ProblemDetail;
-    search_users_for_group: SearchUsersForGroup(GroupUserSearchQueryRequestPage) -> GroupUserResult, ProblemDetail;
-    search_incidents: SearchIncidents(IncidentSearchQueryPage) -> IncidentResult, ProblemDetail;
-    search_jobs: SearchJobs(JobSearchQueryPage) -> JobSearchResult, ProblemDetail;
-    search_mapping_rule: SearchMappingRule(MappingRuleSearchQueryRequestPage) -> MappingRuleResult, ProblemDetail;
-    search_message_subscriptions: SearchMessageSubscriptions(MessageSubscriptionSearchQueryPage) -> MessageSubscriptionResult, ProblemDetail;
-    search_process_definitions: SearchProcessDefinitions(ProcessDefinitionSearchQueryPage) -> ProcessDefinitionResult, ProblemDetail;
-    search_process_definition_variable_names: SearchProcessDefinitionVariableNames(ProcessDefinitionVariableNameSearchQueryPage) -> ProcessDefinitionVariableNameSearchResult, ProblemDetail;
-    search_process_instances: SearchProcessInstances(ProcessInstanceSearchQueryPage) -> ProcessInstanceResult, ProblemDetail;
-    search_process_instance_incidents: SearchProcessInstanceIncidents(IncidentSearchQueryPage) -> IncidentResult, ProblemDetail;
-    search_resources: SearchResources(ResourceSearchQueryPage) -> ResourceResult, ProblemDetail;
-    search_roles: SearchRoles(RoleSearchQueryRequestPage) -> RoleResult, ProblemDetail;
-    search_clients_for_role: SearchClientsForRole(RoleClientSearchQueryRequestPage) -> RoleClientResult, ProblemDetail;
-    search_groups_for_role: SearchGroupsForRole(RoleGroupSearchQueryRequestPage) -> RoleGroupResult, ProblemDetail;
-    search_mapping_rules_for_role: SearchMappingRulesForRole(MappingRuleSearchQueryRequestPage) -> MappingRuleResult, ProblemDetail;
-    search_users_for_role: SearchUsersForRole(RoleUserSearchQueryRequestPage) -> RoleUserResult, ProblemDetail;
-    search_tenants: SearchTenants(TenantSearchQueryRequestPage) -> TenantResult, ProblemDetail;
-    search_clients_for_tenant: SearchClientsForTenant(TenantClientSearchQueryRequestPage) -> TenantClientResult, ();
-    search_group_ids_for_tenant: SearchGroupIdsForTenant(TenantGroupSearchQueryRequestPage) -> TenantGroupResult, ();
-    search_mapping_rules_for_tenant: SearchMappingRulesForTenant(MappingRuleSearchQueryRequestPage) -> MappingRuleResult, ();
-    search_roles_for_tenant: SearchRolesForTenant(RoleSearchQueryRequestPage) -> RoleResult, ();
-    search_users_for_tenant: SearchUsersForTenant(TenantUserSearchQueryRequestPage) -> TenantUserResult, ();
-    search_user_tasks: SearchUserTasks(UserTaskSearchQueryPage) -> UserTaskResult, ProblemDetail;
-    search_user_task_audit_logs: SearchUserTaskAuditLogs(UserTaskAuditLogSearchQueryRequestPage) -> AuditLogResult, ProblemDetail;
-    search_user_task_variables: SearchUserTaskVariables(UserTaskVariableSearchQueryRequestPage) -> VariableSearchResult, ProblemDetail;
-    search_users: SearchUsers(UserSearchQueryRequestPage) -> UserResult, ProblemDetail;
-    search_variables: SearchVariables(VariableSearchQueryPage) -> VariableSearchResult, ProblemDetail;
+    search_agent_definitions: SearchAgentDefinitions -> AgentDefinitionResult, ProblemDetail;
+    search_agent_instances: SearchAgentInstances -> AgentInstanceResult, ProblemDetail;
+    search_agent_instance_history: SearchAgentInstanceHistory -> AgentInstanceHistoryItemResult, ProblemDetail;
+    search_audit_logs: SearchAuditLogs -> AuditLogResult, ProblemDetail;
+    search_own_authorizations: SearchOwnAuthorizations -> AuthorizationResult, ProblemDetail;
+    search_authorizations: SearchAuthorizations -> AuthorizationResult, ProblemDetail;
+    search_batch_operation_items: SearchBatchOperationItems -> BatchOperationItemResponse, ProblemDetail;
+    search_batch_operations: SearchBatchOperations -> BatchOperationResponse, ProblemDetail;
+    search_cluster_variables: SearchClusterVariables -> ClusterVariableSearchResult, ProblemDetail;
+    search_correlated_message_subscriptions: SearchCorrelatedMessageSubscriptions -> CorrelatedMessageSubscriptionResult, ProblemDetail;
+    search_decision_definitions: SearchDecisionDefinitions -> DecisionDefinitionResult, ProblemDetail;
+    search_decision_instances: SearchDecisionInstances -> DecisionInstanceResult, ProblemDetail;
+    search_decision_requirements: SearchDecisionRequirements -> DecisionRequirementsResult, ProblemDetail;
+    search_element_instances: SearchElementInstances -> ElementInstanceResult, ProblemDetail;
+    search_element_instance_wait_states: SearchElementInstanceWaitStates -> ElementInstanceWaitStateResult, ProblemDetail;
+    search_element_instance_incidents: SearchElementInstanceIncidents -> IncidentResult, ProblemDetail;
+    search_global_task_listeners: SearchGlobalTaskListeners -> GlobalTaskListenerResult, ProblemDetail;
+    search_groups: SearchGroups -> GroupResult, ProblemDetail;
+    search_clients_for_group: SearchClientsForGroup -> GroupClientResult, ProblemDetail;
+    search_mapping_rules_for_group: SearchMappingRulesForGroup -> MappingRuleResult, ProblemDetail;
+    search_roles_for_group: SearchRolesForGroup -> RoleResult, ProblemDetail;
+    search_users_for_group: SearchUsersForGroup -> GroupUserResult, ProblemDetail;
+    search_incidents: SearchIncidents -> IncidentResult, ProblemDetail;
+    search_jobs: SearchJobs -> JobSearchResult, ProblemDetail;
+    search_mapping_rule: SearchMappingRule -> MappingRuleResult, ProblemDetail;
+    search_message_subscriptions: SearchMessageSubscriptions -> MessageSubscriptionResult, ProblemDetail;
+    search_process_definitions: SearchProcessDefinitions -> ProcessDefinitionResult, ProblemDetail;
+    search_process_definition_variable_names: SearchProcessDefinitionVariableNames -> ProcessDefinitionVariableNameSearchResult, ProblemDetail;
+    search_process_instances: SearchProcessInstances -> ProcessInstanceResult, ProblemDetail;
+    search_process_instance_incidents: SearchProcessInstanceIncidents -> IncidentResult, ProblemDetail;
+    search_resources: SearchResources -> ResourceResult, ProblemDetail;
+    search_roles: SearchRoles -> RoleResult, ProblemDetail;
+    search_clients_for_role: SearchClientsForRole -> RoleClientResult, ProblemDetail;
+    search_groups_for_role: SearchGroupsForRole -> RoleGroupResult, ProblemDetail;
+    search_mapping_rules_for_role: SearchMappingRulesForRole -> MappingRuleResult, ProblemDetail;
+    search_users_for_role: SearchUsersForRole -> RoleUserResult, ProblemDetail;
+    search_tenants: SearchTenants -> TenantResult, ProblemDetail;
+    search_clients_for_tenant: SearchClientsForTenant -> TenantClientResult, ();
+    search_group_ids_for_tenant: SearchGroupIdsForTenant -> TenantGroupResult, ();
+    search_mapping_rules_for_tenant: SearchMappingRulesForTenant -> MappingRuleResult, ();
+    search_roles_for_tenant: SearchRolesForTenant -> RoleResult, ();
+    search_users_for_tenant: SearchUsersForTenant -> TenantUserResult, ();
+    search_user_tasks: SearchUserTasks -> UserTaskResult, ProblemDetail;
+    search_user_task_audit_logs: SearchUserTaskAuditLogs -> AuditLogResult, ProblemDetail;
+    search_user_task_variables: SearchUserTaskVariables -> VariableSearchResult, ProblemDetail;
+    search_users: SearchUsers -> UserResult, ProblemDetail;
+    search_variables: SearchVariables -> VariableSearchResult, ProblemDetail;
 }
 
 impl Search for builder::SearchUserTaskEffectiveVariables<'_> {
