@@ -142,7 +142,7 @@ pub fn generate(
         },
         Report {
             name: "request_builders_only",
-            why: "typify's struct builders are kept for the types a request reaches; those of types only ever received are dropped (codegen/builders.rs)",
+            why: "typify's struct builders are kept for request bodies and the branches of union bodies; nested and received types are built with struct literals (codegen/builders.rs)",
             changes: crate::builders::request_builders_only(&mut file),
         },
         Report {
