@@ -101,38 +101,43 @@ pub fn collect(spec: &Value) -> Facts {
             }
             facts.params.insert(pascal(&method_name), params);
             let link = format!("[`Client::{method_name}`](super::Client::{method_name})");
-            if let Some(body) = op
-                .pointer("/requestBody/content/application~1json/schema/$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                facts
-                    .uses
-                    .entry(pascal(body))
-                    .or_default()
-                    .push(format!("sent by {link}"));
-            }
+            let mut uses = vec![(
+                component_at(op, "/requestBody/content/application~1json/schema/$ref"),
+                "sent",
+            )];
             if let Some(responses) = op.get("responses").and_then(Value::as_object) {
-                for (code, response) in responses {
-                    if !code.starts_with('2') {
-                        continue;
-                    }
-                    if let Some(schema) = response
-                        .pointer("/content/application~1json/schema/$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                    {
-                        facts
-                            .uses
-                            .entry(pascal(schema))
-                            .or_default()
-                            .push(format!("returned by {link}"));
-                    }
+                uses.extend(
+                    responses
+                        .iter()
+                        .filter(|(code, _)| code.starts_with('2'))
+                        .map(|(_, r)| {
+                            (
+                                component_at(r, "/content/application~1json/schema/$ref"),
+                                "returned",
+                            )
+                        }),
+                );
+            }
+            for (component, how) in uses {
+                if let Some(component) = component {
+                    facts
+                        .uses
+                        .entry(pascal(component))
+                        .or_default()
+                        .push(format!("{how} by {link}"));
                 }
             }
         }
     }
     facts
+}
+
+/// The component a `$ref` at `pointer` under `value` names.
+fn component_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
 }
 
 /// Follows a local `$ref` (once per level; unknown refs stay as they are).

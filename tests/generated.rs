@@ -63,10 +63,8 @@ fn orchestration_is_committed() {
     );
 }
 
-/// progenitor's usage examples are `text` blocks, not ignored doctests, and
-/// the header names the post-processing step.
-#[test]
-fn examples_are_text_not_ignored_doctests() {
+/// The code the build compiled, per enabled API.
+fn built() -> Vec<(&'static str, &'static str)> {
     let mut built: Vec<(&str, &str)> = Vec::new();
     #[cfg(feature = "admin")]
     built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
@@ -82,6 +80,14 @@ fn examples_are_text_not_ignored_doctests() {
         "orchestration",
         include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs")),
     ));
+    built
+}
+
+/// progenitor's usage examples are `text` blocks, not ignored doctests, and
+/// the header names the post-processing step.
+#[test]
+fn examples_are_text_not_ignored_doctests() {
+    let built = built();
     for (api, code) in built {
         let (header, body) = code.split_once("\n\n").unwrap();
         assert!(
@@ -104,16 +110,7 @@ fn examples_are_text_not_ignored_doctests() {
 /// error is not re-exported; the header names the step.
 #[test]
 fn every_send_returns_the_crates_error() {
-    let mut built: Vec<(&str, &str)> = Vec::new();
-    #[cfg(feature = "admin")]
-    built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
-    #[cfg(feature = "zeebe")]
-    built.push(("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs"))));
-    #[cfg(feature = "operate")]
-    built.push((
-        "operate",
-        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
-    ));
+    let built = built();
     for (api, code) in built {
         let (header, body) = code.split_once("\n\n").unwrap();
         assert!(
@@ -149,21 +146,7 @@ fn every_send_returns_the_crates_error() {
 /// codes, permissions, reference, as far as the contract states them).
 #[test]
 fn every_client_method_has_its_facts_block() {
-    let mut built: Vec<(&str, &str)> = Vec::new();
-    #[cfg(feature = "admin")]
-    built.push(("admin", include_str!(concat!(env!("OUT_DIR"), "/admin.rs"))));
-    #[cfg(feature = "zeebe")]
-    built.push(("zeebe", include_str!(concat!(env!("OUT_DIR"), "/zeebe.rs"))));
-    #[cfg(feature = "operate")]
-    built.push((
-        "operate",
-        include_str!(concat!(env!("OUT_DIR"), "/operate.rs")),
-    ));
-    #[cfg(feature = "orchestration")]
-    built.push((
-        "orchestration",
-        include_str!(concat!(env!("OUT_DIR"), "/orchestration.rs")),
-    ));
+    let built = built();
     for (api, code) in built {
         let file = syn::parse_file(code).unwrap();
         let mut methods = 0;
