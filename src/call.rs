@@ -124,6 +124,13 @@ async fn convert<E>(
         url: shown_url(&url),
         attempts: record.attempts,
     });
+    // A 401 whose credential could not be renewed: the renewal's error is
+    // what the caller can act on (a rejected client, an unreachable server).
+    if record.status == Some(StatusCode::UNAUTHORIZED)
+        && let Some(source) = record.auth
+    {
+        return ApiError::Auth { request, source };
+    }
     match error {
         ProgenitorError::InvalidRequest(message) => ApiError::InvalidRequest { message },
         ProgenitorError::Custom(message) => match record.auth {

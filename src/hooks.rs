@@ -209,6 +209,9 @@ impl Inner {
             Ok(None) => return Ok(rejected),
             Err(error) => {
                 tracing::warn!(operation = info.operation_id, %error, "could not renew a rejected credential");
+                // The call fails with this error (`ApiError::Auth`), which
+                // says what to fix, rather than with the 401 it answers.
+                call::note_auth_failure(error);
                 return Ok(rejected);
             }
         };

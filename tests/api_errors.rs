@@ -239,3 +239,53 @@ async fn a_401_that_a_renewed_token_does_not_cure_counts_both_attempts() {
     assert_eq!(error.message(), Some("token revoked"));
     assert!(!error.is_transient());
 }
+
+/// A 401 whose renewal fails (the auth server now rejects the client) is
+/// the typed authentication error, not the 401: that is what to act on.
+#[tokio::test]
+async fn a_401_whose_renewal_is_rejected_is_the_auth_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "first-opaque-token", "token_type": "Bearer", "expires_in": 300
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "invalid_client", "error_description": "client disabled"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/zeebe/v1/topology"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "token revoked"})))
+        .mount(&server)
+        .await;
+    let camunda = oauth(
+        format!("{}/oauth/token", server.uri()),
+        format!("{}/zeebe", server.uri()),
+    );
+    let error = camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        ApiError::Auth { request, source } => {
+            assert!(
+                matches!(source, camunda8::Error::TokenRejected { .. }),
+                "{source:?}"
+            );
+            assert_eq!(request.as_ref().map(|r| r.attempts), Some(1), "{error:?}");
+        }
+        other => panic!("expected ApiError::Auth, got {other:?}"),
+    }
+    assert!(!error.is_transient());
+    assert!(!format!("{error} {error:?}").contains(CLIENT_SECRET));
+}
