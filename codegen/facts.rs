@@ -19,6 +19,23 @@ use crate::walk::visit_operations;
 const ORCHESTRATION_REFERENCE: &str =
     "https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/";
 
+/// Camunda's reference page of each other API (these have no page per
+/// operation at a stable address; the overview leads to the API explorer).
+const API_REFERENCES: [(&str, &str); 3] = [
+    (
+        "admin",
+        "https://docs.camunda.io/docs/apis-tools/administration-api/administration-api-reference/",
+    ),
+    (
+        "operate",
+        "https://docs.camunda.io/docs/8.6/apis-tools/operate-api/overview/",
+    ),
+    (
+        "zeebe",
+        "https://docs.camunda.io/docs/apis-tools/zeebe-api-rest/overview/",
+    ),
+];
+
 /// Doc lines per method name, from the (normalized) spec of `api`.
 pub fn collect(api: &str, spec: &Value) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
@@ -115,11 +132,16 @@ pub fn collect(api: &str, spec: &Value) -> BTreeMap<String, Vec<String>> {
                 lines.push(format!("- Requires {}.", perms.join(" or ")));
             }
         }
-        if api == "orchestration" {
-            lines.push(format!(
+        match api {
+            "orchestration" => lines.push(format!(
                 "- Reference: <{ORCHESTRATION_REFERENCE}{}/>",
                 kebab(id)
-            ));
+            )),
+            other => {
+                if let Some((_, overview)) = API_REFERENCES.iter().find(|(a, _)| *a == other) {
+                    lines.push(format!("- Reference (the API's overview): <{overview}>"));
+                }
+            }
         }
         if !lines.is_empty() {
             out.insert(crate::words::snake(id), lines);

@@ -185,7 +185,9 @@ fn every_client_method_has_its_facts_block() {
                     .collect();
                 methods += 1;
                 assert!(
-                    doc.contains("# Facts from the contract") && doc.contains("- Success: "),
+                    doc.contains("# Facts from the contract")
+                        && doc.contains("- Success: ")
+                        && doc.contains("- Reference"),
                     "{api}: Client::{} has no facts block",
                     f.sig.ident
                 );
