@@ -18,8 +18,9 @@
 //!
 //! With it, the generated modules compile under `#![deny(missing_docs)]`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use quote::ToTokens;
 use serde_json::Value;
 
 use crate::words::{pascal, snake};
@@ -341,12 +342,16 @@ fn document_types(
     facts: &Facts,
     counts: &mut BTreeMap<&'static str, usize>,
 ) {
+    let used_in = containers(items);
     for item in items {
         match item {
             syn::Item::Struct(s) => {
                 let name = s.ident.to_string();
                 if let Some(uses) = facts.uses.get(&name) {
                     let text = format!("\n\nIn the API: {}.", uses.join("; "));
+                    add_doc(&mut s.attrs, &text);
+                    *counts.entry("type uses").or_default() += 1;
+                } else if let Some(text) = used_in_text(used_in.get(&name)) {
                     add_doc(&mut s.attrs, &text);
                     *counts.entry("type uses").or_default() += 1;
                 }
@@ -377,6 +382,15 @@ fn document_types(
                     *counts.entry("types").or_default() += 1;
                 }
                 let owner = e.ident.to_string();
+                let text = facts
+                    .uses
+                    .get(&owner)
+                    .map(|uses| format!("\n\nIn the API: {}.", uses.join("; ")))
+                    .or_else(|| used_in_text(used_in.get(&owner)));
+                if let Some(text) = text {
+                    add_doc(&mut e.attrs, &text);
+                    *counts.entry("type uses").or_default() += 1;
+                }
                 for variant in e.variants.iter_mut() {
                     for field in variant.fields.iter_mut() {
                         if field.ident.is_some() && !has_doc(&field.attrs) {
@@ -428,6 +442,50 @@ fn document_types(
             _ => {}
         }
     }
+}
+
+/// For each struct and enum of `types`, the structs and enums whose
+/// members or branches name it.
+fn containers(items: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut defs: Vec<(String, proc_macro2::TokenStream)> = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => defs.push((s.ident.to_string(), s.fields.to_token_stream())),
+            syn::Item::Enum(e) => defs.push((e.ident.to_string(), e.variants.to_token_stream())),
+            _ => {}
+        }
+    }
+    let names: BTreeSet<String> = defs.iter().map(|(n, _)| n.clone()).collect();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (owner, tokens) in defs {
+        let mut stack: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        while let Some(tree) = stack.pop() {
+            match tree {
+                proc_macro2::TokenTree::Group(g) => stack.extend(g.stream()),
+                proc_macro2::TokenTree::Ident(i) => {
+                    let used = i.to_string();
+                    if used != owner && names.contains(&used) {
+                        out.entry(used).or_default().insert(owner.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// "Used in [`A`], [`B`] …" (at most eight named).
+fn used_in_text(owners: Option<&BTreeSet<String>>) -> Option<String> {
+    let owners = owners.filter(|o| !o.is_empty())?;
+    let shown: Vec<String> = owners.iter().take(8).map(|o| format!("[`{o}`]")).collect();
+    let more = owners.len().saturating_sub(shown.len());
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Some(format!("\n\nUsed in {}{tail}.", shown.join(", ")))
 }
 
 fn document_type_builders(items: &mut [syn::Item], counts: &mut BTreeMap<&'static str, usize>) {
@@ -531,7 +589,6 @@ fn self_name(ty: &syn::Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::ToTokens;
 
     #[test]
     fn members_get_their_constraints_and_everything_gets_a_doc() {
@@ -560,7 +617,8 @@ mod tests {
                 }
                 /// Already documented.
                 pub struct ThingResult { pub items: Vec<i64> }
-                pub enum Either { A(ThingQuery), B }
+                pub enum Either { A(ThingQuery), B(Nested) }
+                pub struct Nested { pub x: i64 }
                 impl ThingQuery { pub fn builder() -> builder::ThingQuery { todo!() } }
                 pub mod builder {
                     pub struct ThingQuery { name: Result<String, String> }
@@ -585,6 +643,7 @@ mod tests {
             "sent by [`Client::search_things`](super::Client::search_things)",
             "returned by [`Client::search_things`]",
             "Already documented.",
+            "Used in [`Either`].",
             "The `A` branch of a `Either`.",
             "A builder for a `ThingQuery`",
             "Builder of a [`ThingQuery`](super::ThingQuery)",
