@@ -60,7 +60,7 @@ pub fn request_builders_only(file: &mut syn::File) -> Vec<String> {
         if block.trait_.is_some() {
             return true;
         }
-        let Some(name) = last_ident(&block.self_ty) else {
+        let Some(name) = crate::items::last_ident(&block.self_ty) else {
             return true;
         };
         if !removed.contains(&name) {
@@ -146,32 +146,20 @@ fn flatten(tokens: TokenStream) -> Vec<TokenTree> {
 /// variants name; a struct has no edges (its members' builders are not
 /// kept). An over-approximation is harmless: it only keeps a builder.
 fn type_graph(types: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
-    let mut defs: BTreeMap<String, TokenStream> = BTreeMap::new();
-    for item in types {
-        match item {
-            syn::Item::Struct(s) => {
-                defs.insert(s.ident.to_string(), TokenStream::new());
-            }
-            syn::Item::Enum(e) => {
-                defs.insert(e.ident.to_string(), e.variants.to_token_stream());
-            }
-            _ => {}
+    let enums: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut graph = crate::items::mentions(types);
+    for (name, used) in graph.iter_mut() {
+        if !enums.contains(name) {
+            used.clear();
         }
     }
-    let names: BTreeSet<String> = defs.keys().cloned().collect();
-    defs.into_iter()
-        .map(|(name, tokens)| {
-            let used: BTreeSet<String> = flatten(tokens)
-                .into_iter()
-                .filter_map(|t| match t {
-                    TokenTree::Ident(i) => Some(i.to_string()),
-                    _ => None,
-                })
-                .filter(|i| names.contains(i) && *i != name)
-                .collect();
-            (name, used)
-        })
-        .collect()
+    graph
 }
 
 /// The type a builder-module item belongs to: the struct's name, or the
@@ -179,14 +167,7 @@ fn type_graph(types: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
 fn owner(item: &syn::Item) -> Option<String> {
     match item {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Impl(i) => last_ident(&i.self_ty),
-        _ => None,
-    }
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Item::Impl(i) => crate::items::last_ident(&i.self_ty),
         _ => None,
     }
 }

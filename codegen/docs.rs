@@ -20,9 +20,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quote::ToTokens;
 use serde_json::Value;
 
+use crate::walk::resolve;
 use crate::words::{pascal, snake};
 
 /// What the contract says about the members of each component and the
@@ -139,25 +139,6 @@ fn component_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
         .pointer(pointer)
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
-}
-
-/// Follows a local `$ref` (once per level; unknown refs stay as they are).
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..8 {
-        let Some(r) = current.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(target) = r
-            .strip_prefix('#')
-            .and_then(|pointer| spec.pointer(&pointer.replace("~1", "/").replace("/~0", "~")))
-            .or_else(|| r.strip_prefix('#').and_then(|p| spec.pointer(p)))
-        else {
-            break;
-        };
-        current = target;
-    }
-    current
 }
 
 /// The members of `schema` (its `properties` and those of its `allOf`
@@ -413,7 +394,7 @@ fn document_types(
                 }
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {
-                let owner = self_name(&block.self_ty);
+                let owner = crate::items::last_ident(&block.self_ty).unwrap_or_default();
                 for inner in &mut block.items {
                     let syn::ImplItem::Fn(f) = inner else {
                         continue;
@@ -447,29 +428,10 @@ fn document_types(
 /// For each struct and enum of `types`, the structs and enums whose
 /// members or branches name it.
 fn containers(items: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
-    let mut defs: Vec<(String, proc_macro2::TokenStream)> = Vec::new();
-    for item in items {
-        match item {
-            syn::Item::Struct(s) => defs.push((s.ident.to_string(), s.fields.to_token_stream())),
-            syn::Item::Enum(e) => defs.push((e.ident.to_string(), e.variants.to_token_stream())),
-            _ => {}
-        }
-    }
-    let names: BTreeSet<String> = defs.iter().map(|(n, _)| n.clone()).collect();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (owner, tokens) in defs {
-        let mut stack: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
-        while let Some(tree) = stack.pop() {
-            match tree {
-                proc_macro2::TokenTree::Group(g) => stack.extend(g.stream()),
-                proc_macro2::TokenTree::Ident(i) => {
-                    let used = i.to_string();
-                    if used != owner && names.contains(&used) {
-                        out.entry(used).or_default().insert(owner.clone());
-                    }
-                }
-                _ => {}
-            }
+    for (owner, used) in crate::items::mentions(items) {
+        for name in used {
+            out.entry(name).or_default().insert(owner.clone());
         }
     }
     out
@@ -504,7 +466,7 @@ fn document_type_builders(items: &mut [syn::Item], counts: &mut BTreeMap<&'stati
                 *counts.entry("type builders").or_default() += 1;
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {
-                let owner = self_name(&block.self_ty);
+                let owner = crate::items::last_ident(&block.self_ty).unwrap_or_default();
                 for inner in &mut block.items {
                     let syn::ImplItem::Fn(f) = inner else {
                         continue;
@@ -541,7 +503,7 @@ fn document_operation_builders(
         if block.trait_.is_some() {
             continue;
         }
-        let owner = self_name(&block.self_ty);
+        let owner = crate::items::last_ident(&block.self_ty).unwrap_or_default();
         let params = facts.params.get(&owner);
         for inner in &mut block.items {
             let syn::ImplItem::Fn(f) = inner else {
@@ -574,21 +536,10 @@ fn document_operation_builders(
     }
 }
 
-fn self_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::ToTokens;
 
     #[test]
     fn members_get_their_constraints_and_everything_gets_a_doc() {

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::secrets::SECRET_SCHEMA;
+use crate::walk::resolve;
 
 /// Secret locations per operation, keyed by (upper-case method, path).
 pub type SecretPaths = BTreeMap<(String, String), Vec<String>>;
@@ -72,23 +73,6 @@ pub fn secret_paths(spec: &Value) -> SecretPaths {
         }
     }
     all
-}
-
-/// Follows a local `$ref` (once per level), or returns the value itself.
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..8 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| spec.pointer(pointer))
-        {
-            Some(target) => current = target,
-            None => break,
-        }
-    }
-    current
 }
 
 fn collect(

@@ -17,6 +17,7 @@ mod facts;
 #[path = "../build/fingerprint.rs"]
 pub mod fingerprint;
 mod generate;
+mod items;
 mod keys;
 mod media;
 mod multipart;

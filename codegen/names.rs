@@ -72,20 +72,6 @@ fn count_refs(value: &Value, out: &mut BTreeMap<String, usize>) {
     }
 }
 
-/// Rewrites every `$ref` equal to `from` into `to`.
-fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
-    match value {
-        Value::Object(map) => {
-            if map.get("$ref").and_then(Value::as_str) == Some(from) {
-                map.insert("$ref".into(), Value::String(to.to_string()));
-            }
-            map.values_mut().for_each(|v| rewrite_refs(v, from, to));
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, from, to)),
-        _ => {}
-    }
-}
-
 /// Adds `former` to the former names of component `name`.
 fn remember(schema: &mut Value, former: &str) {
     let Some(obj) = schema.as_object_mut() else {
@@ -112,7 +98,7 @@ fn rename(spec: &mut Value, old: &str, new: &str) {
     };
     remember(&mut schema, &pascal(old));
     map.insert(new.to_string(), schema);
-    rewrite_refs(spec, &reference(old), &reference(new));
+    crate::walk::rename_refs(spec, &reference(old), &reference(new));
 }
 
 /// Step `request_type_names` (see the module docs).
@@ -296,7 +282,7 @@ pub fn shared_enums(spec: &mut Value) -> Vec<String> {
                     remember(kept, former);
                 }
             }
-            rewrite_refs(spec, &reference(other), &reference(&keep));
+            crate::walk::rename_refs(spec, &reference(other), &reference(&keep));
             changes.push(format!("{other} -> {keep}"));
         }
     }
