@@ -204,6 +204,27 @@ async fn a_connection_failure_is_a_transient_transport_error() {
     assert!(matches!(as_crate, camunda8::Error::Api(_)));
 }
 
+/// Mounts a topology endpoint that answers 401 to every token and returns
+/// the error of one `get_topology` call through `server`'s token endpoint.
+async fn topology_answering_401(server: &MockServer) -> ApiError {
+    Mock::given(method("GET"))
+        .and(path("/zeebe/v1/topology"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "token revoked"})))
+        .mount(server)
+        .await;
+    let camunda = oauth(
+        format!("{}/oauth/token", server.uri()),
+        format!("{}/zeebe", server.uri()),
+    );
+    camunda
+        .zeebe()
+        .unwrap()
+        .get_topology()
+        .send()
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn a_401_that_a_renewed_token_does_not_cure_counts_both_attempts() {
     let server = MockServer::start().await;
@@ -218,22 +239,7 @@ async fn a_401_that_a_renewed_token_does_not_cure_counts_both_attempts() {
             .mount(&server)
             .await;
     }
-    Mock::given(method("GET"))
-        .and(path("/zeebe/v1/topology"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "token revoked"})))
-        .mount(&server)
-        .await;
-    let camunda = oauth(
-        format!("{}/oauth/token", server.uri()),
-        format!("{}/zeebe", server.uri()),
-    );
-    let error = camunda
-        .zeebe()
-        .unwrap()
-        .get_topology()
-        .send()
-        .await
-        .unwrap_err();
+    let error = topology_answering_401(&server).await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
     assert_eq!(error.attempts(), 2, "{error:?}");
     assert_eq!(error.message(), Some("token revoked"));
@@ -260,22 +266,7 @@ async fn a_401_whose_renewal_is_rejected_is_the_auth_error() {
         ))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/zeebe/v1/topology"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "token revoked"})))
-        .mount(&server)
-        .await;
-    let camunda = oauth(
-        format!("{}/oauth/token", server.uri()),
-        format!("{}/zeebe", server.uri()),
-    );
-    let error = camunda
-        .zeebe()
-        .unwrap()
-        .get_topology()
-        .send()
-        .await
-        .unwrap_err();
+    let error = topology_answering_401(&server).await;
     match &error {
         ApiError::Auth { request, source } => {
             assert!(
