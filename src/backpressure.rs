@@ -26,6 +26,14 @@
 //! timeouts: `completeJob`, `failJob`, `throwJobError`, `updateJob` (which
 //! extends a running job's timeout) and `completeUserTask`.
 //!
+//! Job activation (`activateJobs`) is admitted, not held: it waits for a
+//! permit like any gated request and reports its answer, but gives the
+//! permit back as soon as it is sent. A long poll waits on the server for
+//! up to its request timeout (20 s for a worker by default) without loading
+//! it; were its permit held, a gate shrunk to one permit would let one
+//! worker's idle poll block every other request of the client (and every
+//! other worker's activation) for that long.
+//!
 //! The gate is part of the [`RetryPolicy`](crate::RetryPolicy)
 //! ([`RetryPolicy::gate`](crate::RetryPolicy::gate)); each API client of a
 //! [`Camunda`](crate::Camunda) has its own, shared by every caller and
@@ -45,6 +53,10 @@ pub(crate) const EXEMPT: [&str; 5] = [
     "updateJob",
     "completeUserTask",
 ];
+
+/// Operations that are admitted through the gate but do not hold a permit
+/// while the server answers (long polls), by operationId.
+pub(crate) const ADMITTED: [&str; 1] = ["activateJobs"];
 
 /// Whether two spellings name the same operation: equal ignoring case and
 /// underscores (`completeJob`, `complete_job`).
@@ -129,20 +141,44 @@ struct Shared {
 #[derive(Debug, Clone)]
 pub(crate) struct Gate(Arc<Shared>);
 
-/// A permit; returned to the gate when dropped.
+/// A permit; returned to the gate when dropped (or when
+/// [`release`](Permit::release)d). It remembers the round it was taken in,
+/// so that the answer it reports counts only once per round.
 #[derive(Debug)]
 pub(crate) struct Permit {
     gate: Gate,
     round: u64,
+    /// Whether it still counts against the limit.
+    held: bool,
+}
+
+impl Permit {
+    /// Gives the slot back while keeping the right to report the answer
+    /// (for requests that are admitted, not held).
+    pub(crate) fn release(&mut self) {
+        if std::mem::replace(&mut self.held, false) {
+            let mut state = self.gate.lock();
+            state.out = state.out.saturating_sub(1);
+            drop(state);
+            self.gate.0.freed.notify_one();
+        }
+    }
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        let mut state = self.gate.lock();
-        state.out = state.out.saturating_sub(1);
-        drop(state);
-        self.gate.0.freed.notify_one();
+        self.release();
     }
+}
+
+/// How a request goes through a gate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gated<'a> {
+    /// The gate.
+    pub gate: &'a Gate,
+    /// `true`: the permit is held until the answer arrives; `false`: it is
+    /// given back once the request is sent (long polls).
+    pub hold: bool,
 }
 
 impl Gate {
@@ -179,6 +215,14 @@ impl Gate {
         self.0.settings.enabled && !EXEMPT.iter().any(|e| same_operation(e, operation))
     }
 
+    /// How `operation` goes through the gate; `None`: it does not.
+    pub(crate) fn for_operation(&self, operation: &str) -> Option<Gated<'_>> {
+        self.applies_to(operation).then(|| Gated {
+            gate: self,
+            hold: !ADMITTED.iter().any(|a| same_operation(a, operation)),
+        })
+    }
+
     /// Waits for a permit.
     pub(crate) async fn acquire(&self) -> Permit {
         loop {
@@ -191,6 +235,7 @@ impl Gate {
                     return Permit {
                         gate: self.clone(),
                         round: state.round,
+                        held: true,
                     };
                 }
                 freed.as_mut().enable();
@@ -296,5 +341,35 @@ mod tests {
         assert!(gate.applies_to("activate_jobs"));
         assert!(gate.applies_to("complete_jobs_batch"));
         assert!(!Gate::new(GateSettings::off()).applies_to("activateJobs"));
+        assert!(!gate.for_operation("activate_jobs").expect("gated").hold);
+        assert!(
+            gate.for_operation("create_process_instance")
+                .expect("gated")
+                .hold
+        );
+        assert!(gate.for_operation("complete_job").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_released_permit_frees_its_slot_but_still_reports() {
+        let gate = Gate::new(GateSettings::default().max_permits(4));
+        let mut first = gate.acquire().await;
+        let others = (gate.acquire().await, gate.acquire().await);
+        gate.backpressure(&first);
+        assert_eq!(gate.limit(), 2);
+        drop(others);
+        let held = gate.acquire().await;
+        // At the limit, one slot held by `held`; release `first` and a
+        // second permit is at hand while `first` can still report.
+        first.release();
+        let second = tokio::time::timeout(std::time::Duration::from_millis(50), gate.acquire())
+            .await
+            .expect("a released slot is handed on");
+        gate.backpressure(&second);
+        assert_eq!(gate.limit(), 1);
+        // `first` belongs to an older round: its report no longer counts.
+        gate.backpressure(&first);
+        assert_eq!(gate.limit(), 1);
+        drop((first, held, second));
     }
 }

@@ -239,10 +239,7 @@ impl Inner {
         F: FnMut(u32) -> Option<Request>,
     {
         let state = &self.0;
-        let gate = state
-            .gate
-            .applies_to(info.operation_id)
-            .then_some(&state.gate);
+        let gate = state.gate.for_operation(info.operation_id);
         state
             .retry
             .execute_gated(client, &TokioTimer, gate, make_request)

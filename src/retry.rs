@@ -36,7 +36,7 @@ use bytes::Bytes;
 use rand::Rng;
 use tracing::Instrument;
 
-use crate::backpressure::{Gate, Permit};
+use crate::backpressure::{Gated, Permit};
 
 /// The longest `Retry-After` taken into account; a larger value is treated as
 /// this one (and then usually exceeds `max_elapsed`, ending the retries).
@@ -239,7 +239,7 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
-        gate: Option<&Gate>,
+        gate: Option<Gated<'_>>,
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
@@ -257,8 +257,8 @@ impl RetryPolicy {
         // is; the retry loop (a larger future) is boxed and only built when
         // needed.
         if !matches!(response.status().as_u16(), 429 | 500 | 503) {
-            if let Some(gate) = gate {
-                gate.success();
+            if let Some(gated) = gate {
+                gated.gate.success();
             }
             return Ok(response);
         }
@@ -272,7 +272,7 @@ impl RetryPolicy {
         &self,
         client: &reqwest::Client,
         timer: &dyn Timer,
-        gate: Option<&Gate>,
+        gate: Option<Gated<'_>>,
         mut make_request: F,
         started: std::time::Instant,
         first: (tracing::Span, reqwest::Response, Option<Permit>),
@@ -287,10 +287,10 @@ impl RetryPolicy {
         let (mut span, mut response, mut permit) = first;
         loop {
             let (classified, reason) = classify(response).instrument(span.clone()).await?;
-            if let (Some(gate), Some(held)) = (gate, &permit) {
+            if let (Some(gated), Some(held)) = (gate, &permit) {
                 match reason {
-                    Some(_) => gate.backpressure(held),
-                    None => gate.success(),
+                    Some(_) => gated.gate.backpressure(held),
+                    None => gated.gate.success(),
                 }
             }
             // Never held while waiting.
@@ -354,7 +354,7 @@ async fn attempt_span(
     client: &reqwest::Client,
     request: reqwest::Request,
     attempt: u32,
-    gate: Option<&Gate>,
+    gate: Option<Gated<'_>>,
 ) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit>)> {
     let span = tracing::info_span!(
         "camunda8.http",
@@ -363,10 +363,14 @@ async fn attempt_span(
         attempt,
         status = tracing::field::Empty,
     );
-    let permit = match gate {
-        Some(gate) => Some(gate.acquire().instrument(span.clone()).await),
+    let mut permit = match gate {
+        Some(gated) => Some(gated.gate.acquire().instrument(span.clone()).await),
         None => None,
     };
+    // An admitted request (a long poll) frees its slot once it is on its way.
+    if let (Some(held), Some(Gated { hold: false, .. })) = (&mut permit, gate) {
+        held.release();
+    }
     let response = client.execute(request).instrument(span.clone()).await?;
     span.record("status", response.status().as_u16());
     Ok((span, response, permit))

@@ -425,6 +425,77 @@ async fn slow_handler_is_kept_alive_by_timeout_extension() {
 }
 
 #[tokio::test]
+async fn timeout_extension_survives_update_faults() {
+    // updateJob answers backpressure, a dropped connection, a 502 and a
+    // garbage body before it works: the extension is retried while the
+    // job's deadline allows, and the job is neither lost nor handed out twice.
+    let engine = Engine::start().await;
+    let camunda = camunda_for(&engine);
+    engine.inject(
+        Op::Update,
+        [
+            Fault::Backpressure503,
+            Fault::Drop,
+            Fault::Status(502),
+            Fault::Backpressure429,
+            Fault::Backpressure500,
+        ],
+    );
+    let handle = worker(&camunda, "slow")
+        .timeout(Duration::from_millis(800))
+        .spawn(slow_handler)
+        .unwrap();
+    let key = engine.create_jobs("slow", 1)[0];
+    let summary = engine
+        .wait_for(Duration::from_secs(5), |s| s.completed == 1)
+        .await;
+    assert_eq!(summary.completed, 1, "{summary:?}");
+    assert_eq!(summary.timeouts, 0, "{summary:?}");
+    assert_eq!(engine.pending_faults(), 0, "every injected fault was met");
+    let job = engine.job(key).unwrap();
+    assert_eq!(job.activations, 1, "{job:?}");
+    assert!(job.updates >= 1, "{job:?}");
+    assert!(handle.stats().timeouts_extended >= 1);
+    handle.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn a_404_on_extension_leaves_the_handler_running_and_the_worker_going() {
+    // The job is gone (cancelled, or finished elsewhere): updateJob answers
+    // 404. The extension stops, the handler finishes, its completion is
+    // dropped on the next 404, and the worker goes on with the next job.
+    let engine = Engine::start().await;
+    let camunda = camunda_for(&engine);
+    engine.inject(Op::Update, [Fault::Status(404)]);
+    engine.inject(Op::Complete, [Fault::Status(404)]);
+    let handle = worker(&camunda, "gone")
+        .timeout(Duration::from_millis(400))
+        .spawn(|_job: Job| async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            Ok::<_, String>(Outcome::complete())
+        })
+        .unwrap();
+    engine.create_jobs("gone", 1);
+    // The first job's completion met the 404; the job timed out meanwhile
+    // (its extension was refused) and is handed out and completed again.
+    let summary = engine
+        .wait_for(Duration::from_secs(5), |s| s.completed == 1)
+        .await;
+    assert_eq!(summary.completed, 1, "{summary:?}");
+    assert_eq!(engine.pending_faults(), 0);
+    let later = engine.create_jobs("gone", 3);
+    let summary = engine
+        .wait_for(Duration::from_secs(5), |s| s.completed == 4)
+        .await;
+    assert_eq!(summary.completed, 4, "{summary:?}");
+    for key in later {
+        assert_eq!(engine.job(key).unwrap().activations, 1);
+    }
+    assert!(handle.is_running());
+    handle.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
 async fn without_extension_a_slow_handler_loses_its_job() {
     // The contrast to the test above: the same handler and timeout, no
     // extension, and the job is handed out again.
@@ -709,78 +780,149 @@ async fn the_engine_speaks_the_contract() {
     assert_eq!(decoded.jobs.len(), 1);
 }
 
-/// One activation of `job_type` without long polling, through the generated
-/// client; returns how long it took.
-async fn timed_activation(api: camunda8::orchestration::Client, job_type: &str) -> Duration {
-    use camunda8::orchestration::types::JobActivationRequest;
+/// A server for the gate tests: `GET /v2/status` answers after 300 ms,
+/// `POST /v2/jobs/activation` (an idle long poll) after 1 s, a completion
+/// at once.
+async fn gate_server() -> wiremock::MockServer {
+    use wiremock::matchers::{method, path, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/status"))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/jobs/activation"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "jobs": [] }))
+                .set_delay(Duration::from_secs(1)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/v2/jobs/[0-9]+/completion$"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn timed<T>(call: impl std::future::Future<Output = T>) -> Duration {
     let started = Instant::now();
-    let request = JobActivationRequest {
-        fetch_variable: Vec::new(),
-        max_jobs_to_activate: 1,
-        request_timeout: Some(-1),
-        tenant_filter: None,
-        tenant_ids: Vec::new(),
-        timeout: 1_000,
-        type_: job_type.to_owned(),
-        with_lease: None,
-        worker: None,
-    };
-    api.activate_jobs().body(request).send().await.unwrap();
+    call.await;
     started.elapsed()
 }
 
-/// With the gate down to one permit, a slow activation holds back other
-/// gated requests but not job completions; with the gate off, nothing waits.
-async fn gate_run(gate: camunda8::backpressure::GateSettings) -> (Duration, Duration) {
-    let engine = Engine::start().await;
+struct GateTimes {
+    /// A completion while a status request holds the only permit.
+    completion: Duration,
+    /// A second status request while the first holds the only permit.
+    second_status: Duration,
+    /// A status request while an idle long poll is out.
+    status_beside_poll: Duration,
+}
+
+/// With the gate at one permit: what waits for what.
+async fn gate_run(gate: camunda8::backpressure::GateSettings) -> GateTimes {
+    use camunda8::orchestration::types::{JobActivationRequest, JobCompletionRequest};
+    let server = gate_server().await;
     let camunda = Config::new()
-        .orchestration_url(engine.url())
+        .orchestration_url(server.uri())
         .retry_policy(RetryPolicy::new().gate(gate))
         .build()
         .unwrap();
     let api = camunda.orchestration().unwrap().clone();
-    engine.inject(Op::Activate, [Fault::Delay(Duration::from_millis(700))]);
-    let slow = tokio::spawn(timed_activation(api.clone(), "slow"));
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let key = engine.create_jobs("other", 1)[0];
-    let started = Instant::now();
-    api.complete_job()
-        .job_key(
-            key.to_string()
-                .parse::<camunda8::orchestration::keys::JobKey>()
-                .unwrap(),
-        )
-        .body(camunda8::orchestration::types::JobCompletionRequest {
-            business_id: None,
-            job_lease_token: None,
-            result: None,
-            variables: None,
-        })
-        .send()
-        .await
-        .unwrap();
-    let completion = started.elapsed();
-    let gated = timed_activation(api, "none").await;
-    assert!(slow.await.unwrap() >= Duration::from_millis(700));
-    (completion, gated)
+    let status = |api: camunda8::orchestration::Client| async move {
+        api.get_status().send().await.unwrap();
+    };
+
+    let first = tokio::spawn(status(api.clone()));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let completion = timed(async {
+        api.complete_job()
+            .job_key(
+                "2251799813685249"
+                    .parse::<camunda8::orchestration::keys::JobKey>()
+                    .unwrap(),
+            )
+            .body(JobCompletionRequest {
+                business_id: None,
+                job_lease_token: None,
+                result: None,
+                variables: None,
+            })
+            .send()
+            .await
+            .unwrap();
+    })
+    .await;
+    let second_status = timed(status(api.clone())).await;
+    first.await.unwrap();
+
+    let poll = tokio::spawn({
+        let api = api.clone();
+        async move {
+            api.activate_jobs()
+                .body(JobActivationRequest {
+                    fetch_variable: Vec::new(),
+                    max_jobs_to_activate: 1,
+                    request_timeout: Some(1_000),
+                    tenant_filter: None,
+                    tenant_ids: Vec::new(),
+                    timeout: 1_000,
+                    type_: "idle".to_owned(),
+                    with_lease: None,
+                    worker: None,
+                })
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let status_beside_poll = timed(status(api.clone())).await;
+    poll.await.unwrap();
+    GateTimes {
+        completion,
+        second_status,
+        status_beside_poll,
+    }
 }
 
 #[tokio::test]
-async fn the_gate_holds_back_gated_requests_but_not_completions() {
+async fn the_gate_holds_back_gated_requests_but_not_completions_nor_long_polls() {
     use camunda8::backpressure::GateSettings;
-    let (completion, gated) = gate_run(GateSettings::default().max_permits(1)).await;
+    // One permit (as after a burst of backpressure): a held request makes
+    // the next gated one wait, a completion does not wait, and an idle long
+    // poll (admitted, not held) blocks nobody.
+    let times = gate_run(GateSettings::default().max_permits(1)).await;
     assert!(
-        completion < Duration::from_millis(400),
-        "completion waited {completion:?}"
+        times.completion < Duration::from_millis(200),
+        "completion waited {:?}",
+        times.completion
     );
     assert!(
-        gated >= Duration::from_millis(450),
-        "activation did not wait: {gated:?}"
+        times.second_status >= Duration::from_millis(450),
+        "the second status request did not wait: {:?}",
+        times.second_status
     );
-    let (completion, gated) = gate_run(GateSettings::off()).await;
-    assert!(completion < Duration::from_millis(400), "{completion:?}");
     assert!(
-        gated < Duration::from_millis(400),
-        "with the gate off nothing waits: {gated:?}"
+        times.status_beside_poll < Duration::from_millis(800),
+        "an idle long poll held the only permit: {:?}",
+        times.status_beside_poll
     );
+    let times = gate_run(GateSettings::off()).await;
+    assert!(
+        times.completion < Duration::from_millis(200),
+        "{:?}",
+        times.completion
+    );
+    assert!(
+        times.second_status < Duration::from_millis(450),
+        "with the gate off nothing waits: {:?}",
+        times.second_status
+    );
+    assert!(times.status_beside_poll < Duration::from_millis(800));
 }
