@@ -12,8 +12,9 @@
 //! order) so machine noise hits all of them alike; what is reported per
 //! concurrency is the median over rounds of the per-round ratios against
 //! the hand-written baseline: throughput (target ≥ 0.95) and CPU per request
-//! (target ≤ 1.10). Besides camunda8 (static bearer token, and OAuth with a
-//! cached token), the baseline is also run with reqwest's system proxy
+//! (target ≤ 1.10). Besides camunda8 (static bearer token; the same on the
+//! baseline's own `reqwest::Client`, which isolates the layer from its
+//! client settings; OAuth with a cached token), the baseline is also run with reqwest's system proxy
 //! lookup and with connect/request timeouts, to show what each costs.
 //!
 //! `CAMUNDA8_BENCH_ROUNDS` (default 11), `CAMUNDA8_BENCH_SCALE` (default
@@ -168,15 +169,19 @@ enum Variant {
     BaselineTimeouts,
     /// camunda8, static bearer token.
     Camunda,
+    /// camunda8, static bearer token, on the baseline's `reqwest::Client`
+    /// (no timeouts): the layer's own cost, without its client settings.
+    CamundaOwnClient,
     /// camunda8, OAuth client credentials with a cached token.
     CamundaOAuth,
 }
 
-const VARIANTS: [Variant; 5] = [
+const VARIANTS: [Variant; 6] = [
     Variant::Baseline,
     Variant::BaselineSystemProxy,
     Variant::BaselineTimeouts,
     Variant::Camunda,
+    Variant::CamundaOwnClient,
     Variant::CamundaOAuth,
 ];
 
@@ -187,6 +192,7 @@ impl Variant {
             Variant::BaselineSystemProxy => "proxy",
             Variant::BaselineTimeouts => "timeouts",
             Variant::Camunda => "camunda",
+            Variant::CamundaOwnClient => "own",
             Variant::CamundaOAuth => "oauth",
         }
     }
@@ -197,6 +203,7 @@ impl Variant {
             Variant::BaselineSystemProxy => "hand-written + system proxy lookup",
             Variant::BaselineTimeouts => "hand-written + connect/request timeouts",
             Variant::Camunda => "camunda8 (static bearer)",
+            Variant::CamundaOwnClient => "camunda8 (static, baseline's client)",
             Variant::CamundaOAuth => "camunda8 (OAuth, cached token)",
         }
     }
@@ -204,6 +211,7 @@ impl Variant {
 
 struct Setup {
     camunda: Camunda,
+    camunda_own_client: Camunda,
     oauth: Camunda,
     baseline: reqwest::Client,
     baseline_proxy: reqwest::Client,
@@ -228,6 +236,13 @@ fn setup(base: &str) -> Setup {
         .no_proxy()
         .build()
         .expect("client");
+    let camunda_own_client = Camunda::with_http_client(
+        &camunda8::Config::new()
+            .zeebe_url(base)
+            .bearer_token(Secret::new("bench-token")),
+        baseline.clone(),
+    )
+    .expect("client");
     let baseline_proxy = reqwest::Client::builder().build().expect("client");
     let baseline_timeouts = reqwest::Client::builder()
         .no_proxy()
@@ -239,6 +254,7 @@ fn setup(base: &str) -> Setup {
     authorization.set_sensitive(true);
     Setup {
         camunda,
+        camunda_own_client,
         oauth,
         baseline,
         baseline_proxy,
@@ -254,6 +270,7 @@ async fn one(setup: &Setup, variant: Variant) {
         Variant::BaselineSystemProxy => by_hand(setup, &setup.baseline_proxy).await,
         Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts).await,
         Variant::Camunda => topology(&setup.camunda).await,
+        Variant::CamundaOwnClient => topology(&setup.camunda_own_client).await,
         Variant::CamundaOAuth => topology(&setup.oauth).await,
     }
 }
@@ -351,7 +368,7 @@ fn interleaved_rounds() {
         .unwrap_or(1.0);
     let tick = ticks_per_second();
     // CAMUNDA8_BENCH_VARIANTS: a comma list of baseline, proxy, timeouts,
-    // camunda, oauth (default: all); the baseline always runs first, unless
+    // camunda, own, oauth (default: all); the baseline always runs first, unless
     // the list says `only` (then the ratios are against the first listed:
     // meant for instruction counts under callgrind, one variant per run).
     let wanted = std::env::var("CAMUNDA8_BENCH_VARIANTS").unwrap_or_default();

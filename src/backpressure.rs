@@ -58,16 +58,19 @@ pub(crate) const EXEMPT: [&str; 5] = [
 /// while the server answers (long polls), by operationId.
 pub(crate) const ADMITTED: [&str; 1] = ["activateJobs"];
 
-/// Whether two spellings name the same operation: equal ignoring case and
-/// underscores (`completeJob`, `complete_job`).
+/// Whether two spellings name the same operation: equal ignoring ASCII case
+/// and underscores (`completeJob`, `complete_job`). Runs on every request,
+/// so it compares bytes and stops at the first difference.
 fn same_operation(a: &str, b: &str) -> bool {
-    a.chars()
-        .filter(|c| *c != '_')
-        .map(|c| c.to_ascii_lowercase())
-        .eq(b
-            .chars()
-            .filter(|c| *c != '_')
-            .map(|c| c.to_ascii_lowercase()))
+    let mut a = a.bytes().filter(|c| *c != b'_');
+    let mut b = b.bytes().filter(|c| *c != b'_');
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The parameters of the backpressure gate.

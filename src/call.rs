@@ -28,7 +28,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::StreamExt as _;
+use futures::future::Either;
+use futures::{FutureExt as _, StreamExt as _};
 use http::{HeaderMap, Method, StatusCode};
 use progenitor_client::{Error as ProgenitorError, ResponseValue};
 use serde_json::Value;
@@ -46,7 +47,10 @@ tokio::task_local! {
 /// What the hooks saw during one call.
 #[derive(Debug, Default)]
 struct Record {
+    /// Method and URL, copied when no request was sent (no credential).
     request: Option<(Method, url::Url)>,
+    /// The request as the call sent it (moved in once it was answered).
+    sent: Option<reqwest::Request>,
     attempts: u32,
     auth: Option<crate::Error>,
     status: Option<StatusCode>,
@@ -67,10 +71,16 @@ pub(crate) fn shown_url(url: &url::Url) -> String {
     shown.to_string()
 }
 
-/// Records the request of the current call (method and URL; the URL is
-/// cleaned only if an error needs it).
+/// Records the request of the current call when it could not be sent
+/// (method and URL; the URL is cleaned only if an error needs it).
 pub(crate) fn note_request(request: &reqwest::Request) {
     with(|r| r.request = Some((request.method().clone(), request.url().clone())));
+}
+
+/// Keeps the request the call sent, for an error that needs its method and
+/// URL. Moved rather than copied: a call that succeeds pays nothing for it.
+pub(crate) fn keep_request(request: reqwest::Request) {
+    with(|r| r.sent = Some(request));
 }
 
 /// Records that no credential could be obtained.
@@ -94,24 +104,33 @@ pub(crate) fn note_response(status: StatusCode, error_body: Option<Bytes>) {
 /// Runs one call's request code (progenitor's `send`) with a call record,
 /// mapping its error to [`ApiError`]. `secret_paths`: where the operation's
 /// contract has secret values (see `src/redact.rs`).
-pub(crate) async fn run<T, E, F>(
+///
+/// Built from combinators rather than as an `async fn`: an `async` wrapper
+/// keeps its argument (the whole request future) once as a captured value
+/// and again as the future it awaits, which made every call's future
+/// several times larger than the request code it runs, and costlier to move
+/// and to keep in cache. Here the request future is stored once; the record
+/// is taken out while the task-local is still set (inside the scope's poll).
+pub(crate) fn run<T, E, F>(
     secret_paths: &'static [&'static str],
     call: F,
-) -> Result<ResponseValue<T>, ApiError<E>>
+) -> impl Future<Output = Result<ResponseValue<T>, ApiError<E>>>
 where
     F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
 {
-    let (result, record) = CALL
-        .scope(RefCell::new(Record::default()), async move {
-            let result = call.await;
-            let record = CALL.with(RefCell::take);
-            (result, record)
+    let recorded = call.map(|result| match result {
+        Ok(value) => (Ok(value), None),
+        Err(error) => (Err(error), Some(CALL.with(RefCell::take))),
+    });
+    CALL.scope(RefCell::new(Record::default()), recorded)
+        .then(move |(result, record)| match result {
+            Ok(value) => Either::Left(std::future::ready(Ok(value))),
+            // The error path (reading a body, redacting it) is boxed: its
+            // future would otherwise add to every call's.
+            Err(error) => Either::Right(Box::pin(async move {
+                Err(convert(error, record.unwrap_or_default(), secret_paths).await)
+            })),
         })
-        .await;
-    match result {
-        Ok(value) => Ok(value),
-        Err(error) => Err(convert(error, record, secret_paths).await),
-    }
 }
 
 async fn convert<E>(
@@ -119,11 +138,20 @@ async fn convert<E>(
     record: Record,
     secret_paths: &[&str],
 ) -> ApiError<E> {
-    let request = record.request.map(|(method, url)| RequestInfo {
-        method,
-        url: shown_url(&url),
-        attempts: record.attempts,
-    });
+    let attempts = record.attempts;
+    let request = match (&record.sent, &record.request) {
+        (Some(sent), _) => Some(RequestInfo {
+            method: sent.method().clone(),
+            url: shown_url(sent.url()),
+            attempts,
+        }),
+        (None, Some((method, url))) => Some(RequestInfo {
+            method: method.clone(),
+            url: shown_url(url),
+            attempts,
+        }),
+        (None, None) => None,
+    };
     // A 401 whose credential could not be renewed: the renewal's error is
     // what the caller can act on (a rejected client, an unreachable server).
     if record.status == Some(StatusCode::UNAUTHORIZED)

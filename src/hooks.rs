@@ -43,7 +43,7 @@ impl InnerState {
     /// counted in the call's record and, from the second on, as a retry in
     /// the client's counters.
     fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
-        let next = request.try_clone();
+        let next = copy_request(request);
         if next.is_some() {
             call::note_attempt();
             if attempt > 1 {
@@ -52,6 +52,25 @@ impl InnerState {
         }
         next
     }
+}
+
+/// A copy of `request` to send, `None` if its body cannot be repeated (a
+/// stream). Without a body (most operations) it copies method, URL,
+/// headers, version and timeout, the parts a request built by the
+/// generated clients has, and skips what [`Request::try_clone`] spends on
+/// an extension map (a hash map allocated even when there is nothing to
+/// copy but an unset timeout).
+fn copy_request(request: &Request) -> Option<Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 impl Default for Inner {
@@ -134,11 +153,11 @@ impl Inner {
     pub(crate) async fn attach<E>(&self, request: &mut Request) -> Result<(), ProgenitorError<E>> {
         // (progenitor's `api-version` header is not built: the
         // post-processing step `no_api_version_header` in codegen/ drops it.)
-        call::note_request(request);
         let (header, _) = match self.0.auth.credential().await {
             Ok(credential) => credential,
             Err(error) => {
                 let marker = format!("camunda8: authentication failed: {error}");
+                call::note_request(request);
                 call::note_auth_failure(error);
                 return Err(ProgenitorError::Custom(marker));
             }
@@ -157,16 +176,22 @@ impl Inner {
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let state = &self.0;
-        let response = self
+        let mut request = request;
+        let sent = self
             .execute(client, info, |attempt| state.attempt(attempt, &request))
-            .await?;
+            .await;
         // The rare paths are boxed: their futures would otherwise make every
         // call's future larger (and costlier to move).
-        let response = if response.status() == StatusCode::UNAUTHORIZED {
-            Box::pin(self.retry_after_rejection(client, request, response, info)).await?
-        } else {
-            response
+        let sent = match sent {
+            Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
+                Box::pin(self.retry_after_rejection(client, &mut request, response, info)).await
+            }
+            other => other,
         };
+        // The call's record keeps the request (moved, not copied) for an
+        // error that may still come: a body that does not decode.
+        call::keep_request(request);
+        let response = sent?;
         if response.status().is_success() {
             call::note_response(response.status(), None);
             return Ok(response);
@@ -200,11 +225,11 @@ impl Inner {
     async fn retry_after_rejection(
         &self,
         client: &reqwest::Client,
-        mut request: Request,
+        request: &mut Request,
         rejected: Response,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let renewed = match self.renewed_credential(&request).await {
+        let renewed = match self.renewed_credential(request).await {
             Ok(Some(header)) => header,
             Ok(None) => return Ok(rejected),
             Err(error) => {
@@ -223,7 +248,8 @@ impl Inner {
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        self.execute(client, info, |attempt| self.0.attempt(attempt, &request))
+        let request = &*request;
+        self.execute(client, info, |attempt| self.0.attempt(attempt, request))
             .await
     }
 

@@ -57,6 +57,25 @@ async fn operate_xml_is_text_and_errors_are_typed() {
         client.decision_requirements_xml(8).await,
         Err(ApiError::Decode { .. })
     ));
+    // A JSON body that does not decode: the error still names the request
+    // (kept by the call after its answer, not copied before it).
+    Mock::given(method("GET"))
+        .and(path("/v1/process-definitions/9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([1, 2])))
+        .mount(&server)
+        .await;
+    match client.get_process_definition().key(9).send().await {
+        Err(error @ ApiError::Decode { .. }) => {
+            let request = error.request().expect("the request is reported");
+            assert_eq!(request.method, http::Method::GET);
+            assert_eq!(
+                request.url,
+                format!("{}/v1/process-definitions/9", server.uri())
+            );
+            assert_eq!(request.attempts, 1);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
 }
 
 #[cfg(feature = "zeebe")]
