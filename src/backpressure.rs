@@ -39,7 +39,8 @@
 //! [`Camunda`](crate::Camunda) has its own, shared by every caller and
 //! worker of that API. [`GateSettings::off`] turns it off.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
@@ -127,20 +128,28 @@ impl GateSettings {
 }
 
 #[derive(Debug)]
-struct State {
-    limit: f64,
-    out: u32,
-    round: u64,
-}
-
-#[derive(Debug)]
 struct Shared {
     settings: GateSettings,
-    state: Mutex<State>,
+    /// The limit, an `f64` (it grows by fractions), as bits.
+    limit: AtomicU64,
+    /// Permits out.
+    out: AtomicU32,
+    /// Bumped by every decrease; a permit remembers the round it was taken in.
+    round: AtomicU64,
+    /// Tasks waiting for a permit (so that a returned permit wakes someone
+    /// only when someone waits).
+    waiting: AtomicU32,
+    /// Serializes decreases (rare) so that each round decreases once.
+    decrease: Mutex<()>,
     freed: Notify,
 }
 
 /// One API client's gate. Cheap to clone.
+///
+/// Lock-free on the way of every request (a permit taken and returned, a
+/// normal answer at the highest limit): with a thousand requests in flight
+/// on a multi-threaded runtime, a mutex there made the runtime's threads
+/// wait for each other and was measurable in the client benchmark.
 #[derive(Debug, Clone)]
 pub(crate) struct Gate(Arc<Shared>);
 
@@ -160,10 +169,11 @@ impl Permit {
     /// (for requests that are admitted, not held).
     pub(crate) fn release(&mut self) {
         if std::mem::replace(&mut self.held, false) {
-            let mut state = self.gate.lock();
-            state.out = state.out.saturating_sub(1);
-            drop(state);
-            self.gate.0.freed.notify_one();
+            let shared = &self.gate.0;
+            shared.out.fetch_sub(1, Ordering::SeqCst);
+            if shared.waiting.load(Ordering::SeqCst) > 0 {
+                shared.freed.notify_one();
+            }
         }
     }
 }
@@ -171,6 +181,22 @@ impl Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         self.release();
+    }
+}
+
+/// One task counted in [`Shared::waiting`] while it lives.
+struct Waiting<'a>(&'a AtomicU32);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicU32) -> Self {
+        waiting.fetch_add(1, Ordering::SeqCst);
+        Self(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -195,22 +221,17 @@ impl Gate {
         };
         Self(Arc::new(Shared {
             settings,
-            state: Mutex::new(State {
-                limit: f64::from(max),
-                out: 0,
-                round: 0,
-            }),
+            limit: AtomicU64::new(f64::from(max).to_bits()),
+            out: AtomicU32::new(0),
+            round: AtomicU64::new(0),
+            waiting: AtomicU32::new(0),
+            decrease: Mutex::new(()),
             freed: Notify::new(),
         }))
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // Every update is a single assignment: a poisoned lock holds
-        // consistent data.
-        self.0
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn limit_now(&self) -> f64 {
+        f64::from_bits(self.0.limit.load(Ordering::SeqCst))
     }
 
     /// Whether `operation` goes through the gate.
@@ -226,57 +247,113 @@ impl Gate {
         })
     }
 
+    /// A permit if one is free now.
+    fn try_acquire(&self) -> Option<Permit> {
+        let shared = &self.0;
+        let round = shared.round.load(Ordering::SeqCst);
+        let mut out = shared.out.load(Ordering::SeqCst);
+        loop {
+            if f64::from(out) >= self.limit_now().floor().max(1.0) {
+                return None;
+            }
+            match shared
+                .out
+                .compare_exchange_weak(out, out + 1, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => {
+                    return Some(Permit {
+                        gate: self.clone(),
+                        round,
+                        held: true,
+                    });
+                }
+                Err(now) => out = now,
+            }
+        }
+    }
+
     /// Waits for a permit.
     pub(crate) async fn acquire(&self) -> Permit {
+        if let Some(permit) = self.try_acquire() {
+            return permit;
+        }
+        let shared = &self.0;
         loop {
-            let freed = self.0.freed.notified();
+            let freed = shared.freed.notified();
             tokio::pin!(freed);
-            {
-                let mut state = self.lock();
-                if f64::from(state.out) < state.limit.floor().max(1.0) {
-                    state.out += 1;
-                    return Permit {
-                        gate: self.clone(),
-                        round: state.round,
-                        held: true,
-                    };
-                }
-                freed.as_mut().enable();
+            freed.as_mut().enable();
+            // Counted as waiting before looking again: a permit returned
+            // after this look sees the count and wakes a waiter. The count
+            // is undone however this ends (a caller may drop the wait).
+            let counted = Waiting::count(&shared.waiting);
+            if let Some(permit) = self.try_acquire() {
+                return permit;
             }
             freed.await;
+            drop(counted);
+            if let Some(permit) = self.try_acquire() {
+                // Another waiter may be able to go too (the limit grew).
+                if shared.waiting.load(Ordering::SeqCst) > 0 {
+                    shared.freed.notify_one();
+                }
+                return permit;
+            }
         }
     }
 
     /// The server signalled backpressure to the holder of `permit`.
     pub(crate) fn backpressure(&self, permit: &Permit) {
-        let mut state = self.lock();
-        if permit.round != state.round {
+        let shared = &self.0;
+        // A poisoned lock guards no data.
+        let _serial = shared
+            .decrease
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if permit.round != shared.round.load(Ordering::SeqCst) {
             return;
         }
-        let settings = &self.0.settings;
-        let base = state.limit.min(f64::from(state.out.max(1)));
+        let settings = &shared.settings;
+        let out = shared.out.load(Ordering::SeqCst).max(1);
+        let base = self.limit_now().min(f64::from(out));
         let next = (base * f64::from(settings.decrease_percent) / 100.0)
+            .floor()
             .max(f64::from(settings.min_permits));
-        state.limit = next.floor().max(f64::from(settings.min_permits));
-        state.round += 1;
-        tracing::debug!(limit = state.limit, "backpressure: gate limit lowered");
+        shared.limit.store(next.to_bits(), Ordering::SeqCst);
+        shared.round.fetch_add(1, Ordering::SeqCst);
+        tracing::debug!(limit = next, "backpressure: gate limit lowered");
     }
 
     /// The server answered normally.
     pub(crate) fn success(&self) {
-        let mut state = self.lock();
-        let max = f64::from(self.0.settings.max_permits);
-        if state.limit < max {
-            state.limit = (state.limit + 1.0 / state.limit.max(1.0)).min(max);
-            drop(state);
-            self.0.freed.notify_one();
+        let shared = &self.0;
+        let max = f64::from(shared.settings.max_permits);
+        let mut bits = shared.limit.load(Ordering::SeqCst);
+        loop {
+            let limit = f64::from_bits(bits);
+            if limit >= max {
+                // The usual case: nothing to change.
+                return;
+            }
+            let next = (limit + 1.0 / limit.max(1.0)).min(max);
+            match shared.limit.compare_exchange_weak(
+                bits,
+                next.to_bits(),
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => break,
+                Err(now) => bits = now,
+            }
+        }
+        if shared.waiting.load(Ordering::SeqCst) > 0 {
+            shared.freed.notify_one();
         }
     }
 
     /// The current limit (whole permits).
     #[cfg(test)]
     pub(crate) fn limit(&self) -> u32 {
-        let limit = self.lock().limit.floor();
+        let limit = self.limit_now().floor();
         // Bounded by max_permits, a u32.
         if limit >= f64::from(u32::MAX) {
             u32::MAX
@@ -332,6 +409,42 @@ mod tests {
             .await
             .expect("a returned permit is handed on");
         drop(b);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn never_more_out_than_the_limit_under_contention() {
+        use std::sync::atomic::AtomicUsize;
+        let gate = Gate::new(GateSettings::default().max_permits(3));
+        let now = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let (gate, now, most) = (gate.clone(), now.clone(), most.clone());
+                tokio::spawn(async move {
+                    for _ in 0..50 {
+                        let permit = gate.acquire().await;
+                        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(n, Ordering::SeqCst);
+                        tokio::task::yield_now().await;
+                        now.fetch_sub(1, Ordering::SeqCst);
+                        drop(permit);
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("task");
+        }
+        assert!(most.load(Ordering::SeqCst) <= 3);
+        assert_eq!(gate.0.out.load(Ordering::SeqCst), 0);
+        assert_eq!(gate.0.waiting.load(Ordering::SeqCst), 0);
+        // A wait given up (its caller dropped it) leaves no count behind.
+        let held: Vec<_> = futures::future::join_all((0..3).map(|_| gate.acquire())).await;
+        let gave_up =
+            tokio::time::timeout(std::time::Duration::from_millis(20), gate.acquire()).await;
+        assert!(gave_up.is_err());
+        assert_eq!(gate.0.waiting.load(Ordering::SeqCst), 0);
+        drop(held);
     }
 
     #[test]
