@@ -277,6 +277,12 @@ impl Camunda {
 
 impl fmt::Debug for Camunda {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(any(
+            feature = "admin",
+            feature = "zeebe",
+            feature = "operate",
+            feature = "orchestration"
+        ))]
         use crate::urls::RedactedText;
         let mut s = f.debug_struct("Camunda");
         #[cfg(feature = "admin")]
