@@ -273,6 +273,12 @@ impl Inner {
     }
 }
 
+#[cfg(any(
+    feature = "admin",
+    feature = "zeebe",
+    feature = "operate",
+    feature = "orchestration"
+))]
 macro_rules! hooks_for {
     ($client:ty, $api:literal) => {
         impl ClientHooks<Inner> for $client {
