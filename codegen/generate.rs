@@ -131,6 +131,11 @@ pub fn generate(
             changes: no_api_version_header(&mut file.items),
         },
         Report {
+            name: "decode_moves_headers",
+            why: "answers are decoded by crate::call::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/decode.rs)",
+            changes: crate::decode::decode_moves_headers(&mut file),
+        },
+        Report {
             name: "document_operations",
             why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
             changes: crate::facts::document_operations(api, &mut file.items, &facts),

@@ -9,6 +9,7 @@
 //! all it takes to regenerate.
 
 mod builders;
+mod decode;
 mod docs;
 mod enums;
 mod errata;

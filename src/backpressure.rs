@@ -60,9 +60,18 @@ pub(crate) const EXEMPT: [&str; 5] = [
 pub(crate) const ADMITTED: [&str; 1] = ["activateJobs"];
 
 /// Whether two spellings name the same operation: equal ignoring ASCII case
-/// and underscores (`completeJob`, `complete_job`). Runs on every request,
-/// so it compares bytes and stops at the first difference.
+/// and underscores (`completeJob`, `complete_job`). Runs on every request:
+/// the exact spelling (what progenitor and this crate pass) is tried first,
+/// then the first letters, then the general comparison.
 fn same_operation(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    // Most operations differ in their first letter (neither starts with `_`).
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+        _ => return false,
+    }
     let mut a = a.bytes().filter(|c| *c != b'_');
     let mut b = b.bytes().filter(|c| *c != b'_');
     loop {

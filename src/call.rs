@@ -45,16 +45,33 @@ tokio::task_local! {
 }
 
 /// What the hooks saw during one call.
+///
+/// Kept small: tokio moves a task-local value into its thread-local slot
+/// and back on every poll of the call, so what only a failing call needs
+/// sits behind one box, allocated when it is first written.
 #[derive(Debug, Default)]
 struct Record {
-    /// Method and URL, copied when no request was sent (no credential).
-    request: Option<(Method, url::Url)>,
-    /// The request as the call sent it (moved in once it was answered).
-    sent: Option<reqwest::Request>,
+    /// The method of the request sent (a copy costs nothing for the
+    /// standard methods).
+    method: Option<Method>,
     attempts: u32,
-    auth: Option<crate::Error>,
     status: Option<StatusCode>,
+    cold: Option<Box<Cold>>,
+}
+
+/// The parts of a call's record that only errors need.
+#[derive(Debug, Default)]
+struct Cold {
+    /// The request's URL (cleaned only if an error shows it).
+    url: Option<url::Url>,
+    auth: Option<crate::Error>,
     error_body: Option<Bytes>,
+}
+
+impl Record {
+    fn cold(&mut self) -> &mut Cold {
+        self.cold.get_or_insert_with(Box::default)
+    }
 }
 
 fn with(f: impl FnOnce(&mut Record)) {
@@ -71,33 +88,47 @@ pub(crate) fn shown_url(url: &url::Url) -> String {
     shown.to_string()
 }
 
-/// Records the request of the current call when it could not be sent
-/// (method and URL; the URL is cleaned only if an error needs it).
+/// Records the request of the current call (method and URL) for an error
+/// that is coming: no credential, no answer, or an error status.
 pub(crate) fn note_request(request: &reqwest::Request) {
-    with(|r| r.request = Some((request.method().clone(), request.url().clone())));
+    with(|r| {
+        r.method = Some(request.method().clone());
+        r.cold().url = Some(request.url().clone());
+    });
 }
 
-/// Keeps the request the call sent, for an error that needs its method and
-/// URL. Moved rather than copied: a call that succeeds pays nothing for it.
-pub(crate) fn keep_request(request: reqwest::Request) {
-    with(|r| r.sent = Some(request));
+/// Records the URL an answer came from, for an error about its body.
+fn note_url(url: &url::Url) {
+    with(|r| {
+        let cold = r.cold();
+        if cold.url.is_none() {
+            cold.url = Some(url.clone());
+        }
+    });
 }
 
 /// Records that no credential could be obtained.
 pub(crate) fn note_auth_failure(error: crate::Error) {
-    with(|r| r.auth = Some(error));
+    with(|r| r.cold().auth = Some(error));
 }
 
 /// Records one request sent.
-pub(crate) fn note_attempt() {
-    with(|r| r.attempts += 1);
+pub(crate) fn note_attempt(method: &Method) {
+    with(|r| {
+        r.attempts += 1;
+        if r.method.is_none() {
+            r.method = Some(method.clone());
+        }
+    });
 }
 
 /// Records the final status and, for an error status, the body.
 pub(crate) fn note_response(status: StatusCode, error_body: Option<Bytes>) {
     with(|r| {
         r.status = Some(status);
-        r.error_body = error_body;
+        if let Some(body) = error_body {
+            r.cold().error_body = Some(body);
+        }
     });
 }
 
@@ -133,35 +164,85 @@ where
         })
 }
 
+/// Decodes a JSON answer (the generated code calls this where progenitor
+/// wrote `ResponseValue::from_response`; step `decode_moves_headers` in
+/// codegen/decode.rs). Same result as progenitor's, but the headers are
+/// taken out of the response, which is ours, rather than copied, and the
+/// body is read while the response is kept, so that an error about it can
+/// name the URL.
+pub(crate) async fn from_response<T, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, ProgenitorError<E>>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let full = match read_body(&mut response).await {
+        Ok(full) => full,
+        Err(error) => {
+            note_url(response.url());
+            return Err(ProgenitorError::ResponseBodyError(error));
+        }
+    };
+    match serde_json::from_slice(&full) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(error) => {
+            note_url(response.url());
+            Err(ProgenitorError::InvalidResponsePayload(full, error))
+        }
+    }
+}
+
+/// The whole body; without copying when it came in one piece (the usual
+/// case for the small answers of these APIs).
+async fn read_body(response: &mut reqwest::Response) -> reqwest::Result<Bytes> {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut all = bytes::BytesMut::with_capacity(first.len() + second.len());
+    all.extend_from_slice(&first);
+    all.extend_from_slice(&second);
+    while let Some(more) = response.chunk().await? {
+        all.extend_from_slice(&more);
+    }
+    Ok(all.freeze())
+}
+
 async fn convert<E>(
     error: ProgenitorError<E>,
     record: Record,
     secret_paths: &[&str],
 ) -> ApiError<E> {
-    let attempts = record.attempts;
-    let request = match (&record.sent, &record.request) {
-        (Some(sent), _) => Some(RequestInfo {
-            method: sent.method().clone(),
-            url: shown_url(sent.url()),
-            attempts,
-        }),
-        (None, Some((method, url))) => Some(RequestInfo {
-            method: method.clone(),
-            url: shown_url(url),
-            attempts,
-        }),
-        (None, None) => None,
-    };
+    let Record {
+        method,
+        attempts,
+        status,
+        cold,
+    } = record;
+    let Cold {
+        url,
+        auth,
+        error_body,
+    } = cold.map(|c| *c).unwrap_or_default();
+    let request = url.map(|url| RequestInfo {
+        method: method.unwrap_or_default(),
+        url: shown_url(&url),
+        attempts,
+    });
     // A 401 whose credential could not be renewed: the renewal's error is
     // what the caller can act on (a rejected client, an unreachable server).
-    if record.status == Some(StatusCode::UNAUTHORIZED)
-        && let Some(source) = record.auth
+    if status == Some(StatusCode::UNAUTHORIZED)
+        && let Some(source) = auth
     {
         return ApiError::Auth { request, source };
     }
     match error {
         ProgenitorError::InvalidRequest(message) => ApiError::InvalidRequest { message },
-        ProgenitorError::Custom(message) => match record.auth {
+        ProgenitorError::Custom(message) => match auth {
             Some(source) => ApiError::Auth { request, source },
             None => ApiError::InvalidRequest { message },
         },
@@ -174,7 +255,7 @@ async fn convert<E>(
         ProgenitorError::ErrorResponse(value) => {
             let status = value.status();
             let headers = value.headers().clone();
-            let body = record.error_body.unwrap_or_default();
+            let body = error_body.unwrap_or_default();
             response(
                 request,
                 status,
@@ -187,7 +268,7 @@ async fn convert<E>(
         ProgenitorError::UnexpectedResponse(raw) => {
             let status = raw.status();
             let headers = raw.headers().clone();
-            let body = match record.error_body {
+            let body = match error_body {
                 Some(body) => body,
                 None => read_bounded(raw).await,
             };
@@ -195,7 +276,7 @@ async fn convert<E>(
         }
         ProgenitorError::InvalidResponsePayload(bytes, e) => decode_error(
             request,
-            record.status.unwrap_or(StatusCode::OK),
+            status.unwrap_or(StatusCode::OK),
             &e.to_string(),
             &bytes,
             secret_paths,

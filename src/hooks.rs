@@ -45,7 +45,7 @@ impl InnerState {
     fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
         let next = copy_request(request);
         if next.is_some() {
-            call::note_attempt();
+            call::note_attempt(request.method());
             if attempt > 1 {
                 CallCounters::bump(&self.calls.backpressure_retries);
             }
@@ -188,14 +188,18 @@ impl Inner {
             }
             other => other,
         };
-        // The call's record keeps the request (moved, not copied) for an
-        // error that may still come: a body that does not decode.
-        call::keep_request(request);
-        let response = sent?;
+        let response = match sent {
+            Ok(response) => response,
+            Err(error) => {
+                call::note_request(&request);
+                return Err(error);
+            }
+        };
         if response.status().is_success() {
             call::note_response(response.status(), None);
             return Ok(response);
         }
+        call::note_request(&request);
         let (response, error_body) = Box::pin(read_error_body(response)).await?;
         call::note_response(response.status(), error_body);
         Ok(response)
