@@ -1,12 +1,17 @@
 //! Throughput and CPU per request through `Camunda`'s Zeebe client, against
 //! the same request written by hand with reqwest the cheapest way a careful
-//! user would (own client, no proxy lookup, no timeouts, precomputed
-//! `Authorization` value, typed decode), at concurrency 1, 64 and 1,000.
+//! user would (own client, no proxy lookup, no timeouts, an `Authorization`
+//! value built once at start, typed decode), at concurrency 1, 64 and 1,000.
 //!
 //! The loopback HTTP/1.1 server runs in a **separate process** (this binary,
 //! started again with `CAMUNDA8_BENCH_SERVER=1`), so the CPU time this
 //! process reports (`/proc/self/stat`: user + system, all threads, exited
 //! ones included) is the client's alone.
+//!
+//! The last column counts the client's context switches per 100 requests
+//! (`/proc/self/task/*/status`, median over rounds): on a machine with few
+//! cores shared with the server, a variant that makes the runtime's threads
+//! park and wake more often pays for it in CPU beyond its instructions.
 //!
 //! Rounds are interleaved (each round runs every variant once, in rotated
 //! order) so machine noise hits all of them alike; what is reported per
@@ -132,6 +137,25 @@ fn cpu_nanos() -> u64 {
         .sum()
 }
 
+/// Context switches (voluntary and involuntary) of this process's live
+/// threads so far (`/proc/self/task/*/status`).
+fn context_switches() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+        .map(|status| {
+            status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum::<u64>()
+        })
+        .sum()
+}
+
 /// CPU time (user + system) of this process so far, all threads included,
 /// in clock ticks (`/proc/self/stat`, fields 14 and 15).
 fn cpu_ticks() -> u64 {
@@ -250,7 +274,12 @@ fn setup(base: &str) -> Setup {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
-    let mut authorization = http::HeaderValue::from_static("Bearer bench-token");
+    // Built at run time, as a program must for a token it reads from its
+    // configuration or gets from a token endpoint (`from_static` would make
+    // every clone free, which no real token allows).
+    let token = String::from("bench-token");
+    let mut authorization =
+        http::HeaderValue::from_str(&format!("Bearer {token}")).expect("header value");
     authorization.set_sensitive(true);
     Setup {
         camunda,
@@ -303,11 +332,14 @@ struct Spent {
     cpu_ns: u64,
     /// CPU clock ticks ([`cpu_ticks`]).
     ticks: u64,
+    /// Context switches ([`context_switches`]).
+    switches: u64,
 }
 
 /// `total` requests of `variant`, `concurrency` at a time.
 async fn run(setup: &Arc<Setup>, variant: Variant, concurrency: usize, total: usize) -> Spent {
     let per_task = total / concurrency;
+    let switches = context_switches();
     let ticks = cpu_ticks();
     let cpu = cpu_nanos();
     let start = Instant::now();
@@ -328,6 +360,7 @@ async fn run(setup: &Arc<Setup>, variant: Variant, concurrency: usize, total: us
         wall: start.elapsed(),
         cpu_ns: cpu_nanos().saturating_sub(cpu),
         ticks: cpu_ticks().saturating_sub(ticks),
+        switches: context_switches().saturating_sub(switches),
     }
 }
 
@@ -410,6 +443,7 @@ fn interleaved_rounds() {
         let mut wall = vec![Vec::new(); variants.len()];
         let mut cpu = vec![Vec::new(); variants.len()];
         let mut ticks = vec![0u64; variants.len()];
+        let mut switches = vec![Vec::new(); variants.len()];
         runtime.block_on(async {
             // warm up: connections for every variant, the OAuth token
             for &variant in &variants {
@@ -422,6 +456,7 @@ fn interleaved_rounds() {
                     wall[i].push(spent.wall.as_secs_f64());
                     cpu[i].push(spent.cpu_ns as f64);
                     ticks[i] += spent.ticks;
+                    switches[i].push(spent.switches as f64 * 100.0 / total as f64);
                 }
             }
         });
@@ -429,12 +464,12 @@ fn interleaved_rounds() {
             "\nconcurrency {concurrency}: {rounds} interleaved rounds of {total} requests per variant"
         );
         println!(
-            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12}",
-            "variant", "req/s", "CPU µs/req", "throughput", "CPU/req", "CPU µs/req"
+            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12} {:>10}",
+            "variant", "req/s", "CPU µs/req", "throughput", "CPU/req", "CPU µs/req", "switches"
         );
         println!(
-            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12}",
-            "", "(median)", "(median)", "vs baseline", "vs baseline", "(all, ticks)"
+            "  {:<42} {:>10} {:>12} {:>12} {:>12} {:>12} {:>10}",
+            "", "(median)", "(median)", "vs baseline", "vs baseline", "(all, ticks)", "/100 req"
         );
         for (i, variant) in variants.iter().enumerate() {
             let rate = median(wall[i].iter().map(|w| total as f64 / w).collect());
@@ -450,13 +485,14 @@ fn interleaved_rounds() {
                     .collect(),
             );
             println!(
-                "  {:<42} {:>10.0} {:>12.2} {:>12.3} {:>12.3} {:>12.2}",
+                "  {:<42} {:>10.0} {:>12.2} {:>12.3} {:>12.3} {:>12.2} {:>10.1}",
                 variant.name(),
                 rate,
                 cpu_us,
                 throughput_ratio,
                 cpu_ratio,
-                ticks_us
+                ticks_us,
+                median(switches[i].clone())
             );
         }
     }

@@ -143,7 +143,13 @@ impl Camunda {
             Some(http) => http,
             None => config
                 .http_client_builder()?
-                .user_agent(concat!("camunda8-rust/", env!("CARGO_PKG_VERSION")))
+                // A static value: reqwest copies the default headers into
+                // every request, and a static one is copied without touching
+                // a shared reference count.
+                .user_agent(http::HeaderValue::from_static(concat!(
+                    "camunda8-rust/",
+                    env!("CARGO_PKG_VERSION")
+                )))
                 .build()
                 .map_err(|e| Error::HttpClient {
                     reason: e.to_string(),

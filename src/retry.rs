@@ -275,7 +275,7 @@ impl RetryPolicy {
         gate: Option<Gated<'_>>,
         mut make_request: F,
         started: std::time::Instant,
-        first: (tracing::Span, reqwest::Response, Option<Permit>),
+        first: (tracing::Span, reqwest::Response, Option<Permit<'_>>),
     ) -> reqwest::Result<reqwest::Response>
     where
         F: FnMut(u32) -> Option<reqwest::Request>,
@@ -350,12 +350,12 @@ impl RetryPolicy {
 
 /// Sends one attempt in its `camunda8.http` span; the span (with the
 /// status recorded) and the response.
-async fn attempt_span(
+async fn attempt_span<'g>(
     client: &reqwest::Client,
     request: reqwest::Request,
     attempt: u32,
-    gate: Option<Gated<'_>>,
-) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit>)> {
+    gate: Option<Gated<'g>>,
+) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)> {
     let span = tracing::info_span!(
         "camunda8.http",
         method = %request.method(),
@@ -364,7 +364,11 @@ async fn attempt_span(
         status = tracing::field::Empty,
     );
     let mut permit = match gate {
-        Some(gated) => Some(gated.gate.acquire().instrument(span.clone()).await),
+        // A free permit is taken without building the waiting future.
+        Some(gated) => Some(match gated.gate.try_acquire() {
+            Some(permit) => permit,
+            None => Box::pin(gated.gate.acquire().instrument(span.clone())).await,
+        }),
         None => None,
     };
     // An admitted request (a long poll) frees its slot once it is on its way.
