@@ -121,39 +121,44 @@ fn start_server() -> (Child, String) {
     (child, line.trim().to_owned())
 }
 
+/// The sum over this process's live threads of `count`, applied to each
+/// thread's `/proc/self/task/<tid>/<file>` (a thread whose file cannot be
+/// read counts 0).
+fn sum_over_threads(file: &str, count: impl Fn(&str) -> u64) -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join(file)).ok())
+        .map(|text| count(&text))
+        .sum()
+}
+
 /// CPU time of this process's live threads so far, in nanoseconds: the sum
 /// of the first field of `/proc/self/task/*/schedstat` (time on CPU). The
 /// runtime's threads live through the whole run, so no time is lost to
 /// threads that exited; [`cpu_ticks`] (whole process, 10 ms resolution)
 /// cross-checks it.
 fn cpu_nanos() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
+    sum_over_threads("schedstat", |s| {
+        s.split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    })
 }
 
 /// Context switches (voluntary and involuntary) of this process's live
 /// threads so far (`/proc/self/task/*/status`).
 fn context_switches() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
-        .map(|status| {
-            status
-                .lines()
-                .filter(|l| l.contains("ctxt_switches"))
-                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-                .sum::<u64>()
-        })
-        .sum()
+    sum_over_threads("status", |status| {
+        status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches"))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum()
+    })
 }
 
 /// CPU time (user + system) of this process so far, all threads included,
