@@ -201,16 +201,20 @@ enum Variant {
     /// camunda8, static bearer token, on the baseline's `reqwest::Client`
     /// (no timeouts): the layer's own cost, without its client settings.
     CamundaOwnClient,
+    /// camunda8, static bearer token, on the timeouts variant's client: what
+    /// the default client's timeouts cost the layer.
+    CamundaTimeoutsClient,
     /// camunda8, OAuth client credentials with a cached token.
     CamundaOAuth,
 }
 
-const VARIANTS: [Variant; 6] = [
+const VARIANTS: [Variant; 7] = [
     Variant::Baseline,
     Variant::BaselineSystemProxy,
     Variant::BaselineTimeouts,
     Variant::Camunda,
     Variant::CamundaOwnClient,
+    Variant::CamundaTimeoutsClient,
     Variant::CamundaOAuth,
 ];
 
@@ -222,6 +226,7 @@ impl Variant {
             Variant::BaselineTimeouts => "timeouts",
             Variant::Camunda => "camunda",
             Variant::CamundaOwnClient => "own",
+            Variant::CamundaTimeoutsClient => "owntimeouts",
             Variant::CamundaOAuth => "oauth",
         }
     }
@@ -233,6 +238,7 @@ impl Variant {
             Variant::BaselineTimeouts => "hand-written + connect/request timeouts",
             Variant::Camunda => "camunda8 (static bearer)",
             Variant::CamundaOwnClient => "camunda8 (static, baseline's client)",
+            Variant::CamundaTimeoutsClient => "camunda8 (static, timeouts client)",
             Variant::CamundaOAuth => "camunda8 (OAuth, cached token)",
         }
     }
@@ -241,6 +247,7 @@ impl Variant {
 struct Setup {
     camunda: Camunda,
     camunda_own_client: Camunda,
+    camunda_timeouts_client: Camunda,
     oauth: Camunda,
     baseline: reqwest::Client,
     baseline_proxy: reqwest::Client,
@@ -279,6 +286,13 @@ fn setup(base: &str) -> Setup {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
+    let camunda_timeouts_client = Camunda::with_http_client(
+        &camunda8::Config::new()
+            .zeebe_url(base)
+            .bearer_token(Secret::new("bench-token")),
+        baseline_timeouts.clone(),
+    )
+    .expect("client");
     // Built at run time, as a program must for a token it reads from its
     // configuration or gets from a token endpoint (`from_static` would make
     // every clone free, which no real token allows).
@@ -289,6 +303,7 @@ fn setup(base: &str) -> Setup {
     Setup {
         camunda,
         camunda_own_client,
+        camunda_timeouts_client,
         oauth,
         baseline,
         baseline_proxy,
@@ -305,6 +320,7 @@ async fn one(setup: &Setup, variant: Variant) {
         Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts).await,
         Variant::Camunda => topology(&setup.camunda).await,
         Variant::CamundaOwnClient => topology(&setup.camunda_own_client).await,
+        Variant::CamundaTimeoutsClient => topology(&setup.camunda_timeouts_client).await,
         Variant::CamundaOAuth => topology(&setup.oauth).await,
     }
 }

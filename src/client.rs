@@ -150,6 +150,10 @@ impl Camunda {
                     "camunda8-rust/",
                     env!("CARGO_PKG_VERSION")
                 )))
+                // The retry loop resends refused requests itself, from the
+                // copy it keeps anyway (`src/refused.rs`); reqwest would copy
+                // every request a second time for the same purpose.
+                .retry(crate::refused::reqwest_retry_off())
                 .build()
                 .map_err(|e| Error::HttpClient {
                     reason: e.to_string(),

@@ -22,7 +22,7 @@ use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::backpressure::Gate;
 use crate::call;
 use crate::problem::read_error_body;
-use crate::retry::{RetryPolicy, TokioTimer};
+use crate::retry::{Attempt, Resend, RetryPolicy, TokioTimer};
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.
@@ -39,14 +39,14 @@ struct InnerState {
 }
 
 impl InnerState {
-    /// The request for backpressure attempt `attempt` (a copy of `request`),
-    /// counted in the call's record and, from the second on, as a retry in
-    /// the client's counters.
-    fn attempt(&self, attempt: u32, request: &Request) -> Option<Request> {
+    /// The request for `attempt` (a copy of `request`), counted in the
+    /// call's record and, when it follows backpressure, as a retry in the
+    /// client's counters.
+    fn attempt(&self, attempt: Attempt, request: &Request) -> Option<Request> {
         let next = copy_request(request);
         if next.is_some() {
             call::note_attempt(request.method());
-            if attempt > 1 {
+            if attempt.reason == Resend::Backpressure {
                 CallCounters::bump(&self.calls.backpressure_retries);
             }
         }
@@ -266,7 +266,7 @@ impl Inner {
         make_request: F,
     ) -> reqwest::Result<Response>
     where
-        F: FnMut(u32) -> Option<Request>,
+        F: FnMut(Attempt) -> Option<Request>,
     {
         let state = &self.0;
         let gate = state.gate.for_operation(info.operation_id);

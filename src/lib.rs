@@ -84,6 +84,7 @@ mod error;
 pub mod hooks;
 mod problem;
 mod redact;
+mod refused;
 pub mod retry;
 pub mod search;
 mod secret;

@@ -29,6 +29,11 @@
 //! when it would, the last response is returned instead. After `max_attempts`
 //! attempts the last response is returned too, so the caller always sees the
 //! server's real answer.
+//!
+//! One transport error is an exception: a request an HTTP/2 server refused
+//! before processing it (`REFUSED_STREAM`, or a graceful `GOAWAY`) is sent
+//! again at once, up to twice per call, as `src/refused.rs` explains. Such
+//! a resend is neither a backpressure attempt nor a wait.
 
 use std::time::Duration;
 
@@ -190,7 +195,8 @@ impl RetryPolicy {
     /// backpressure, as the [module documentation](self) describes.
     ///
     /// `make_request(attempt)` builds the request for attempt `attempt`
-    /// (1-based), typically by cloning a template and attaching the current
+    /// (1-based, counting every request sent, resends of a refused one
+    /// included), typically by cloning a template and attaching the current
     /// authorization header; it is called right before each attempt is sent,
     /// after the wait, so the credentials are current. For attempt 1 it must
     /// return `Some`; for a later attempt it returns `None` when the request
@@ -230,11 +236,16 @@ impl RetryPolicy {
     where
         F: FnMut(u32) -> Option<reqwest::Request>,
     {
-        self.execute_gated(client, timer, None, make_request).await
+        let mut make_request = make_request;
+        self.execute_gated(client, timer, None, |attempt: Attempt| {
+            make_request(attempt.number)
+        })
+        .await
     }
 
     /// [`execute_with`](Self::execute_with), each attempt holding a permit of
     /// `gate` while it is sent and telling the gate how it was answered.
+    /// `make_request` also learns why each request is sent ([`Attempt`]).
     pub(crate) async fn execute_gated<F>(
         &self,
         client: &reqwest::Client,
@@ -243,31 +254,46 @@ impl RetryPolicy {
         mut make_request: F,
     ) -> reqwest::Result<reqwest::Response>
     where
-        F: FnMut(u32) -> Option<reqwest::Request>,
+        F: FnMut(Attempt) -> Option<reqwest::Request>,
     {
         let started = timer.now();
-        let request = match make_request(1) {
+        let request = match make_request(Attempt::FIRST) {
             Some(request) => request,
             // Nothing to send: an empty URL makes reqwest fail with a builder
             // error before any network activity.
             None => return client.get("").send().await,
         };
-        let (span, response, permit) = attempt_span(client, request, 1, gate).await?;
+        let mut sends = Sends::default();
+        let first = match attempt_span(client, request, 1, gate).await {
+            Ok(first) => first,
+            // A refused request is sent again at once (boxed: rare).
+            Err(error) if crate::refused::refused(&error) => {
+                Box::pin(resend_refused(
+                    client,
+                    gate,
+                    &mut make_request,
+                    &mut sends,
+                    error,
+                ))
+                .await?
+            }
+            Err(error) => return Err(error),
+        };
         // Fast path: an answer that cannot be backpressure is returned as
         // is; the retry loop (a larger future) is boxed and only built when
         // needed.
-        if !matches!(response.status().as_u16(), 429 | 500 | 503) {
+        if !matches!(first.1.status().as_u16(), 429 | 500 | 503) {
             if let Some(gated) = gate {
                 gated.gate.success();
             }
-            return Ok(response);
+            return Ok(first.1);
         }
-        let first = (span, response, permit);
-        Box::pin(self.retry_loop(client, timer, gate, make_request, started, first)).await
+        Box::pin(self.retry_loop(client, timer, gate, make_request, started, sends, first)).await
     }
 
-    /// The rest of [`execute_with`](Self::execute_with) after the first
+    /// The rest of [`execute_gated`](Self::execute_gated) after the first
     /// attempt answered with a status that may be backpressure.
+    #[allow(clippy::too_many_arguments)]
     async fn retry_loop<F>(
         &self,
         client: &reqwest::Client,
@@ -275,10 +301,11 @@ impl RetryPolicy {
         gate: Option<Gated<'_>>,
         mut make_request: F,
         started: std::time::Instant,
+        mut sends: Sends,
         first: (tracing::Span, reqwest::Response, Option<Permit<'_>>),
     ) -> reqwest::Result<reqwest::Response>
     where
-        F: FnMut(u32) -> Option<reqwest::Request>,
+        F: FnMut(Attempt) -> Option<reqwest::Request>,
     {
         // `None`: so far away that it never passes.
         let deadline = started.checked_add(self.max_elapsed);
@@ -333,7 +360,11 @@ impl RetryPolicy {
             let (kept, _) = buffer(response_now).await?;
             timer.sleep(delay).await;
             // Built only now, so that it carries the current credentials.
-            let Some(next) = make_request(attempt + 1) else {
+            let next = make_request(Attempt {
+                number: sends.sent + 1,
+                reason: Resend::Backpressure,
+            });
+            let Some(next) = next else {
                 span.in_scope(|| {
                     tracing::debug!(
                         reason = reason.as_str(),
@@ -343,7 +374,95 @@ impl RetryPolicy {
                 return Ok(kept);
             };
             attempt += 1;
-            (span, response, permit) = attempt_span(client, next, attempt, gate).await?;
+            sends.sent += 1;
+            (span, response, permit) = match attempt_span(client, next, sends.sent, gate).await {
+                Ok(sent) => sent,
+                Err(error) if crate::refused::refused(&error) => {
+                    resend_refused(client, gate, &mut make_request, &mut sends, error).await?
+                }
+                Err(error) => return Err(error),
+            };
+        }
+    }
+}
+
+/// Why a request is about to be sent, as `make_request` is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    /// 1 for the first request of a call, counting every request sent.
+    pub(crate) number: u32,
+    pub(crate) reason: Resend,
+}
+
+impl Attempt {
+    const FIRST: Attempt = Attempt {
+        number: 1,
+        reason: Resend::First,
+    };
+}
+
+/// Why a request is sent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Resend {
+    /// Not again: the call's first request.
+    First,
+    /// The previous one was answered with backpressure.
+    Backpressure,
+    /// The server refused the previous one unprocessed (`src/refused.rs`).
+    Refused,
+}
+
+/// The requests one call has sent, and how many of them were resends of a
+/// refused request.
+#[derive(Debug)]
+struct Sends {
+    sent: u32,
+    refused: u32,
+}
+
+impl Default for Sends {
+    fn default() -> Self {
+        Self {
+            sent: 1,
+            refused: 0,
+        }
+    }
+}
+
+/// After the request just sent was refused unprocessed (`error`): sends a
+/// fresh copy at once, while the call has resends left
+/// ([`crate::refused::MAX_RESENDS`]) and the request can be repeated;
+/// otherwise `error`.
+async fn resend_refused<'g, F>(
+    client: &reqwest::Client,
+    gate: Option<Gated<'g>>,
+    make_request: &mut F,
+    sends: &mut Sends,
+    error: reqwest::Error,
+) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)>
+where
+    F: FnMut(Attempt) -> Option<reqwest::Request>,
+{
+    let mut error = error;
+    loop {
+        if sends.refused >= crate::refused::MAX_RESENDS || !crate::refused::refused(&error) {
+            return Err(error);
+        }
+        let Some(next) = make_request(Attempt {
+            number: sends.sent + 1,
+            reason: Resend::Refused,
+        }) else {
+            return Err(error);
+        };
+        sends.refused += 1;
+        sends.sent += 1;
+        tracing::debug!(
+            attempt = sends.sent,
+            "the server refused the request unprocessed; sending it again"
+        );
+        match attempt_span(client, next, sends.sent, gate).await {
+            Ok(sent) => return Ok(sent),
+            Err(again) => error = again,
         }
     }
 }
