@@ -12,6 +12,9 @@ use crate::config::{ApiSettings, AuthMethod, Config, ResolvedConfig};
 use crate::hooks::Inner;
 use crate::{Error, Result, tls};
 
+/// The `User-Agent` of requests sent through a client this crate built.
+const USER_AGENT: &str = concat!("camunda8-rust/", env!("CARGO_PKG_VERSION"));
+
 /// The entry point: one HTTP connection pool, one token cache, and a client
 /// per Camunda API, each pointed at its base URL and carrying its own
 /// credentials and audience.
@@ -139,17 +142,14 @@ impl Camunda {
         http: Option<reqwest::Client>,
         auth_http: Option<reqwest::Client>,
     ) -> Result<Self> {
+        // The crate's own client: requests get the crate's user agent.
+        let user_agent = http
+            .is_none()
+            .then(|| http::HeaderValue::from_static(USER_AGENT));
         let http = match http {
             Some(http) => http,
             None => config
                 .http_client_builder()?
-                // A static value: reqwest copies the default headers into
-                // every request, and a static one is copied without touching
-                // a shared reference count.
-                .user_agent(http::HeaderValue::from_static(concat!(
-                    "camunda8-rust/",
-                    env!("CARGO_PKG_VERSION")
-                )))
                 // The retry loop resends refused requests itself, from the
                 // copy it keeps anyway (`src/refused.rs`); reqwest would copy
                 // every request a second time for the same purpose.
@@ -186,6 +186,7 @@ impl Camunda {
         let calls = Arc::new(CallCounters::default());
         let parts = Parts {
             http: &http,
+            user_agent,
             auth_http: &auth_http,
             tokens: &tokens,
             config: &config,
@@ -343,6 +344,7 @@ impl Config {
 /// What every API client is built from.
 struct Parts<'a> {
     http: &'a reqwest::Client,
+    user_agent: Option<http::HeaderValue>,
     auth_http: &'a reqwest::Client,
     tokens: &'a TokenCache,
     config: &'a ResolvedConfig,
@@ -365,11 +367,12 @@ impl Parts<'_> {
         Ok(new(
             &base,
             self.http.clone(),
-            Inner::with_tenant(
+            Inner::with_settings(
                 auth,
                 self.config.retry.clone(),
                 Arc::clone(self.calls),
                 tenant,
+                self.user_agent.clone(),
             ),
         ))
     }

@@ -36,6 +36,9 @@ struct InnerState {
     calls: Arc<CallCounters>,
     gate: Gate,
     default_tenant: Option<String>,
+    /// The `User-Agent` put on each request: set when the crate built the
+    /// HTTP client (a client the user supplied keeps its own headers).
+    user_agent: Option<http::HeaderValue>,
 }
 
 impl InnerState {
@@ -91,6 +94,18 @@ impl Inner {
         calls: Arc<CallCounters>,
         default_tenant: Option<String>,
     ) -> Self {
+        Self::with_settings(auth, retry, calls, default_tenant, None)
+    }
+
+    /// [`with_tenant`](Self::with_tenant), also putting `user_agent` on
+    /// every request that has none.
+    pub(crate) fn with_settings(
+        auth: Authenticator,
+        retry: RetryPolicy,
+        calls: Arc<CallCounters>,
+        default_tenant: Option<String>,
+        user_agent: Option<http::HeaderValue>,
+    ) -> Self {
         let gate = Gate::new(retry.gate);
         Self(Arc::new(InnerState {
             auth,
@@ -98,6 +113,7 @@ impl Inner {
             calls,
             gate,
             default_tenant,
+            user_agent,
         }))
     }
 
@@ -177,6 +193,15 @@ impl Inner {
     ) -> reqwest::Result<Response> {
         let state = &self.0;
         let mut request = request;
+        // Here rather than among the client's default headers, which reqwest
+        // would add to each copy sent (growing its header map); the
+        // template has room, and every copy gets the header with it.
+        if let Some(agent) = &state.user_agent {
+            request
+                .headers_mut()
+                .entry(http::header::USER_AGENT)
+                .or_insert_with(|| agent.clone());
+        }
         let sent = self
             .execute(client, info, |attempt| state.attempt(attempt, &request))
             .await;
