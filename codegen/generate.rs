@@ -131,6 +131,11 @@ pub fn generate(
             changes: no_api_version_header(&mut file.items),
         },
         Report {
+            name: "url_from_parsed_base",
+            why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/endpoint.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/url.rs)",
+            changes: crate::url::url_from_parsed_base(&mut file),
+        },
+        Report {
             name: "decode_moves_headers",
             why: "answers are decoded by crate::call::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/decode.rs)",
             changes: crate::decode::decode_moves_headers(&mut file),

@@ -32,6 +32,7 @@ mod secrets;
 mod source;
 pub mod summaries;
 mod unions;
+mod url;
 mod versions;
 mod walk;
 mod words;

@@ -373,6 +373,7 @@ impl Parts<'_> {
                 Arc::clone(self.calls),
                 tenant,
                 self.user_agent.clone(),
+                crate::endpoint::ParsedBase::new(&base),
             ),
         ))
     }

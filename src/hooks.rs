@@ -21,6 +21,7 @@ use reqwest::{Request, Response, StatusCode};
 use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::backpressure::Gate;
 use crate::call;
+use crate::endpoint::ParsedBase;
 use crate::problem::read_error_body;
 use crate::retry::{Attempt, Resend, RetryPolicy, TokioTimer};
 
@@ -39,6 +40,8 @@ struct InnerState {
     /// The `User-Agent` put on each request: set when the crate built the
     /// HTTP client (a client the user supplied keeps its own headers).
     user_agent: Option<http::HeaderValue>,
+    /// The client's base URL, parsed once (`src/endpoint.rs`).
+    base: Option<ParsedBase>,
 }
 
 impl InnerState {
@@ -94,17 +97,19 @@ impl Inner {
         calls: Arc<CallCounters>,
         default_tenant: Option<String>,
     ) -> Self {
-        Self::with_settings(auth, retry, calls, default_tenant, None)
+        Self::with_settings(auth, retry, calls, default_tenant, None, None)
     }
 
     /// [`with_tenant`](Self::with_tenant), also putting `user_agent` on
-    /// every request that has none.
+    /// every request that has none, and building request URLs from `base`,
+    /// the client's base URL parsed once.
     pub(crate) fn with_settings(
         auth: Authenticator,
         retry: RetryPolicy,
         calls: Arc<CallCounters>,
         default_tenant: Option<String>,
         user_agent: Option<http::HeaderValue>,
+        base: Option<ParsedBase>,
     ) -> Self {
         let gate = Gate::new(retry.gate);
         Self(Arc::new(InnerState {
@@ -114,7 +119,16 @@ impl Inner {
             gate,
             default_tenant,
             user_agent,
+            base,
         }))
+    }
+
+    /// The URL of a request: `baseurl` (the generated client's) followed by
+    /// `parts` (the operation's path, its parameters already encoded), as
+    /// `src/endpoint.rs` explains. Called by the generated code (build step
+    /// `url_from_parsed_base`).
+    pub(crate) fn endpoint(&self, baseurl: &str, parts: &[&str]) -> Result<url::Url, String> {
+        crate::endpoint::endpoint(self.0.base.as_ref(), baseurl, parts)
     }
 
     /// The tenant filled into requests that take one and were given none

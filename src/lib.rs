@@ -80,6 +80,7 @@ pub mod backpressure;
 mod call;
 mod client;
 pub mod config;
+mod endpoint;
 mod error;
 pub mod hooks;
 mod problem;

@@ -102,10 +102,13 @@ impl JobClient {
             operation: OP,
             reason: reqwest_reason(&e),
         };
-        let url = format!(
-            "{}/jobs/activation",
-            self.api.baseurl().trim_end_matches('/')
-        );
+        let inner = self.api.inner();
+        let url = inner
+            .endpoint(self.api.baseurl().trim_end_matches('/'), &["/jobs/activation"])
+            .map_err(|reason| WorkerError::InvalidRequest {
+                operation: OP,
+                reason,
+            })?;
         let mut http_request = self
             .api
             .client()
@@ -114,7 +117,6 @@ impl JobClient {
             .build()
             .map_err(transport)?;
         *http_request.timeout_mut() = Some(http_timeout);
-        let inner = self.api.inner();
         inner
             .attach::<()>(&mut http_request)
             .await
