@@ -19,8 +19,12 @@
 //! the hand-written baseline: throughput (target ≥ 0.95) and CPU per request
 //! (target ≤ 1.10). Besides camunda8 (static bearer token; the same on the
 //! baseline's own `reqwest::Client`, which isolates the layer from its
-//! client settings; OAuth with a cached token), the baseline is also run with reqwest's system proxy
-//! lookup and with connect/request timeouts, to show what each costs.
+//! client settings, and on the timeouts variant's client; OAuth with a
+//! cached token), the baseline is also run with reqwest's system proxy
+//! lookup, with connect/request timeouts, and with its URL parsed once
+//! (`parsed`: camunda8 builds request URLs from a base parsed once, which
+//! spares the parse of the whole URL that a string costs per request), to
+//! show what each costs.
 //!
 //! `CAMUNDA8_BENCH_ROUNDS` (default 11), `CAMUNDA8_BENCH_SCALE` (default
 //! 1.0, multiplies the requests per round), `CAMUNDA8_BENCH_VARIANTS` and
@@ -194,6 +198,9 @@ enum Variant {
     Baseline,
     /// By hand, with reqwest's system proxy lookup (its default).
     BaselineSystemProxy,
+    /// By hand, the URL parsed once and copied for each request (what
+    /// camunda8 does with its base URL) instead of a string reqwest parses.
+    BaselineParsedUrl,
     /// By hand, with connect and request timeouts (10 s / 30 s).
     BaselineTimeouts,
     /// camunda8, static bearer token.
@@ -208,9 +215,10 @@ enum Variant {
     CamundaOAuth,
 }
 
-const VARIANTS: [Variant; 7] = [
+const VARIANTS: [Variant; 8] = [
     Variant::Baseline,
     Variant::BaselineSystemProxy,
+    Variant::BaselineParsedUrl,
     Variant::BaselineTimeouts,
     Variant::Camunda,
     Variant::CamundaOwnClient,
@@ -223,6 +231,7 @@ impl Variant {
         match self {
             Variant::Baseline => "baseline",
             Variant::BaselineSystemProxy => "proxy",
+            Variant::BaselineParsedUrl => "parsed",
             Variant::BaselineTimeouts => "timeouts",
             Variant::Camunda => "camunda",
             Variant::CamundaOwnClient => "own",
@@ -235,6 +244,7 @@ impl Variant {
         match self {
             Variant::Baseline => "hand-written reqwest (baseline)",
             Variant::BaselineSystemProxy => "hand-written + system proxy lookup",
+            Variant::BaselineParsedUrl => "hand-written, URL parsed once",
             Variant::BaselineTimeouts => "hand-written + connect/request timeouts",
             Variant::Camunda => "camunda8 (static bearer)",
             Variant::CamundaOwnClient => "camunda8 (static, baseline's client)",
@@ -253,6 +263,7 @@ struct Setup {
     baseline_proxy: reqwest::Client,
     baseline_timeouts: reqwest::Client,
     url: String,
+    parsed_url: reqwest::Url,
     authorization: http::HeaderValue,
 }
 
@@ -309,6 +320,7 @@ fn setup(base: &str) -> Setup {
         baseline_proxy,
         baseline_timeouts,
         url: format!("{base}/v1/topology"),
+        parsed_url: reqwest::Url::parse(&format!("{base}/v1/topology")).expect("url"),
         authorization,
     }
 }
@@ -317,6 +329,7 @@ async fn one(setup: &Setup, variant: Variant) {
     match variant {
         Variant::Baseline => by_hand(setup, &setup.baseline).await,
         Variant::BaselineSystemProxy => by_hand(setup, &setup.baseline_proxy).await,
+        Variant::BaselineParsedUrl => by_hand_parsed(setup).await,
         Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts).await,
         Variant::Camunda => topology(&setup.camunda).await,
         Variant::CamundaOwnClient => topology(&setup.camunda_own_client).await,
@@ -334,6 +347,23 @@ async fn topology(camunda: &Camunda) {
 async fn by_hand(setup: &Setup, client: &reqwest::Client) {
     let response = client
         .get(&setup.url)
+        .header(http::header::AUTHORIZATION, setup.authorization.clone())
+        .header(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static("application/json"),
+        )
+        .send()
+        .await
+        .expect("send");
+    let topology: camunda8::zeebe::types::TopologyResponse = response.json().await.expect("decode");
+    std::hint::black_box(topology);
+}
+
+/// [`by_hand`] on the baseline client with the URL parsed once.
+async fn by_hand_parsed(setup: &Setup) {
+    let response = setup
+        .baseline
+        .get(setup.parsed_url.clone())
         .header(http::header::AUTHORIZATION, setup.authorization.clone())
         .header(
             http::header::ACCEPT,

@@ -104,7 +104,10 @@ impl JobClient {
         };
         let inner = self.api.inner();
         let url = inner
-            .endpoint(self.api.baseurl().trim_end_matches('/'), &["/jobs/activation"])
+            .endpoint(
+                self.api.baseurl().trim_end_matches('/'),
+                &["/jobs/activation"],
+            )
             .map_err(|reason| WorkerError::InvalidRequest {
                 operation: OP,
                 reason,
