@@ -170,26 +170,30 @@ where
 /// taken out of the response, which is ours, rather than copied, and the
 /// body is read while the response is kept, so that an error about it can
 /// name the URL.
-pub(crate) async fn from_response<T, E>(
+pub(crate) fn from_response<T, E>(
     mut response: reqwest::Response,
-) -> Result<ResponseValue<T>, ProgenitorError<E>>
+) -> impl Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>
 where
     T: serde::de::DeserializeOwned,
 {
+    // Not an `async fn`, which would store the response twice (argument
+    // and variable); the block below holds it once.
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let full = match read_body(&mut response).await {
-        Ok(full) => full,
-        Err(error) => {
-            note_url(response.url());
-            return Err(ProgenitorError::ResponseBodyError(error));
-        }
-    };
-    match serde_json::from_slice(&full) {
-        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(error) => {
-            note_url(response.url());
-            Err(ProgenitorError::InvalidResponsePayload(full, error))
+    async move {
+        let full = match read_body(&mut response).await {
+            Ok(full) => full,
+            Err(error) => {
+                note_url(response.url());
+                return Err(ProgenitorError::ResponseBodyError(error));
+            }
+        };
+        match serde_json::from_slice(&full) {
+            Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+            Err(error) => {
+                note_url(response.url());
+                Err(ProgenitorError::InvalidResponsePayload(full, error))
+            }
         }
     }
 }

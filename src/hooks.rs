@@ -199,14 +199,17 @@ impl Inner {
     }
 
     /// Send with backpressure retries, then one credential renewal on 401.
-    pub(crate) async fn send(
+    ///
+    /// Not an `async fn`: one would store `request` twice in its future (as
+    /// the argument and as the body's variable); the `async move` block
+    /// below holds it once.
+    pub(crate) fn send(
         &self,
         client: &reqwest::Client,
-        request: Request,
+        mut request: Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<Response> {
+    ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send {
         let state = &self.0;
-        let mut request = request;
         // Here rather than among the client's default headers, which reqwest
         // would add to each copy sent (growing its header map); the
         // template has room, and every copy gets the header with it.
@@ -216,32 +219,34 @@ impl Inner {
                 .entry(http::header::USER_AGENT)
                 .or_insert_with(|| agent.clone());
         }
-        let sent = self
-            .execute(client, info, |attempt| state.attempt(attempt, &request))
-            .await;
-        // The rare paths are boxed: their futures would otherwise make every
-        // call's future larger (and costlier to move).
-        let sent = match sent {
-            Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
-                Box::pin(self.retry_after_rejection(client, &mut request, response, info)).await
+        async move {
+            let sent = self
+                .execute(client, info, |attempt| state.attempt(attempt, &request))
+                .await;
+            // The rare paths are boxed: their futures would otherwise make
+            // every call's future larger (and costlier to move).
+            let sent = match sent {
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
+                    Box::pin(self.retry_after_rejection(client, &mut request, response, info)).await
+                }
+                other => other,
+            };
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    call::note_request(&request);
+                    return Err(error);
+                }
+            };
+            if response.status().is_success() {
+                call::note_response(response.status(), None);
+                return Ok(response);
             }
-            other => other,
-        };
-        let response = match sent {
-            Ok(response) => response,
-            Err(error) => {
-                call::note_request(&request);
-                return Err(error);
-            }
-        };
-        if response.status().is_success() {
-            call::note_response(response.status(), None);
-            return Ok(response);
+            call::note_request(&request);
+            let (response, error_body) = Box::pin(read_error_body(response)).await?;
+            call::note_response(response.status(), error_body);
+            Ok(response)
         }
-        call::note_request(&request);
-        let (response, error_body) = Box::pin(read_error_body(response)).await?;
-        call::note_response(response.status(), error_body);
-        Ok(response)
     }
 
     /// The credential to retry a rejected request with: the current one if
@@ -333,11 +338,12 @@ macro_rules! hooks_for {
                 self.inner().prepare(request, info).await
             }
 
-            async fn exec(
+            // Not an `async fn`, which would store `request` once more.
+            fn exec(
                 &self,
                 request: Request,
                 info: &OperationInfo,
-            ) -> reqwest::Result<Response> {
+            ) -> impl std::future::Future<Output = reqwest::Result<Response>> {
                 use tracing::Instrument as _;
                 let span = tracing::info_span!(
                     "camunda8.request",
@@ -347,7 +353,6 @@ macro_rules! hooks_for {
                 self.inner()
                     .send(self.client(), request, info)
                     .instrument(span)
-                    .await
             }
         }
     };

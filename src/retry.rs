@@ -35,7 +35,10 @@
 //! again at once, up to twice per call, as `src/refused.rs` explains. Such
 //! a resend is neither a backpressure attempt nor a wait.
 
+use std::future::Future;
 use std::time::Duration;
+
+use futures::future::Either;
 
 use bytes::Bytes;
 use rand::Rng;
@@ -469,12 +472,18 @@ where
 
 /// Sends one attempt in its `camunda8.http` span; the span (with the
 /// status recorded) and the response.
-async fn attempt_span<'g>(
-    client: &reqwest::Client,
+///
+/// Not an `async fn`: one would keep its `request` argument (a few hundred
+/// bytes) in its future for as long as the attempt runs. Here the request
+/// is handed to reqwest before the future is built whenever a permit is
+/// free, so the future holds only reqwest's (boxed) pending request.
+fn attempt_span<'a, 'g: 'a>(
+    client: &'a reqwest::Client,
     request: reqwest::Request,
     attempt: u32,
     gate: Option<Gated<'g>>,
-) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)> {
+) -> impl Future<Output = reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)>> + 'a
+{
     let span = tracing::info_span!(
         "camunda8.http",
         method = %request.method(),
@@ -482,19 +491,39 @@ async fn attempt_span<'g>(
         attempt,
         status = tracing::field::Empty,
     );
-    let mut permit = match gate {
-        // A free permit is taken without building the waiting future.
-        Some(gated) => Some(match gated.gate.try_acquire() {
-            Some(permit) => permit,
-            None => Box::pin(gated.gate.acquire().instrument(span.clone())).await,
-        }),
-        None => None,
+    // A free permit is taken without building the waiting future.
+    let free = match gate {
+        Some(gated) => gated.gate.try_acquire().map(Some),
+        None => Some(None),
     };
+    match free {
+        Some(permit) => {
+            let pending = client.execute(request);
+            Either::Left(sent(span, pending, permit, gate))
+        }
+        None => Either::Right(Box::pin(async move {
+            let permit = match gate {
+                Some(gated) => Some(gated.gate.acquire().instrument(span.clone()).await),
+                None => None,
+            };
+            sent(span, client.execute(request), permit, gate).await
+        })),
+    }
+}
+
+/// The rest of an attempt once its request is on its way: the answer, in
+/// the attempt's span.
+async fn sent<'g>(
+    span: tracing::Span,
+    pending: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    mut permit: Option<Permit<'g>>,
+    gate: Option<Gated<'g>>,
+) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)> {
     // An admitted request (a long poll) frees its slot once it is on its way.
     if let (Some(held), Some(Gated { hold: false, .. })) = (&mut permit, gate) {
         held.release();
     }
-    let response = client.execute(request).instrument(span.clone()).await?;
+    let response = pending.instrument(span.clone()).await?;
     span.record("status", response.status().as_u16());
     Ok((span, response, permit))
 }
