@@ -226,11 +226,22 @@ fn wrap(
         .cloned()
         .unwrap_or_default();
     let mut wrapper = send.clone();
-    wrapper.sig.output = own_output(&send.sig.output)
-        .ok_or_else(|| format!("{here}: return type is not Result<ResponseValue<T>, Error<E>>"))?;
+    // Not an `async fn`: the call's future is `call::run`'s itself, not one
+    // more layer around it that would store the builder and move the
+    // answer once more.
+    wrapper.sig.asyncness = None;
+    let syn::ReturnType::Type(arrow, result) = own_output(&send.sig.output)
+        .ok_or_else(|| format!("{here}: return type is not Result<ResponseValue<T>, Error<E>>"))?
+    else {
+        return Err(format!("{here}: no return type"));
+    };
+    wrapper.sig.output = syn::ReturnType::Type(
+        arrow,
+        Box::new(syn::parse_quote!(impl ::std::future::Future<Output = #result>)),
+    );
     let list: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
     wrapper.block = syn::parse_str(&format!(
-        "{{ crate::call::run(&[{}], self.send_raw()).await }}",
+        "{{ crate::call::run(&[{}], self.send_raw()) }}",
         list.join(", ")
     ))
     .map_err(|e| format!("{here}: wrapper body does not parse: {e}"))?;

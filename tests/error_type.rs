@@ -100,7 +100,7 @@ fn send_is_wrapped_and_progenitors_error_is_not_exported() {
         "pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};",
         "use progenitor_client::Error;",
         "async fn send_raw( self, ) -> Result<ResponseValue<types::Created>, Error<types::Problem>>",
-        "///Sends a `POST` request to `/clients` pub async fn send( self, ) -> Result<ResponseValue<types::Created>, crate::ApiError<types::Problem>> { crate::call::run(&[\"/clientSecret\"], self.send_raw()).await }",
+        "///Sends a `POST` request to `/clients` pub fn send( self, ) -> impl ::std::future::Future< Output = Result< ResponseValue<types::Created>, crate::ApiError<types::Problem>, >, > { crate::call::run(&[\"/clientSecret\"], self.send_raw()) }",
     ] {
         assert!(flat.contains(expected), "missing {expected}\nin:\n{code}");
     }

@@ -118,7 +118,7 @@ fn every_send_returns_the_crates_error() {
             header.contains("// own_error_type — "),
             "{api}: header does not list own_error_type"
         );
-        let public = body.matches("pub async fn send(").count();
+        let public = body.matches("pub fn send(").count();
         let raw = body.matches("async fn send_raw(").count();
         assert!(public > 0, "{api}: no send()");
         assert_eq!(public, raw, "{api}: a send() without its send_raw()");
