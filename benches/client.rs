@@ -36,7 +36,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use camunda8::{Camunda, Secret};
+use camunda8::backpressure::GateSettings;
+use camunda8::{Camunda, RetryPolicy, Secret};
 use criterion::{Criterion, criterion_group};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -211,11 +212,14 @@ enum Variant {
     /// camunda8, static bearer token, on the timeouts variant's client: what
     /// the default client's timeouts cost the layer.
     CamundaTimeoutsClient,
+    /// camunda8, static bearer token, the backpressure gate off: what the
+    /// gate costs.
+    CamundaNoGate,
     /// camunda8, OAuth client credentials with a cached token.
     CamundaOAuth,
 }
 
-const VARIANTS: [Variant; 8] = [
+const VARIANTS: [Variant; 9] = [
     Variant::Baseline,
     Variant::BaselineSystemProxy,
     Variant::BaselineParsedUrl,
@@ -223,6 +227,7 @@ const VARIANTS: [Variant; 8] = [
     Variant::Camunda,
     Variant::CamundaOwnClient,
     Variant::CamundaTimeoutsClient,
+    Variant::CamundaNoGate,
     Variant::CamundaOAuth,
 ];
 
@@ -236,6 +241,7 @@ impl Variant {
             Variant::Camunda => "camunda",
             Variant::CamundaOwnClient => "own",
             Variant::CamundaTimeoutsClient => "owntimeouts",
+            Variant::CamundaNoGate => "nogate",
             Variant::CamundaOAuth => "oauth",
         }
     }
@@ -249,6 +255,7 @@ impl Variant {
             Variant::Camunda => "camunda8 (static bearer)",
             Variant::CamundaOwnClient => "camunda8 (static, baseline's client)",
             Variant::CamundaTimeoutsClient => "camunda8 (static, timeouts client)",
+            Variant::CamundaNoGate => "camunda8 (static, gate off)",
             Variant::CamundaOAuth => "camunda8 (OAuth, cached token)",
         }
     }
@@ -258,6 +265,7 @@ struct Setup {
     camunda: Camunda,
     camunda_own_client: Camunda,
     camunda_timeouts_client: Camunda,
+    camunda_no_gate: Camunda,
     oauth: Camunda,
     baseline: reqwest::Client,
     baseline_proxy: reqwest::Client,
@@ -271,6 +279,12 @@ fn setup(base: &str) -> Setup {
     let camunda = Camunda::builder()
         .zeebe_url(base)
         .bearer_token(Secret::new("bench-token"))
+        .build()
+        .expect("client");
+    let camunda_no_gate = Camunda::builder()
+        .zeebe_url(base)
+        .bearer_token(Secret::new("bench-token"))
+        .retry_policy(RetryPolicy::new().gate(GateSettings::off()))
         .build()
         .expect("client");
     let oauth = Camunda::builder()
@@ -315,6 +329,7 @@ fn setup(base: &str) -> Setup {
         camunda,
         camunda_own_client,
         camunda_timeouts_client,
+        camunda_no_gate,
         oauth,
         baseline,
         baseline_proxy,
@@ -334,6 +349,7 @@ async fn one(setup: &Setup, variant: Variant) {
         Variant::Camunda => topology(&setup.camunda).await,
         Variant::CamundaOwnClient => topology(&setup.camunda_own_client).await,
         Variant::CamundaTimeoutsClient => topology(&setup.camunda_timeouts_client).await,
+        Variant::CamundaNoGate => topology(&setup.camunda_no_gate).await,
         Variant::CamundaOAuth => topology(&setup.oauth).await,
     }
 }
