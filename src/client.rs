@@ -326,7 +326,11 @@ impl fmt::Debug for Camunda {
         #[cfg(feature = "orchestration")]
         s.field(
             "orchestration",
-            &self.shared.orchestration.as_ref().map(|c| c.baseurl()),
+            &self
+                .shared
+                .orchestration
+                .as_ref()
+                .map(|c| RedactedText(c.baseurl())),
         );
         s.finish_non_exhaustive()
     }
