@@ -342,10 +342,12 @@ fn setup(base: &str) -> Setup {
 
 async fn one(setup: &Setup, variant: Variant) {
     match variant {
-        Variant::Baseline => by_hand(setup, &setup.baseline).await,
-        Variant::BaselineSystemProxy => by_hand(setup, &setup.baseline_proxy).await,
-        Variant::BaselineParsedUrl => by_hand_parsed(setup).await,
-        Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts).await,
+        Variant::Baseline => by_hand(setup, &setup.baseline, &setup.url).await,
+        Variant::BaselineSystemProxy => by_hand(setup, &setup.baseline_proxy, &setup.url).await,
+        Variant::BaselineParsedUrl => {
+            by_hand(setup, &setup.baseline, setup.parsed_url.clone()).await
+        }
+        Variant::BaselineTimeouts => by_hand(setup, &setup.baseline_timeouts, &setup.url).await,
         Variant::Camunda => topology(&setup.camunda).await,
         Variant::CamundaOwnClient => topology(&setup.camunda_own_client).await,
         Variant::CamundaTimeoutsClient => topology(&setup.camunda_timeouts_client).await,
@@ -360,26 +362,11 @@ async fn topology(camunda: &Camunda) {
     std::hint::black_box(topology.into_inner());
 }
 
-async fn by_hand(setup: &Setup, client: &reqwest::Client) {
+/// The request written by hand, on `client`, to `url` (the URL string, or
+/// the URL parsed once).
+async fn by_hand(setup: &Setup, client: &reqwest::Client, url: impl reqwest::IntoUrl) {
     let response = client
-        .get(&setup.url)
-        .header(http::header::AUTHORIZATION, setup.authorization.clone())
-        .header(
-            http::header::ACCEPT,
-            http::HeaderValue::from_static("application/json"),
-        )
-        .send()
-        .await
-        .expect("send");
-    let topology: camunda8::zeebe::types::TopologyResponse = response.json().await.expect("decode");
-    std::hint::black_box(topology);
-}
-
-/// [`by_hand`] on the baseline client with the URL parsed once.
-async fn by_hand_parsed(setup: &Setup) {
-    let response = setup
-        .baseline
-        .get(setup.parsed_url.clone())
+        .get(url)
         .header(http::header::AUTHORIZATION, setup.authorization.clone())
         .header(
             http::header::ACCEPT,
@@ -497,7 +484,7 @@ fn interleaved_rounds() {
     );
     // What one request's future occupies (moved when awaited, held per task).
     let camunda_future = topology(&setup.camunda);
-    let baseline_future = by_hand(&setup, &setup.baseline);
+    let baseline_future = by_hand(&setup, &setup.baseline, &setup.url);
     println!(
         "future sizes: camunda8 call {} bytes, hand-written call {} bytes",
         std::mem::size_of_val(&camunda_future),

@@ -53,24 +53,17 @@ impl ParsedBase {
 
     /// The base with `parts` appended to its path.
     fn append(&self, parts: &[&str]) -> Url {
-        let mut path = String::with_capacity(self.path.len() + parts_len(parts));
-        path.push_str(&self.path);
-        for part in parts {
-            path.push_str(part);
-        }
         let mut url = self.url.clone();
-        url.set_path(&path);
+        url.set_path(&join(&self.path, parts));
         url
     }
 }
 
-fn parts_len(parts: &[&str]) -> usize {
-    parts.iter().map(|p| p.len()).sum()
-}
-
-fn join(base: &str, parts: &[&str]) -> String {
-    let mut text = String::with_capacity(base.len() + parts_len(parts));
-    text.push_str(base);
+/// `first` followed by `parts`, in one allocation.
+fn join(first: &str, parts: &[&str]) -> String {
+    let len = first.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut text = String::with_capacity(len);
+    text.push_str(first);
     for part in parts {
         text.push_str(part);
     }

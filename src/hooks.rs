@@ -88,21 +88,12 @@ impl Default for Inner {
 
 impl Inner {
     pub(crate) fn new(auth: Authenticator, retry: RetryPolicy, calls: Arc<CallCounters>) -> Self {
-        Self::with_tenant(auth, retry, calls, None)
+        Self::with_settings(auth, retry, calls, None, None, None)
     }
 
-    pub(crate) fn with_tenant(
-        auth: Authenticator,
-        retry: RetryPolicy,
-        calls: Arc<CallCounters>,
-        default_tenant: Option<String>,
-    ) -> Self {
-        Self::with_settings(auth, retry, calls, default_tenant, None, None)
-    }
-
-    /// [`with_tenant`](Self::with_tenant), also putting `user_agent` on
-    /// every request that has none, and building request URLs from `base`,
-    /// the client's base URL parsed once.
+    /// The state of a client: `default_tenant` filled into requests that
+    /// take one, `user_agent` put on every request that has none, request
+    /// URLs built from `base`, the client's base URL parsed once.
     pub(crate) fn with_settings(
         auth: Authenticator,
         retry: RetryPolicy,
