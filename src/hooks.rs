@@ -16,14 +16,15 @@
 use std::sync::Arc;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error as ProgenitorError, OperationInfo};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response};
 
 use crate::auth::{Attached, Authenticator, CallCounters};
 use crate::backpressure::Gate;
 use crate::call;
 use crate::endpoint::ParsedBase;
-use crate::problem::read_error_body;
 use crate::retry::{Attempt, Resend, RetryPolicy, TokioTimer};
+
+mod sending;
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.
@@ -189,55 +190,17 @@ impl Inner {
         Ok(())
     }
 
-    /// Send with backpressure retries, then one credential renewal on 401.
-    ///
-    /// Not an `async fn`: one would store `request` twice in its future (as
-    /// the argument and as the body's variable); the `async move` block
-    /// below holds it once.
-    pub(crate) fn send(
-        &self,
-        client: &reqwest::Client,
-        mut request: Request,
+    /// Sends `request` in a `camunda8.request` span naming `api` and the
+    /// operation: backpressure retries, then one credential renewal on 401
+    /// (`src/hooks/sending.rs`).
+    pub(crate) fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
         info: &OperationInfo,
-    ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send {
-        let state = &self.0;
-        // Here rather than among the client's default headers, which reqwest
-        // would add to each copy sent (growing its header map); the
-        // template has room, and every copy gets the header with it.
-        if let Some(agent) = &state.user_agent {
-            request
-                .headers_mut()
-                .entry(http::header::USER_AGENT)
-                .or_insert_with(|| agent.clone());
-        }
-        async move {
-            let sent = self
-                .execute(client, info, |attempt| state.attempt(attempt, &request))
-                .await;
-            // The rare paths are boxed: their futures would otherwise make
-            // every call's future larger (and costlier to move).
-            let sent = match sent {
-                Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
-                    Box::pin(self.retry_after_rejection(client, &mut request, response, info)).await
-                }
-                other => other,
-            };
-            let response = match sent {
-                Ok(response) => response,
-                Err(error) => {
-                    call::note_request(&request);
-                    return Err(error);
-                }
-            };
-            if response.status().is_success() {
-                call::note_response(response.status(), None);
-                return Ok(response);
-            }
-            call::note_request(&request);
-            let (response, error_body) = Box::pin(read_error_body(response)).await?;
-            call::note_response(response.status(), error_body);
-            Ok(response)
-        }
+        api: &'static str,
+    ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
+        sending::send(self, client, request, info, api)
     }
 
     /// The credential to retry a rejected request with: the current one if
@@ -329,21 +292,12 @@ macro_rules! hooks_for {
                 self.inner().prepare(request, info).await
             }
 
-            // Not an `async fn`, which would store `request` once more.
             fn exec(
                 &self,
                 request: Request,
                 info: &OperationInfo,
             ) -> impl std::future::Future<Output = reqwest::Result<Response>> {
-                use tracing::Instrument as _;
-                let span = tracing::info_span!(
-                    "camunda8.request",
-                    api = $api,
-                    operation = info.operation_id,
-                );
-                self.inner()
-                    .send(self.client(), request, info)
-                    .instrument(span)
+                self.inner().send(self.client(), request, info, $api)
             }
         }
     };

@@ -266,32 +266,53 @@ impl RetryPolicy {
             // error before any network activity.
             None => return client.get("").send().await,
         };
-        let mut sends = Sends::default();
-        let first = match attempt_span(client, request, 1, gate).await {
-            Ok(first) => first,
-            // A refused request is sent again at once (boxed: rare).
-            Err(error) if crate::refused::refused(&error) => {
-                Box::pin(resend_refused(
-                    client,
-                    gate,
-                    &mut make_request,
-                    &mut sends,
-                    error,
-                ))
-                .await?
-            }
-            Err(error) => return Err(error),
-        };
+        let first = attempt_span(client, request, 1, gate).await;
         // Fast path: an answer that cannot be backpressure is returned as
-        // is; the retry loop (a larger future) is boxed and only built when
-        // needed.
-        if !matches!(first.1.status().as_u16(), 429 | 500 | 503) {
+        // is; the rest (a larger future) is boxed and only built when needed.
+        match first {
+            Ok(first) if !may_be_backpressure(&first.1) => {
+                if let Some(gated) = gate {
+                    gated.gate.success();
+                }
+                Ok(first.1)
+            }
+            first => {
+                Box::pin(self.after_first(client, timer, gate, make_request, started, first)).await
+            }
+        }
+    }
+
+    /// What follows a call's first attempt (`first`, sent at `started`)
+    /// when its outcome is not a plain answer: a refused request is sent
+    /// again, backpressure is retried; otherwise the answer or error is
+    /// returned as is.
+    pub(crate) async fn after_first<'g, F>(
+        &self,
+        client: &reqwest::Client,
+        timer: &dyn Timer,
+        gate: Option<Gated<'g>>,
+        mut make_request: F,
+        started: std::time::Instant,
+        first: reqwest::Result<Sent<'g>>,
+    ) -> reqwest::Result<reqwest::Response>
+    where
+        F: FnMut(Attempt) -> Option<reqwest::Request>,
+    {
+        let mut sends = Sends::default();
+        let first = match first {
+            Ok(first) => first,
+            Err(error) => {
+                resend_refused(client, gate, &mut make_request, &mut sends, error).await?
+            }
+        };
+        if !may_be_backpressure(&first.1) {
             if let Some(gated) = gate {
                 gated.gate.success();
             }
             return Ok(first.1);
         }
-        Box::pin(self.retry_loop(client, timer, gate, make_request, started, sends, first)).await
+        self.retry_loop(client, timer, gate, make_request, started, sends, first)
+            .await
     }
 
     /// The rest of [`execute_gated`](Self::execute_gated) after the first
@@ -305,7 +326,7 @@ impl RetryPolicy {
         mut make_request: F,
         started: std::time::Instant,
         mut sends: Sends,
-        first: (tracing::Span, reqwest::Response, Option<Permit<'_>>),
+        first: Sent<'_>,
     ) -> reqwest::Result<reqwest::Response>
     where
         F: FnMut(Attempt) -> Option<reqwest::Request>,
@@ -389,6 +410,16 @@ impl RetryPolicy {
     }
 }
 
+/// An attempt answered: its span (the status recorded), the answer, and
+/// the gate's permit if one is still held.
+pub(crate) type Sent<'g> = (tracing::Span, reqwest::Response, Option<Permit<'g>>);
+
+/// Whether a status may be backpressure (a 500 or 503 only with the signs
+/// [`classify`] looks for).
+pub(crate) fn may_be_backpressure(response: &reqwest::Response) -> bool {
+    matches!(response.status().as_u16(), 429 | 500 | 503)
+}
+
 /// Why a request is about to be sent, as `make_request` is told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Attempt {
@@ -398,7 +429,7 @@ pub(crate) struct Attempt {
 }
 
 impl Attempt {
-    const FIRST: Attempt = Attempt {
+    pub(crate) const FIRST: Attempt = Attempt {
         number: 1,
         reason: Resend::First,
     };
@@ -442,7 +473,7 @@ async fn resend_refused<'g, F>(
     make_request: &mut F,
     sends: &mut Sends,
     error: reqwest::Error,
-) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)>
+) -> reqwest::Result<Sent<'g>>
 where
     F: FnMut(Attempt) -> Option<reqwest::Request>,
 {
@@ -470,6 +501,69 @@ where
     }
 }
 
+/// How an attempt began, without waiting ([`start_attempt`]).
+// Only returned, never stored: boxing the rare variant's request would
+// cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Start<'g, P> {
+    /// A permit was free (or the request is not gated): the request is
+    /// with reqwest, `pending` its answer.
+    Sent {
+        span: tracing::Span,
+        pending: P,
+        permit: Option<Permit<'g>>,
+    },
+    /// The gate has no free permit: the attempt must wait for one.
+    Wait {
+        span: tracing::Span,
+        request: reqwest::Request,
+    },
+}
+
+/// Begins one attempt: opens its `camunda8.http` span (a child of the
+/// current span) and, when the gate has a free permit, hands the request to
+/// reqwest. An admitted request (a long poll) gives its permit back as soon
+/// as it is on its way.
+pub(crate) fn start_attempt<'a, 'g>(
+    client: &'a reqwest::Client,
+    request: reqwest::Request,
+    attempt: u32,
+    gate: Option<Gated<'g>>,
+) -> Start<'g, impl Future<Output = reqwest::Result<reqwest::Response>> + 'a> {
+    let span = tracing::info_span!(
+        "camunda8.http",
+        method = %request.method(),
+        path = %request.url().path(),
+        attempt,
+        status = tracing::field::Empty,
+    );
+    let permit = match gate {
+        Some(gated) => match gated.gate.try_acquire() {
+            Some(permit) => Some(permit),
+            None => return Start::Wait { span, request },
+        },
+        None => None,
+    };
+    let pending = client.execute(request);
+    Start::Sent {
+        span,
+        pending,
+        permit: admitted(permit, gate),
+    }
+}
+
+/// The permit an attempt keeps once its request is on its way: none for an
+/// admitted request (a long poll), which frees its slot at once.
+fn admitted<'g>(permit: Option<Permit<'g>>, gate: Option<Gated<'g>>) -> Option<Permit<'g>> {
+    match (permit, gate) {
+        (Some(mut held), Some(Gated { hold: false, .. })) => {
+            held.release();
+            Some(held)
+        }
+        (permit, _) => permit,
+    }
+}
+
 /// Sends one attempt in its `camunda8.http` span; the span (with the
 /// status recorded) and the response.
 ///
@@ -482,47 +576,42 @@ fn attempt_span<'a, 'g: 'a>(
     request: reqwest::Request,
     attempt: u32,
     gate: Option<Gated<'g>>,
-) -> impl Future<Output = reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)>> + 'a
-{
-    let span = tracing::info_span!(
-        "camunda8.http",
-        method = %request.method(),
-        path = %request.url().path(),
-        attempt,
-        status = tracing::field::Empty,
-    );
-    // A free permit is taken without building the waiting future.
-    let free = match gate {
-        Some(gated) => gated.gate.try_acquire().map(Some),
-        None => Some(None),
-    };
-    match free {
-        Some(permit) => {
-            let pending = client.execute(request);
-            Either::Left(sent(span, pending, permit, gate))
+) -> impl Future<Output = reqwest::Result<Sent<'g>>> + 'a {
+    match start_attempt(client, request, attempt, gate) {
+        Start::Sent {
+            span,
+            pending,
+            permit,
+        } => Either::Left(answer(span, pending, permit)),
+        Start::Wait { span, request } => {
+            Either::Right(Box::pin(wait_and_send(client, span, request, gate)))
         }
-        None => Either::Right(Box::pin(async move {
-            let permit = match gate {
-                Some(gated) => Some(gated.gate.acquire().instrument(span.clone()).await),
-                None => None,
-            };
-            sent(span, client.execute(request), permit, gate).await
-        })),
     }
 }
 
-/// The rest of an attempt once its request is on its way: the answer, in
-/// the attempt's span.
-async fn sent<'g>(
+/// An attempt the gate made wait ([`Start::Wait`]): sent once a permit is
+/// free.
+pub(crate) async fn wait_and_send<'g>(
+    client: &reqwest::Client,
+    span: tracing::Span,
+    request: reqwest::Request,
+    gate: Option<Gated<'g>>,
+) -> reqwest::Result<Sent<'g>> {
+    let permit = match gate {
+        Some(gated) => Some(gated.gate.acquire().instrument(span.clone()).await),
+        None => None,
+    };
+    let pending = client.execute(request);
+    answer(span, pending, admitted(permit, gate)).await
+}
+
+/// The answer to an attempt whose request is on its way, awaited in the
+/// attempt's span.
+async fn answer<'g>(
     span: tracing::Span,
     pending: impl Future<Output = reqwest::Result<reqwest::Response>>,
-    mut permit: Option<Permit<'g>>,
-    gate: Option<Gated<'g>>,
-) -> reqwest::Result<(tracing::Span, reqwest::Response, Option<Permit<'g>>)> {
-    // An admitted request (a long poll) frees its slot once it is on its way.
-    if let (Some(held), Some(Gated { hold: false, .. })) = (&mut permit, gate) {
-        held.release();
-    }
+    permit: Option<Permit<'g>>,
+) -> reqwest::Result<Sent<'g>> {
     let response = pending.instrument(span.clone()).await?;
     span.record("status", response.status().as_u16());
     Ok((span, response, permit))

@@ -132,7 +132,7 @@ impl JobClient {
             operation_id: "activate_jobs",
         };
         let response = inner
-            .send(self.api.client(), http_request, &info)
+            .send(self.api.client(), http_request, &info, "orchestration")
             .await
             .map_err(transport)?;
         let status = response.status();

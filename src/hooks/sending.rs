@@ -1,0 +1,273 @@
+//! One request of a call on its way: the `exec` hook's future.
+//!
+//! Nearly every request is sent once and answered with a success: no
+//! backpressure, no 401, no error body to read. For that path [`Sending`]
+//! is written by hand and holds only what it needs: the request's template
+//! (kept for a resend), reqwest's pending request, the attempt's span and
+//! gate permit. Everything else (resending a refused request, backpressure
+//! retries, renewing a rejected credential, reading an error body) is
+//! [`rest`], an `async fn` boxed only when the first outcome needs it.
+//!
+//! Written as nested `async` functions (the call's span, the retry policy,
+//! the attempt), the same path made a 1.3 KB future, mostly room for the
+//! rare paths, built and moved layer by layer on every call: measured in
+//! the client bench, that cost more time in copies and cache misses than
+//! its instructions showed.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use progenitor_client::OperationInfo;
+use reqwest::{Request, Response, StatusCode};
+
+use super::Inner;
+use crate::backpressure::{Gated, Permit};
+use crate::call;
+use crate::problem::read_error_body;
+use crate::retry::{Attempt, Sent, Start, Timer as _, TokioTimer};
+
+/// The future of one request (see the [module documentation](self)).
+pub(crate) struct Sending<'a, P> {
+    /// The call's `camunda8.request` span, entered on every poll.
+    span: tracing::Span,
+    /// Set while the first attempt is with reqwest.
+    first: Option<First<'a, P>>,
+    /// Set once the rest of the exchange runs.
+    rest: Option<Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>>,
+}
+
+/// The first attempt, on its way.
+struct First<'a, P> {
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    gate: Option<Gated<'a>>,
+    started: std::time::Instant,
+    /// The request's template: each attempt sends a copy.
+    request: Request,
+    /// The attempt's `camunda8.http` span.
+    span: tracing::Span,
+    pending: P,
+    permit: Option<Permit<'a>>,
+}
+
+/// Sends `request` (the `exec` hook of the API named `api`): with
+/// backpressure retries, then one credential renewal on 401.
+pub(crate) fn send<'a>(
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    mut request: Request,
+    info: &OperationInfo,
+    api: &'static str,
+) -> Sending<'a, impl Future<Output = reqwest::Result<Response>> + Send + Unpin + 'a> {
+    let state = &inner.0;
+    let operation = info.operation_id;
+    // Here rather than among the client's default headers, which reqwest
+    // would add to each copy sent (growing its header map); the template
+    // has room, and every copy gets the header with it.
+    if let Some(agent) = &state.user_agent {
+        request
+            .headers_mut()
+            .entry(http::header::USER_AGENT)
+            .or_insert_with(|| agent.clone());
+    }
+    let span = tracing::info_span!("camunda8.request", api, operation);
+    let gate = state.gate.for_operation(operation);
+    let started = TokioTimer.now();
+    // The attempt's span is a child of the call's.
+    let entered = span.enter();
+    let start = state
+        .attempt(Attempt::FIRST, &request)
+        .map(|copy| crate::retry::start_attempt(client, copy, 1, gate));
+    drop(entered);
+    match start {
+        Some(Start::Sent {
+            span: attempt_span,
+            pending,
+            permit,
+        }) => Sending {
+            span,
+            first: Some(First {
+                inner,
+                client,
+                operation,
+                gate,
+                started,
+                request,
+                span: attempt_span,
+                pending,
+                permit,
+            }),
+            rest: None,
+        },
+        Some(Start::Wait {
+            span: attempt_span,
+            request: copy,
+        }) => Sending {
+            span,
+            first: None,
+            rest: Some(Box::pin(async move {
+                let first = crate::retry::wait_and_send(client, attempt_span, copy, gate).await;
+                rest(inner, client, operation, request, started, first).await
+            })),
+        },
+        // A body that cannot be copied (a stream): reqwest refuses a
+        // request without a URL, which reports it as a builder error.
+        None => Sending {
+            span,
+            first: None,
+            rest: Some(Box::pin(async move {
+                let first = client
+                    .get("")
+                    .send()
+                    .await
+                    .map(|response| (tracing::Span::none(), response, None));
+                rest(inner, client, operation, request, started, first).await
+            })),
+        },
+    }
+}
+
+impl<P> Future for Sending<'_, P>
+where
+    P: Future<Output = reqwest::Result<Response>> + Unpin,
+{
+    type Output = reqwest::Result<Response>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let _call = this.span.enter();
+        if let Some(first) = &mut this.first {
+            let outcome = {
+                let _attempt = first.span.enter();
+                ready!(Pin::new(&mut first.pending).poll(cx))
+            };
+            if let Some(first) = this.first.take() {
+                match first.finish(outcome) {
+                    Ok(done) => return Poll::Ready(done),
+                    Err(rest) => this.rest = Some(rest),
+                }
+            }
+        }
+        match &mut this.rest {
+            Some(rest) => {
+                let done = ready!(rest.as_mut().poll(cx));
+                this.rest = None;
+                Poll::Ready(done)
+            }
+            // Polled again after it completed.
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<'a, P> First<'a, P> {
+    /// The call's outcome when the first attempt's `outcome` needs nothing
+    /// more; else the rest of the exchange to run.
+    #[allow(clippy::type_complexity)]
+    fn finish(
+        self,
+        outcome: reqwest::Result<Response>,
+    ) -> Result<
+        reqwest::Result<Response>,
+        Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>,
+    > {
+        let First {
+            inner,
+            client,
+            operation,
+            gate,
+            started,
+            request,
+            span,
+            permit,
+            ..
+        } = self;
+        match outcome {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                if response.status().is_success() && !crate::retry::may_be_backpressure(&response) {
+                    if let Some(gated) = gate {
+                        gated.gate.success();
+                    }
+                    drop(permit);
+                    call::note_response(response.status(), None);
+                    return Ok(Ok(response));
+                }
+                let first = Ok((span, response, permit));
+                Err(Box::pin(rest(
+                    inner, client, operation, request, started, first,
+                )))
+            }
+            Err(error) if !crate::refused::refused(&error) => {
+                drop(permit);
+                call::note_request(&request);
+                Ok(Err(error))
+            }
+            Err(error) => {
+                drop(permit);
+                Err(Box::pin(rest(
+                    inner,
+                    client,
+                    operation,
+                    request,
+                    started,
+                    Err(error),
+                )))
+            }
+        }
+    }
+}
+
+/// The exchange after its first attempt (`first`, begun at `started`):
+/// refused requests sent again, backpressure retried, a rejected
+/// credential renewed once, and the record of the call written.
+async fn rest<'a>(
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    mut request: Request,
+    started: std::time::Instant,
+    first: reqwest::Result<Sent<'a>>,
+) -> reqwest::Result<Response> {
+    let state = &inner.0;
+    let info = OperationInfo {
+        operation_id: operation,
+    };
+    let gate = state.gate.for_operation(operation);
+    let sent = state
+        .retry
+        .after_first(
+            client,
+            &TokioTimer,
+            gate,
+            |attempt| state.attempt(attempt, &request),
+            started,
+            first,
+        )
+        .await;
+    let sent = match sent {
+        Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
+            inner
+                .retry_after_rejection(client, &mut request, response, &info)
+                .await
+        }
+        other => other,
+    };
+    let response = match sent {
+        Ok(response) => response,
+        Err(error) => {
+            call::note_request(&request);
+            return Err(error);
+        }
+    };
+    if response.status().is_success() {
+        call::note_response(response.status(), None);
+        return Ok(response);
+    }
+    call::note_request(&request);
+    let (response, error_body) = read_error_body(response).await?;
+    call::note_response(response.status(), error_body);
+    Ok(response)
+}
