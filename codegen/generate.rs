@@ -141,6 +141,11 @@ pub fn generate(
             changes: crate::decode::decode_moves_headers(&mut file),
         },
         Report {
+            name: "scoped_exchange",
+            why: "each operation's request and raw result live in blocks that end before the next await, so the call's future keeps no room for them (an async fn keeps every borrowed local to the end of its scope; codegen/scope.rs)",
+            changes: crate::scope::scoped_exchange(&mut file),
+        },
+        Report {
             name: "document_operations",
             why: "each method's rustdoc gets the contract's facts (version, consistency, codes, permissions, reference)",
             changes: crate::facts::document_operations(api, &mut file.items, &facts),

@@ -28,6 +28,7 @@ mod naming;
 mod normalize;
 mod nullable;
 mod schemas;
+mod scope;
 mod secrets;
 mod source;
 pub mod summaries;
