@@ -5,6 +5,8 @@
 //! there is one request in flight per key; callers that queued behind a
 //! fetch take its result (token or error) instead of sending their own.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
@@ -224,7 +226,7 @@ impl TokenSource {
             Err(seen) => seen,
         };
         let before = self.slot.counters.token_requests.load(Ordering::Relaxed);
-        let fetch = Box::pin(self.fetch_in_foreground(seen, None));
+        let fetch = self.boxed_fetch(seen);
         match tokio::time::timeout(limit, fetch).await {
             Ok(result) => result,
             Err(_) => Err(self.gave_up(limit, before)),
@@ -287,6 +289,18 @@ impl TokenSource {
             Some((error, until)) if now < *until => Peek::Remembered(error.clone()),
             _ => Peek::Missing(state.completed),
         }
+    }
+
+    /// [`fetch_in_foreground`](Self::fetch_in_foreground), boxed. Never
+    /// inlined: its future is large (1.6 KB), and building it inline gave
+    /// every API call's poll a stack frame that size, cached token or not.
+    #[cold]
+    #[inline(never)]
+    fn boxed_fetch(
+        &self,
+        seen: u64,
+    ) -> Pin<Box<impl Future<Output = Result<AccessToken, Error>> + Send + '_>> {
+        Box::pin(self.fetch_in_foreground(seen, None))
     }
 
     async fn fetch_in_foreground(

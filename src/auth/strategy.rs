@@ -91,7 +91,7 @@ impl Authenticator {
                 )
             }
             Authenticator::Cookie { session, limit } => {
-                let cookie = Box::pin(within(*limit, session, session.header())).await?;
+                let cookie = boxed_login(*limit, session).await?;
                 (
                     Some((header::COOKIE, cookie.clone())),
                     Attached::Cookie(cookie),
@@ -122,6 +122,17 @@ impl Authenticator {
             _ => Ok(None),
         }
     }
+}
+
+/// The session cookie within `limit`, boxed. Never inlined: building the
+/// login's future inline gave every API call's poll a stack frame its size.
+#[cold]
+#[inline(never)]
+fn boxed_login(
+    limit: Duration,
+    session: &CookieSession,
+) -> std::pin::Pin<Box<impl Future<Output = Result<HeaderValue, Error>> + Send + '_>> {
+    Box::pin(within(limit, session, session.header()))
 }
 
 /// A login that must be done within `limit`.

@@ -34,8 +34,11 @@ pub(crate) struct Sending<'a, P> {
     /// Set while the first attempt is with reqwest.
     first: Option<First<'a, P>>,
     /// Set once the rest of the exchange runs.
-    rest: Option<Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>>,
+    rest: Option<Rest<'a>>,
 }
+
+/// The rest of an exchange ([`rest`]), boxed.
+type Rest<'a> = Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>;
 
 /// The first attempt, on its way.
 struct First<'a, P> {
@@ -107,24 +110,20 @@ pub(crate) fn send<'a>(
         }) => Sending {
             span,
             first: None,
-            rest: Some(Box::pin(async move {
-                let first = crate::retry::wait_and_send(client, attempt_span, copy, gate).await;
-                rest(inner, client, operation, request, started, first).await
-            })),
+            rest: Some(after_waiting(
+                inner,
+                client,
+                operation,
+                request,
+                started,
+                (attempt_span, copy, gate),
+            )),
         },
-        // A body that cannot be copied (a stream): reqwest refuses a
-        // request without a URL, which reports it as a builder error.
+        // A body that cannot be copied (a stream).
         None => Sending {
             span,
             first: None,
-            rest: Some(Box::pin(async move {
-                let first = client
-                    .get("")
-                    .send()
-                    .await
-                    .map(|response| (tracing::Span::none(), response, None));
-                rest(inner, client, operation, request, started, first).await
-            })),
+            rest: Some(unsendable(inner, client, operation, request, started)),
         },
     }
 }
@@ -165,14 +164,10 @@ where
 impl<'a, P> First<'a, P> {
     /// The call's outcome when the first attempt's `outcome` needs nothing
     /// more; else the rest of the exchange to run.
-    #[allow(clippy::type_complexity)]
     fn finish(
         self,
         outcome: reqwest::Result<Response>,
-    ) -> Result<
-        reqwest::Result<Response>,
-        Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>,
-    > {
+    ) -> Result<reqwest::Result<Response>, Rest<'a>> {
         let First {
             inner,
             client,
@@ -196,9 +191,9 @@ impl<'a, P> First<'a, P> {
                     return Ok(Ok(response));
                 }
                 let first = Ok((span, response, permit));
-                Err(Box::pin(rest(
+                Err(boxed_rest(
                     inner, client, operation, request, started, first,
-                )))
+                ))
             }
             Err(error) if !crate::refused::refused(&error) => {
                 drop(permit);
@@ -207,17 +202,76 @@ impl<'a, P> First<'a, P> {
             }
             Err(error) => {
                 drop(permit);
-                Err(Box::pin(rest(
+                Err(boxed_rest(
                     inner,
                     client,
                     operation,
                     request,
                     started,
                     Err(error),
-                )))
+                ))
             }
         }
     }
+}
+
+// The functions below build the rest's future, which is large (several
+// KB): never inlined, so that the common path's functions do not reserve a
+// stack frame that size on every call (a deeper stack is colder in cache).
+
+/// [`rest`], boxed.
+#[cold]
+#[inline(never)]
+fn boxed_rest<'a>(
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    request: Request,
+    started: std::time::Instant,
+    first: reqwest::Result<Sent<'a>>,
+) -> Rest<'a> {
+    Box::pin(rest(inner, client, operation, request, started, first))
+}
+
+/// The exchange when the gate had no free permit for the first attempt
+/// (`attempt`: its span, its request and the gate), boxed.
+#[cold]
+#[inline(never)]
+fn after_waiting<'a>(
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    request: Request,
+    started: std::time::Instant,
+    attempt: (tracing::Span, Request, Option<Gated<'a>>),
+) -> Rest<'a> {
+    let (span, copy, gate) = attempt;
+    Box::pin(async move {
+        let first = crate::retry::wait_and_send(client, span, copy, gate).await;
+        rest(inner, client, operation, request, started, first).await
+    })
+}
+
+/// The exchange of a request whose body cannot be copied (a stream):
+/// reqwest refuses a request without a URL, which reports it as a builder
+/// error. Boxed.
+#[cold]
+#[inline(never)]
+fn unsendable<'a>(
+    inner: &'a Inner,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    request: Request,
+    started: std::time::Instant,
+) -> Rest<'a> {
+    Box::pin(async move {
+        let first = client
+            .get("")
+            .send()
+            .await
+            .map(|response| (tracing::Span::none(), response, None));
+        rest(inner, client, operation, request, started, first).await
+    })
 }
 
 /// The exchange after its first attempt (`first`, begun at `started`):
