@@ -30,6 +30,9 @@
 //! 1.0, multiplies the requests per round), `CAMUNDA8_BENCH_VARIANTS` and
 //! `CAMUNDA8_BENCH_CONCURRENCY` tune the run; the criterion group at
 //! concurrency 1 runs first unless `CAMUNDA8_BENCH_SKIP_CRITERION` is set.
+//! `CAMUNDA8_BENCH_TRACING=info` (or another level) installs a
+//! `tracing-subscriber` fmt subscriber at that level, writing nowhere, as
+//! an application that logs would have: what the crate's spans cost then.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -559,6 +562,15 @@ fn main() {
     if std::env::var_os(SERVER_ENV).is_some() {
         serve();
         return;
+    }
+    if let Some(level) = std::env::var("CAMUNDA8_BENCH_TRACING")
+        .ok()
+        .and_then(|l| l.parse::<tracing::Level>().ok())
+    {
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(std::io::sink)
+            .init();
     }
     if std::env::var_os("CAMUNDA8_BENCH_SKIP_CRITERION").is_none() {
         benches();

@@ -190,7 +190,7 @@ impl Inner {
         Ok(())
     }
 
-    /// Sends `request` in a `camunda8.request` span naming `api` and the
+    /// Sends `request` in a `camunda8.request` span (DEBUG level) naming `api` and the
     /// operation: backpressure retries, then one credential renewal on 401
     /// (`src/hooks/sending.rs`).
     pub(crate) fn send<'a>(

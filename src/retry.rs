@@ -214,7 +214,7 @@ impl RetryPolicy {
     /// is handed back with the same status, headers and body (its
     /// [`url`](reqwest::Response::url) is no longer the request's).
     ///
-    /// Each attempt runs in a `camunda8.http` tracing span recording the
+    /// Each attempt runs in a `camunda8.http` tracing span (DEBUG level) recording the
     /// method, the URL path (never the query or headers), the attempt number
     /// and the status.
     pub async fn execute<F>(
@@ -530,7 +530,7 @@ pub(crate) fn start_attempt<'a, 'g>(
     attempt: u32,
     gate: Option<Gated<'g>>,
 ) -> Start<'g, impl Future<Output = reqwest::Result<reqwest::Response>> + 'a> {
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         "camunda8.http",
         method = %request.method(),
         path = %request.url().path(),
