@@ -190,9 +190,9 @@ impl Inner {
         Ok(())
     }
 
-    /// Sends `request` in a `camunda8.request` span (DEBUG level) naming `api` and the
-    /// operation: backpressure retries, then one credential renewal on 401
-    /// (`src/hooks/sending.rs`).
+    /// Sends `request` in a `camunda8.request` span (DEBUG level) naming
+    /// `api` and the operation: backpressure retries, then one credential
+    /// renewal on 401 (`src/hooks/sending.rs`).
     pub(crate) fn send<'a>(
         &'a self,
         client: &'a reqwest::Client,

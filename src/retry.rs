@@ -214,9 +214,9 @@ impl RetryPolicy {
     /// is handed back with the same status, headers and body (its
     /// [`url`](reqwest::Response::url) is no longer the request's).
     ///
-    /// Each attempt runs in a `camunda8.http` tracing span (DEBUG level) recording the
-    /// method, the URL path (never the query or headers), the attempt number
-    /// and the status.
+    /// Each attempt runs in a `camunda8.http` tracing span (DEBUG level)
+    /// recording the method, the URL path (never the query or headers), the
+    /// attempt number and the status.
     pub async fn execute<F>(
         &self,
         client: &reqwest::Client,
@@ -315,7 +315,7 @@ impl RetryPolicy {
             .await
     }
 
-    /// The rest of [`execute_gated`](Self::execute_gated) after the first
+    /// The rest of [`after_first`](Self::after_first) once the first
     /// attempt answered with a status that may be backpressure.
     #[allow(clippy::too_many_arguments)]
     async fn retry_loop<F>(
