@@ -502,9 +502,6 @@ where
 }
 
 /// How an attempt began, without waiting ([`start_attempt`]).
-// Only returned, never stored: boxing the rare variant's request would
-// cost an allocation for nothing.
-#[allow(clippy::large_enum_variant)]
 pub(crate) enum Start<'g, P> {
     /// A permit was free (or the request is not gated): the request is
     /// with reqwest, `pending` its answer.
@@ -513,10 +510,12 @@ pub(crate) enum Start<'g, P> {
         pending: P,
         permit: Option<Permit<'g>>,
     },
-    /// The gate has no free permit: the attempt must wait for one.
+    /// The gate has no free permit: the attempt must wait for one. (The
+    /// request is boxed, which only this rare case pays for: the common
+    /// one then moves a small value.)
     Wait {
         span: tracing::Span,
-        request: reqwest::Request,
+        request: Box<reqwest::Request>,
     },
 }
 
@@ -540,7 +539,12 @@ pub(crate) fn start_attempt<'a, 'g>(
     let permit = match gate {
         Some(gated) => match gated.gate.try_acquire() {
             Some(permit) => Some(permit),
-            None => return Start::Wait { span, request },
+            None => {
+                return Start::Wait {
+                    span,
+                    request: Box::new(request),
+                };
+            }
         },
         None => None,
     };
@@ -584,7 +588,7 @@ fn attempt_span<'a, 'g: 'a>(
             permit,
         } => Either::Left(answer(span, pending, permit)),
         Start::Wait { span, request } => {
-            Either::Right(Box::pin(wait_and_send(client, span, request, gate)))
+            Either::Right(Box::pin(wait_and_send(client, span, *request, gate)))
         }
     }
 }

@@ -119,7 +119,7 @@ pub(crate) fn send<'a>(
                 operation,
                 request,
                 started,
-                (attempt_span, copy, gate),
+                (attempt_span, *copy, gate),
             )),
         },
         // A body that cannot be copied (a stream).
