@@ -416,7 +416,7 @@ pub(crate) type Sent<'g> = (tracing::Span, reqwest::Response, Option<Permit<'g>>
 
 /// Whether a status may be backpressure (a 500 or 503 only with the signs
 /// [`classify`] looks for).
-pub(crate) fn may_be_backpressure(response: &reqwest::Response) -> bool {
+fn may_be_backpressure(response: &reqwest::Response) -> bool {
     matches!(response.status().as_u16(), 429 | 500 | 503)
 }
 

@@ -40,15 +40,21 @@ pub(crate) struct Sending<'a, P> {
 /// The rest of an exchange ([`rest`]), boxed.
 type Rest<'a> = Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>;
 
-/// The first attempt, on its way.
-struct First<'a, P> {
+/// What every part of one exchange works with.
+struct Exchange<'a> {
     inner: &'a Inner,
     client: &'a reqwest::Client,
     operation: &'static str,
     gate: Option<Gated<'a>>,
+    /// When the first attempt began (retries stop `max_elapsed` after).
     started: std::time::Instant,
     /// The request's template: each attempt sends a copy.
     request: Request,
+}
+
+/// The first attempt, on its way.
+struct First<'a, P> {
+    exchange: Exchange<'a>,
     /// The attempt's `camunda8.http` span.
     span: tracing::Span,
     pending: P,
@@ -87,6 +93,14 @@ pub(crate) fn send<'a>(
         .attempt(Attempt::FIRST, &request)
         .map(|copy| crate::retry::start_attempt(client, copy, 1, gate));
     drop(entered);
+    let exchange = Exchange {
+        inner,
+        client,
+        operation,
+        gate,
+        started,
+        request,
+    };
     match start {
         Some(Start::Sent {
             span: attempt_span,
@@ -95,12 +109,7 @@ pub(crate) fn send<'a>(
         }) => Sending {
             span,
             first: Some(First {
-                inner,
-                client,
-                operation,
-                gate,
-                started,
-                request,
+                exchange,
                 span: attempt_span,
                 pending,
                 permit,
@@ -113,20 +122,13 @@ pub(crate) fn send<'a>(
         }) => Sending {
             span,
             first: None,
-            rest: Some(after_waiting(
-                inner,
-                client,
-                operation,
-                request,
-                started,
-                (attempt_span, *copy, gate),
-            )),
+            rest: Some(after_waiting(exchange, attempt_span, *copy)),
         },
         // A body that cannot be copied (a stream).
         None => Sending {
             span,
             first: None,
-            rest: Some(unsendable(inner, client, operation, request, started)),
+            rest: Some(unsendable(exchange)),
         },
     }
 }
@@ -172,12 +174,7 @@ impl<'a, P> First<'a, P> {
         outcome: reqwest::Result<Response>,
     ) -> Result<reqwest::Result<Response>, Rest<'a>> {
         let First {
-            inner,
-            client,
-            operation,
-            gate,
-            started,
-            request,
+            exchange,
             span,
             permit,
             ..
@@ -185,34 +182,24 @@ impl<'a, P> First<'a, P> {
         match outcome {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
-                if response.status().is_success() && !crate::retry::may_be_backpressure(&response) {
-                    if let Some(gated) = gate {
+                if response.status().is_success() {
+                    if let Some(gated) = exchange.gate {
                         gated.gate.success();
                     }
                     drop(permit);
                     call::note_response(response.status(), None);
                     return Ok(Ok(response));
                 }
-                let first = Ok((span, response, permit));
-                Err(boxed_rest(
-                    inner, client, operation, request, started, first,
-                ))
+                Err(boxed_rest(exchange, Ok((span, response, permit))))
             }
             Err(error) if !crate::refused::refused(&error) => {
                 drop(permit);
-                call::note_request(&request);
+                call::note_request(&exchange.request);
                 Ok(Err(error))
             }
             Err(error) => {
                 drop(permit);
-                Err(boxed_rest(
-                    inner,
-                    client,
-                    operation,
-                    request,
-                    started,
-                    Err(error),
-                ))
+                Err(boxed_rest(exchange, Err(error)))
             }
         }
     }
@@ -225,33 +212,18 @@ impl<'a, P> First<'a, P> {
 /// [`rest`], boxed.
 #[cold]
 #[inline(never)]
-fn boxed_rest<'a>(
-    inner: &'a Inner,
-    client: &'a reqwest::Client,
-    operation: &'static str,
-    request: Request,
-    started: std::time::Instant,
-    first: reqwest::Result<Sent<'a>>,
-) -> Rest<'a> {
-    Box::pin(rest(inner, client, operation, request, started, first))
+fn boxed_rest<'a>(exchange: Exchange<'a>, first: reqwest::Result<Sent<'a>>) -> Rest<'a> {
+    Box::pin(rest(exchange, first))
 }
 
 /// The exchange when the gate had no free permit for the first attempt
-/// (`attempt`: its span, its request and the gate), boxed.
+/// (its span and the copy of the request to send), boxed.
 #[cold]
 #[inline(never)]
-fn after_waiting<'a>(
-    inner: &'a Inner,
-    client: &'a reqwest::Client,
-    operation: &'static str,
-    request: Request,
-    started: std::time::Instant,
-    attempt: (tracing::Span, Request, Option<Gated<'a>>),
-) -> Rest<'a> {
-    let (span, copy, gate) = attempt;
+fn after_waiting<'a>(exchange: Exchange<'a>, span: tracing::Span, copy: Request) -> Rest<'a> {
     Box::pin(async move {
-        let first = crate::retry::wait_and_send(client, span, copy, gate).await;
-        rest(inner, client, operation, request, started, first).await
+        let first = crate::retry::wait_and_send(exchange.client, span, copy, exchange.gate).await;
+        rest(exchange, first).await
     })
 }
 
@@ -260,39 +232,37 @@ fn after_waiting<'a>(
 /// error. Boxed.
 #[cold]
 #[inline(never)]
-fn unsendable<'a>(
-    inner: &'a Inner,
-    client: &'a reqwest::Client,
-    operation: &'static str,
-    request: Request,
-    started: std::time::Instant,
-) -> Rest<'a> {
+fn unsendable(exchange: Exchange<'_>) -> Rest<'_> {
     Box::pin(async move {
-        let first = client
+        let first = exchange
+            .client
             .get("")
             .send()
             .await
             .map(|response| (tracing::Span::none(), response, None));
-        rest(inner, client, operation, request, started, first).await
+        rest(exchange, first).await
     })
 }
 
-/// The exchange after its first attempt (`first`, begun at `started`):
-/// refused requests sent again, backpressure retried, a rejected
-/// credential renewed once, and the record of the call written.
+/// The exchange after its first attempt (`first`): refused requests sent
+/// again, backpressure retried, a rejected credential renewed once, and the
+/// record of the call written.
 async fn rest<'a>(
-    inner: &'a Inner,
-    client: &'a reqwest::Client,
-    operation: &'static str,
-    mut request: Request,
-    started: std::time::Instant,
+    exchange: Exchange<'a>,
     first: reqwest::Result<Sent<'a>>,
 ) -> reqwest::Result<Response> {
+    let Exchange {
+        inner,
+        client,
+        operation,
+        gate,
+        started,
+        mut request,
+    } = exchange;
     let state = &inner.0;
     let info = OperationInfo {
         operation_id: operation,
     };
-    let gate = state.gate.for_operation(operation);
     let sent = state
         .retry
         .after_first(
