@@ -131,6 +131,11 @@ pub fn generate(
             changes: no_api_version_header(&mut file.items),
         },
         Report {
+            name: "no_empty_header_map",
+            why: "an operation without header parameters builds no empty header map for reqwest to merge into the request's and drop (codegen/headers.rs)",
+            changes: crate::headers::no_empty_header_map(&mut file),
+        },
+        Report {
             name: "url_from_parsed_base",
             why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/endpoint.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/url.rs)",
             changes: crate::url::url_from_parsed_base(&mut file),

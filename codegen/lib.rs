@@ -18,6 +18,7 @@ mod facts;
 #[path = "../build/fingerprint.rs"]
 pub mod fingerprint;
 mod generate;
+mod headers;
 mod items;
 mod keys;
 mod media;

@@ -15,9 +15,19 @@
 //!     .map_err(Error::InvalidRequest)?;
 //! ```
 //!
-//! `Inner::endpoint` (`src/endpoint.rs`) gives the same URL; a URL that
-//! does not parse is progenitor's `InvalidRequest` error instead of
-//! reqwest's builder error. Only a `format!` whose template has nothing but
+//! and a path without parameters, whose URL is the same on every call,
+//! keeps it in a static after its first use:
+//!
+//! ```text
+//! let url = {
+//!     static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new("/topology");
+//!     client.inner.fixed_endpoint(&client.baseurl, &PATH).map_err(Error::InvalidRequest)?
+//! };
+//! ```
+//!
+//! `Inner::endpoint` and `Inner::fixed_endpoint` (`src/endpoint.rs`) give
+//! the same URL; a URL that does not parse is progenitor's `InvalidRequest`
+//! error instead of reqwest's builder error. Only a `format!` whose template has nothing but
 //! `{}` placeholders, whose first argument is `client.baseurl` and whose
 //! other arguments are `encode_path(..)` calls is rewritten; any other is
 //! left as it is and named in the report.
@@ -29,6 +39,8 @@ use syn::visit_mut::VisitMut;
 
 struct Rewrite {
     changed: usize,
+    /// Of which paths without parameters (URL kept in a static).
+    fixed: usize,
     left: Vec<String>,
 }
 
@@ -41,6 +53,7 @@ impl VisitMut for Rewrite {
         {
             match rewrite(&mac.mac) {
                 Some(expr) => {
+                    self.fixed += usize::from(matches!(expr, syn::Expr::Block(_)));
                     init.expr = Box::new(expr);
                     self.changed += 1;
                 }
@@ -79,6 +92,18 @@ fn rewrite(mac: &syn::Macro) -> Option<syn::Expr> {
     if !literal_ok || pieces.len() != params.len() + 2 || !pieces[0].is_empty() {
         return None;
     }
+    if params.is_empty() {
+        let path = syn::LitStr::new(pieces[1], Span::call_site());
+        return Some(syn::parse_quote! {
+            {
+                static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new(#path);
+                client
+                    .inner
+                    .fixed_endpoint(&client.baseurl, &PATH)
+                    .map_err(Error::InvalidRequest)?
+            }
+        });
+    }
     let mut parts: Vec<syn::Expr> = Vec::new();
     let mut params = params.into_iter();
     for (i, piece) in pieces.iter().enumerate().skip(1) {
@@ -109,14 +134,15 @@ fn is_encode_path_call(expr: &syn::Expr) -> bool {
 pub(crate) fn url_from_parsed_base(file: &mut syn::File) -> Vec<String> {
     let mut rewrite = Rewrite {
         changed: 0,
+        fixed: 0,
         left: Vec::new(),
     };
     rewrite.visit_file_mut(file);
     let mut report = Vec::new();
     if rewrite.changed > 0 {
         report.push(format!(
-            "{} request URLs built by Inner::endpoint",
-            rewrite.changed
+            "{} request URLs built by Inner::endpoint ({} fixed paths kept after their first use)",
+            rewrite.changed, rewrite.fixed
         ));
     }
     report.extend(
@@ -148,7 +174,12 @@ mod tests {
             }
         };
         let (report, text) = rewritten(&mut file);
-        assert_eq!(report, vec!["1 request URLs built by Inner::endpoint"]);
+        assert_eq!(
+            report,
+            vec![
+                "1 request URLs built by Inner::endpoint (0 fixed paths kept after their first use)"
+            ]
+        );
         let expected = "let url = client\n        .inner\n        .endpoint(\n            &client.baseurl,\n            &[\"/jobs/\", &encode_path(&job_key.to_string()), \"/completion\"],\n        )\n        .map_err(Error::InvalidRequest)?;";
         assert!(text.contains(expected), "{text}");
         assert!(text.contains("let other = format!"), "{text}");
@@ -163,8 +194,14 @@ mod tests {
             }
         };
         let (report, text) = rewritten(&mut file);
-        assert_eq!(report, vec!["2 request URLs built by Inner::endpoint"]);
-        assert!(text.contains("&[\"/topology\"]"), "{text}");
+        assert_eq!(
+            report,
+            vec![
+                "2 request URLs built by Inner::endpoint (1 fixed paths kept after their first use)"
+            ]
+        );
+        let fixed = "static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new(\n            \"/topology\",\n        );\n        client\n            .inner\n            .fixed_endpoint(&client.baseurl, &PATH)\n            .map_err(Error::InvalidRequest)?";
+        assert!(text.contains(fixed), "{text}");
         assert!(
             text.contains("&[\"/a/\", &encode_path(&a), &encode_path(&b)]"),
             "{text}"

@@ -123,6 +123,17 @@ impl Inner {
         crate::endpoint::endpoint(self.0.base.as_ref(), baseurl, parts)
     }
 
+    /// The URL of an operation without path parameters on `baseurl`, kept
+    /// in `fixed` after its first use (`src/endpoint.rs`). Called by the
+    /// generated code (build step `url_from_parsed_base`).
+    pub(crate) fn fixed_endpoint(
+        &self,
+        baseurl: &str,
+        fixed: &crate::endpoint::FixedPath,
+    ) -> Result<url::Url, String> {
+        crate::endpoint::fixed_endpoint(self.0.base.as_ref(), baseurl, fixed)
+    }
+
     /// The tenant filled into requests that take one and were given none
     /// (`CAMUNDA_DEFAULT_TENANT_ID`, Orchestration Cluster API only).
     pub fn default_tenant(&self) -> Option<&str> {
