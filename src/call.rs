@@ -91,9 +91,19 @@ pub(crate) fn shown_url(url: &url::Url) -> String {
 /// Records the request of the current call (method and URL) for an error
 /// that is coming: no credential, no answer, or an error status.
 pub(crate) fn note_request(request: &reqwest::Request) {
+    note_sent(request.method(), Some(request.url()));
+}
+
+/// Records the request of the current call from its parts: its method,
+/// and the URL its answer or error came from (`None`: a request reqwest
+/// did not send, which has none).
+pub(crate) fn note_sent(method: &Method, url: Option<&url::Url>) {
     with(|r| {
-        r.method = Some(request.method().clone());
-        r.cold().url = Some(request.url().clone());
+        r.method = Some(method.clone());
+        let cold = r.cold();
+        if let Some(url) = url {
+            cold.url = Some(url.clone());
+        }
     });
 }
 

@@ -150,9 +150,9 @@ impl Camunda {
             Some(http) => http,
             None => config
                 .http_client_builder()?
-                // The retry loop resends refused requests itself, from the
-                // copy it keeps anyway (`src/refused.rs`); reqwest would copy
-                // every request a second time for the same purpose.
+                // The call resends refused requests itself, from the
+                // template it keeps anyway (`src/refused.rs`); reqwest would
+                // copy every request for the same purpose.
                 .retry(crate::refused::reqwest_retry_off())
                 .build()
                 .map_err(|e| Error::HttpClient {

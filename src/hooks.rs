@@ -25,6 +25,9 @@ use crate::endpoint::ParsedBase;
 use crate::retry::{Attempt, Resend, RetryPolicy, TokioTimer};
 
 mod sending;
+mod template;
+
+use template::Template;
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.
@@ -46,38 +49,19 @@ struct InnerState {
 }
 
 impl InnerState {
-    /// The request for `attempt` (a copy of `request`), counted in the
-    /// call's record and, when it follows backpressure, as a retry in the
-    /// client's counters.
-    fn attempt(&self, attempt: Attempt, request: &Request) -> Option<Request> {
-        let next = copy_request(request);
+    /// The request for `attempt`, rebuilt from `template` to `url`, counted
+    /// in the call's record and, when it follows backpressure, as a retry
+    /// in the client's counters; `None` when its body cannot be repeated.
+    fn attempt(&self, attempt: Attempt, template: &Template, url: &url::Url) -> Option<Request> {
+        let next = template.request(url.clone());
         if next.is_some() {
-            call::note_attempt(request.method());
+            call::note_attempt(template.method());
             if attempt.reason == Resend::Backpressure {
                 CallCounters::bump(&self.calls.backpressure_retries);
             }
         }
         next
     }
-}
-
-/// A copy of `request` to send, `None` if its body cannot be repeated (a
-/// stream). Without a body (most operations) it copies method, URL,
-/// headers, version and timeout, the parts a request built by the
-/// generated clients has, and skips what [`Request::try_clone`] spends on
-/// an extension map (a hash map allocated even when there is nothing to
-/// copy but an unset timeout).
-fn copy_request(request: &Request) -> Option<Request> {
-    if request.body().is_some() {
-        return request.try_clone();
-    }
-    let mut copy = Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    if let Some(timeout) = request.timeout() {
-        *copy.timeout_mut() = Some(*timeout);
-    }
-    Some(copy)
 }
 
 impl Default for Inner {
@@ -219,14 +203,14 @@ impl Inner {
     /// when nothing differs from what was sent.
     async fn renewed_credential(
         &self,
-        request: &Request,
+        template: &Template,
     ) -> Result<Option<(http::HeaderName, http::HeaderValue)>, crate::Error> {
         let auth = &self.0.auth;
         let (current, attached) = auth.credential().await?;
         let Some((name, value)) = current else {
             return Ok(None);
         };
-        if request.headers().get(&name) != Some(&value) {
+        if template.header(&name) != Some(&value) {
             return Ok(Some((name, value)));
         }
         match attached {
@@ -235,14 +219,17 @@ impl Inner {
         }
     }
 
+    /// The answer to `template`'s request, rejected with 401 at `url`, sent
+    /// again once with a renewed credential (when there is one).
     async fn retry_after_rejection(
         &self,
         client: &reqwest::Client,
-        request: &mut Request,
+        template: &mut Template,
+        url: &url::Url,
         rejected: Response,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let renewed = match self.renewed_credential(request).await {
+        let renewed = match self.renewed_credential(template).await {
             Ok(Some(header)) => header,
             Ok(None) => return Ok(rejected),
             Err(error) => {
@@ -253,17 +240,17 @@ impl Inner {
                 return Ok(rejected);
             }
         };
-        // `request` is ours and was cloned for every attempt so far, so its
-        // body can be repeated: put the renewed credential on it directly.
-        request.headers_mut().insert(renewed.0, renewed.1);
+        template.set_header(renewed.0, renewed.1);
         CallCounters::bump(&self.0.calls.renewals_after_401);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
-        let request = &*request;
-        self.execute(client, info, |attempt| self.0.attempt(attempt, request))
-            .await
+        let template = &*template;
+        self.execute(client, info, |attempt| {
+            self.0.attempt(attempt, template, url)
+        })
+        .await
     }
 
     /// The retry policy's loop, through the backpressure gate unless the

@@ -7,9 +7,11 @@
 //! (RFC 9113, section 8.7). A load balancer recycling its connections does
 //! this routinely. reqwest resends such requests by cloning every request
 //! before it is sent; the clients this crate builds turn that off, because
-//! the retry loop (`src/retry.rs`) already holds a copy of each request and
-//! resends refused ones itself ([`MAX_RESENDS`] times per call), so a call
-//! that is not refused pays for no second copy.
+//! each call already keeps its request's template for backpressure retries
+//! (`src/hooks/template.rs`, which copies no URL and, for up to four
+//! headers, no header map) and resends refused requests from it
+//! ([`MAX_RESENDS`] times per call), so a call that is not refused pays
+//! for no copy of its request.
 //!
 //! HTTP/1.1 has no such signal (hyper already resends a request that a
 //! reused connection closed before taking it); without the `http2` feature

@@ -3,8 +3,8 @@
 //! Nearly every request is sent once and answered with a success: no
 //! backpressure, no 401, no error body to read. For that path [`Sending`]
 //! is written by hand and holds only what it needs: the request's template
-//! (kept for a resend), reqwest's pending request, the attempt's span and
-//! gate permit. Everything else (resending a refused request, backpressure
+//! (kept for a resend, `src/hooks/template.rs`), reqwest's pending request,
+//! the attempt's span and gate permit. Everything else (resending a refused request, backpressure
 //! retries, renewing a rejected credential, reading an error body) is
 //! [`rest`], an `async fn` boxed only when the first outcome needs it.
 //!
@@ -21,11 +21,11 @@ use std::task::{Context, Poll, ready};
 use progenitor_client::OperationInfo;
 use reqwest::{Request, Response, StatusCode};
 
-use super::Inner;
+use super::{Inner, Template};
 use crate::backpressure::{Gated, Permit};
 use crate::call;
 use crate::problem::read_error_body;
-use crate::retry::{Attempt, Sent, Start, Timer as _, TokioTimer};
+use crate::retry::{Sent, Start, Timer as _, TokioTimer};
 
 /// The future of one request (see the [module documentation](self)).
 pub(crate) struct Sending<'a, P> {
@@ -48,8 +48,8 @@ struct Exchange<'a> {
     gate: Option<Gated<'a>>,
     /// When the first attempt began (retries stop `max_elapsed` after).
     started: std::time::Instant,
-    /// The request's template: each attempt sends a copy.
-    request: Request,
+    /// What the request is sent again from.
+    template: Template,
 }
 
 /// The first attempt, on its way.
@@ -87,26 +87,24 @@ pub(crate) fn send<'a>(
     let span = tracing::debug_span!("camunda8.request", api, operation);
     let gate = state.gate.for_operation(operation);
     let started = TokioTimer.now();
+    let template = Template::of(&request);
+    call::note_attempt(request.method());
     // The attempt's span is a child of the call's.
-    let entered = span.enter();
-    let start = state
-        .attempt(Attempt::FIRST, &request)
-        .map(|copy| crate::retry::start_attempt(client, copy, 1, gate));
-    drop(entered);
+    let start = span.in_scope(|| crate::retry::start_attempt(client, request, 1, gate));
     let exchange = Exchange {
         inner,
         client,
         operation,
         gate,
         started,
-        request,
+        template,
     };
     match start {
-        Some(Start::Sent {
+        Start::Sent {
             span: attempt_span,
             pending,
             permit,
-        }) => Sending {
+        } => Sending {
             span,
             first: Some(First {
                 exchange,
@@ -116,19 +114,13 @@ pub(crate) fn send<'a>(
             }),
             rest: None,
         },
-        Some(Start::Wait {
+        Start::Wait {
             span: attempt_span,
-            request: copy,
-        }) => Sending {
+            request,
+        } => Sending {
             span,
             first: None,
-            rest: Some(after_waiting(exchange, attempt_span, *copy)),
-        },
-        // A body that cannot be copied (a stream).
-        None => Sending {
-            span,
-            first: None,
-            rest: Some(unsendable(exchange)),
+            rest: Some(after_waiting(exchange, attempt_span, *request)),
         },
     }
 }
@@ -194,7 +186,7 @@ impl<'a, P> First<'a, P> {
             }
             Err(error) if !crate::refused::refused(&error) => {
                 drop(permit);
-                call::note_request(&exchange.request);
+                call::note_sent(exchange.template.method(), error.url());
                 Ok(Err(error))
             }
             Err(error) => {
@@ -217,36 +209,22 @@ fn boxed_rest<'a>(exchange: Exchange<'a>, first: reqwest::Result<Sent<'a>>) -> R
 }
 
 /// The exchange when the gate had no free permit for the first attempt
-/// (its span and the copy of the request to send), boxed.
+/// (its span and the request to send), boxed.
 #[cold]
 #[inline(never)]
-fn after_waiting<'a>(exchange: Exchange<'a>, span: tracing::Span, copy: Request) -> Rest<'a> {
+fn after_waiting<'a>(exchange: Exchange<'a>, span: tracing::Span, request: Request) -> Rest<'a> {
     Box::pin(async move {
-        let first = crate::retry::wait_and_send(exchange.client, span, copy, exchange.gate).await;
-        rest(exchange, first).await
-    })
-}
-
-/// The exchange of a request whose body cannot be copied (a stream):
-/// reqwest refuses a request without a URL, which reports it as a builder
-/// error. Boxed.
-#[cold]
-#[inline(never)]
-fn unsendable(exchange: Exchange<'_>) -> Rest<'_> {
-    Box::pin(async move {
-        let first = exchange
-            .client
-            .get("")
-            .send()
-            .await
-            .map(|response| (tracing::Span::none(), response, None));
+        let first =
+            crate::retry::wait_and_send(exchange.client, span, request, exchange.gate).await;
         rest(exchange, first).await
     })
 }
 
 /// The exchange after its first attempt (`first`): refused requests sent
 /// again, backpressure retried, a rejected credential renewed once, and the
-/// record of the call written.
+/// record of the call written. Requests are sent again to the URL the first
+/// answer or error came from, and only when that is the URL it was sent to
+/// (not a redirect's target: `src/hooks/template.rs`).
 async fn rest<'a>(
     exchange: Exchange<'a>,
     first: reqwest::Result<Sent<'a>>,
@@ -257,35 +235,49 @@ async fn rest<'a>(
         operation,
         gate,
         started,
-        mut request,
+        mut template,
     } = exchange;
     let state = &inner.0;
     let info = OperationInfo {
         operation_id: operation,
     };
+    // Where the first answer or error came from (a response rebuilt after
+    // a retry's wait has lost its URL), and whether the request may be
+    // sent there again.
+    let answered_from = match &first {
+        Ok((_, response, _)) => Some(response.url().clone()),
+        Err(error) => error.url().cloned(),
+    };
+    let url = answered_from
+        .as_ref()
+        .filter(|url| template.sent_to(url))
+        .cloned();
     let sent = state
         .retry
         .after_first(
             client,
             &TokioTimer,
             gate,
-            |attempt| state.attempt(attempt, &request),
+            |attempt| {
+                let url = url.as_ref()?;
+                state.attempt(attempt, &template, url)
+            },
             started,
             first,
         )
         .await;
-    let sent = match sent {
-        Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
+    let sent = match (sent, &url) {
+        (Ok(response), Some(url)) if response.status() == StatusCode::UNAUTHORIZED => {
             inner
-                .retry_after_rejection(client, &mut request, response, &info)
+                .retry_after_rejection(client, &mut template, url, response, &info)
                 .await
         }
-        other => other,
+        (other, _) => other,
     };
     let response = match sent {
         Ok(response) => response,
         Err(error) => {
-            call::note_request(&request);
+            call::note_sent(template.method(), error.url().or(answered_from.as_ref()));
             return Err(error);
         }
     };
@@ -293,7 +285,7 @@ async fn rest<'a>(
         call::note_response(response.status(), None);
         return Ok(response);
     }
-    call::note_request(&request);
+    call::note_sent(template.method(), answered_from.as_ref());
     let (response, error_body) = read_error_body(response).await?;
     call::note_response(response.status(), error_body);
     Ok(response)
