@@ -165,6 +165,73 @@ async fn refresh_after_rejection_fetches_a_new_token_once() {
     assert_eq!(cache.stats().token_requests, 2);
 }
 
+/// Each thread answers cached-token calls from its own view of the slot
+/// (`src/auth/view.rs`); a change made on any thread (here a renewal after
+/// a 401) reaches every thread's next call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewed_token_reaches_the_views_of_every_thread() {
+    let (server, url) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ok("before-renewal", 300))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok("after-renewal", 300))
+        .mount(&server)
+        .await;
+    let cache = fast_builder(ManualClock::new()).build().unwrap();
+    let source = cache.source(credentials(&url, "zeebe"));
+    // Two threads at once (a barrier makes them distinct), each making 100
+    // calls on a runtime of its own.
+    let on_two_threads = |source: &TokenSource| {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let source = source.clone();
+                let barrier = barrier.clone();
+                tokio::task::spawn_blocking(move || {
+                    barrier.wait();
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    (0..100)
+                        .map(|_| {
+                            let token = runtime.block_on(source.token()).unwrap();
+                            let secret = token.secret().expose().to_owned();
+                            (std::thread::current().id(), secret)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        async move {
+            let mut seen = Vec::new();
+            for task in tasks {
+                seen.extend(task.await.unwrap());
+            }
+            seen
+        }
+    };
+    let before = on_two_threads(&source).await;
+    assert!(before.iter().all(|(_, t)| t == "before-renewal"));
+    let rejected = source.token().await.unwrap();
+    let renewed = source.refresh_after_rejection(&rejected).await.unwrap();
+    assert_eq!(renewed.unwrap().secret().expose(), "after-renewal");
+    let after = on_two_threads(&source).await;
+    assert!(
+        after.iter().all(|(_, t)| t == "after-renewal"),
+        "{:?}",
+        after.iter().filter(|(_, t)| t != "after-renewal").count()
+    );
+    let threads: std::collections::HashSet<_> = after.iter().map(|(id, _)| *id).collect();
+    assert_eq!(threads.len(), 2, "two threads answered calls");
+    assert_eq!(cache.stats().token_requests, 2);
+    // 199 + 1 + 200: every call but the first answered from memory.
+    assert_eq!(cache.stats().cache_hits, 400);
+}
+
 #[tokio::test]
 async fn refresh_after_rejection_reports_an_unchanged_token() {
     let (server, url) = server().await;

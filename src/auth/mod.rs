@@ -48,7 +48,9 @@ mod schedule;
 mod source;
 mod stats;
 mod strategy;
+mod striped;
 mod token;
+mod view;
 
 pub use builder::{
     DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER,

@@ -1,11 +1,15 @@
 //! One key's slot and the [`TokenSource`] handle that reads it.
 //!
-//! The hot path takes a read lock, compares two times and clones an `Arc`.
+//! The hot path reads this thread's view of the slot (`src/auth/view.rs`):
+//! one load of the slot's version, two time comparisons and a clone of a
+//! token no other thread touches. When the view is stale it takes the read
+//! lock and refreshes the view.
 //! Everything that sends a request holds the slot's async `fetch` lock, so
 //! there is one request in flight per key; callers that queued behind a
 //! fetch take its result (token or error) instead of sending their own.
 
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -18,6 +22,7 @@ use super::retry::fetch_with_retry;
 use super::schedule::{refresh_at, retry_refresh_at};
 use super::stats::{AudienceStats, Counters};
 use super::token::AccessToken;
+use super::view::{self, View};
 use crate::Error;
 
 /// Hands out the token for one key of a [`TokenCache`](super::TokenCache).
@@ -39,6 +44,37 @@ pub(crate) struct Slot {
     counters: Counters,
     /// Whether the too-short-lifetime warning was logged for this key.
     short_lifetime_warned: AtomicBool,
+    /// A process-wide unique number, new with every change of `state`
+    /// (taken before the change's lock is released): threads' views of
+    /// the slot are current while they have it (`src/auth/view.rs`).
+    version: AtomicU64,
+}
+
+/// The slot's state, locked for a change: a new version when released.
+struct StateWrite<'a> {
+    guard: RwLockWriteGuard<'a, State>,
+    version: &'a AtomicU64,
+}
+
+impl Deref for StateWrite<'_> {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.guard
+    }
+}
+
+impl DerefMut for StateWrite<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.guard
+    }
+}
+
+impl Drop for StateWrite<'_> {
+    fn drop(&mut self) {
+        // Before the guard (a field, dropped after this) releases the lock.
+        self.version.store(view::next_version(), Ordering::Release);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -66,8 +102,11 @@ pub(crate) struct Current {
     refresh_at: SystemTime,
 }
 
-enum Peek {
+/// A slot's answer without waiting.
+pub(crate) enum Peek {
+    /// A valid token.
     Fresh(AccessToken),
+    /// A valid token due for a refresh (none running or waited for).
     Due(AccessToken),
     Remembered(Error),
     Missing(u64),
@@ -82,6 +121,7 @@ impl Slot {
             fetch: tokio::sync::Mutex::new(()),
             counters: Counters::default(),
             short_lifetime_warned: AtomicBool::new(false),
+            version: AtomicU64::new(view::next_version()),
         }
     }
 
@@ -104,8 +144,11 @@ impl Slot {
         self.state.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(PoisonError::into_inner)
+    fn write(&self) -> StateWrite<'_> {
+        StateWrite {
+            guard: self.state.write().unwrap_or_else(PoisonError::into_inner),
+            version: &self.version,
+        }
     }
 }
 
@@ -132,13 +175,15 @@ impl TokenSource {
     /// or `Err(seen)`: a fetch is needed.
     fn token_from_memory(&self) -> Result<Result<AccessToken, Error>, u64> {
         let now = self.shared.clock.now();
-        match self.peek(now) {
+        let version = self.slot.version.load(Ordering::Acquire);
+        let seen = view::with(self.slot_id(), version, |view| view.peek(now)).flatten();
+        match seen.unwrap_or_else(|| self.peek(now)) {
             Peek::Fresh(token) => {
-                self.count(|c| &c.cache_hits);
+                self.count_hit();
                 Ok(Ok(token))
             }
             Peek::Due(token) => {
-                self.count(|c| &c.cache_hits);
+                self.count_hit();
                 self.spawn_refresh();
                 Ok(Ok(token))
             }
@@ -207,6 +252,17 @@ impl TokenSource {
         Ok(Some(token))
     }
 
+    /// Counts a call answered from memory.
+    fn count_hit(&self) {
+        self.shared.counters.cache_hits.bump();
+        self.slot.counters.cache_hits.bump();
+    }
+
+    /// The slot's address, which with its version keys threads' views.
+    fn slot_id(&self) -> usize {
+        Arc::as_ptr(&self.slot) as usize
+    }
+
     /// Bumps one counter of the cache and the same one of this key.
     fn count(&self, counter: impl Fn(&Counters) -> &AtomicU64) {
         Counters::bump(counter(&self.shared.counters));
@@ -269,20 +325,30 @@ impl TokenSource {
         }
     }
 
+    /// The slot's answer at `now`, read under its lock; a valid token also
+    /// becomes this thread's view of the slot.
     fn peek(&self, now: SystemTime) -> Peek {
         let state = self.slot.read();
         if let Some(current) = state.current.as_ref().filter(|c| c.token.is_valid_at(now)) {
-            let due = now >= current.refresh_at
-                && !state.refreshing
-                && state.next_refresh_try.is_none_or(|t| now >= t)
-                && state
-                    .remembered
-                    .as_ref()
-                    .is_none_or(|(_, until)| now >= *until);
+            let seen = View {
+                slot: self.slot_id(),
+                // Stable while the read lock is held (a change takes its new
+                // version before releasing the write lock).
+                version: self.slot.version.load(Ordering::Acquire),
+                token: current.token.clone(),
+                refresh_at: current.refresh_at,
+                refreshing: state.refreshing,
+                next_refresh_try: state.next_refresh_try,
+                remembered_until: state.remembered.as_ref().map(|(_, until)| *until),
+            };
+            drop(state);
+            let token = seen.token.clone();
+            let due = seen.due(now);
+            view::keep(seen);
             return if due {
-                Peek::Due(current.token.clone())
+                Peek::Due(token)
             } else {
-                Peek::Fresh(current.token.clone())
+                Peek::Fresh(token)
             };
         }
         match &state.remembered {
@@ -315,7 +381,7 @@ impl TokenSource {
             if let Some(current) = &state.current {
                 let usable = current.token.is_valid_at(now) && rejected != Some(&current.token);
                 if usable {
-                    self.count(|c| &c.cache_hits);
+                    self.count_hit();
                     return Ok(current.token.clone());
                 }
             }

@@ -53,7 +53,9 @@ pub struct AudienceStats {
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     pub(crate) token_requests: AtomicU64,
-    pub(crate) cache_hits: AtomicU64,
+    /// Bumped on every call answered from memory: striped, so that threads
+    /// do not share its line (`src/auth/striped.rs`).
+    pub(crate) cache_hits: super::striped::Striped,
     pub(crate) disk_hits: AtomicU64,
     pub(crate) remembered_failures: AtomicU64,
     pub(crate) renewals_suppressed: AtomicU64,
@@ -75,7 +77,7 @@ impl Counters {
     pub(crate) fn audience(&self) -> AudienceStats {
         AudienceStats {
             token_requests: self.token_requests.load(Ordering::Relaxed),
-            cache_hits: self.cache_hits.load(Ordering::Relaxed),
+            cache_hits: self.cache_hits.load(),
             disk_hits: self.disk_hits.load(Ordering::Relaxed),
             remembered_failures: self.remembered_failures.load(Ordering::Relaxed),
         }

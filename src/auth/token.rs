@@ -46,6 +46,33 @@ impl AccessToken {
         })
     }
 
+    /// An equal token in an allocation of its own, header bytes included:
+    /// clones and drops of it touch no memory that clones of `self` touch
+    /// (a thread's view of a slot, `src/auth/view.rs`).
+    pub(crate) fn own_copy(&self) -> Self {
+        let header = match HeaderValue::from_bytes(self.inner.header.as_bytes()) {
+            Ok(mut header) => {
+                header.set_sensitive(true);
+                header
+            }
+            // (cannot happen: the bytes were a header value already)
+            Err(_) => self.inner.header.clone(),
+        };
+        Self {
+            inner: Arc::new(Inner {
+                secret: self.inner.secret.clone(),
+                header,
+                expires_at: self.inner.expires_at,
+            }),
+        }
+    }
+
+    /// Whether `self` and `other` are clones of one token (not copies).
+    #[cfg(test)]
+    pub(crate) fn shares_allocation_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// When the token stops being valid (the earlier of its JWT `exp` claim
     /// and the fetch time plus `expires_in`).
     pub fn expires_at(&self) -> SystemTime {
