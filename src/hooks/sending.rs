@@ -4,9 +4,10 @@
 //! backpressure, no 401, no error body to read. For that path [`Sending`]
 //! is written by hand and holds only what it needs: the request's template
 //! (kept for a resend, `src/hooks/template.rs`), reqwest's pending request,
-//! the attempt's span and gate permit. Everything else (resending a refused request, backpressure
-//! retries, renewing a rejected credential, reading an error body) is
-//! [`rest`], an `async fn` boxed only when the first outcome needs it.
+//! the attempt's span and gate permit. Everything else (resending a refused
+//! request, backpressure retries, renewing a rejected credential, reading
+//! an error body) is [`rest`], an `async fn` boxed only when the first
+//! outcome needs it.
 //!
 //! Written as nested `async` functions (the call's span, the retry policy,
 //! the attempt), the same path made a 1.3 KB future, mostly room for the
