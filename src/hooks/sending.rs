@@ -244,14 +244,15 @@ async fn rest<'a>(
     };
     // Where the first answer or error came from (a response rebuilt after
     // a retry's wait has lost its URL), and whether the request may be
-    // sent there again.
+    // sent there again: `None` for a redirected request and for a streamed
+    // body, which then get no resend and no credential renewal.
     let answered_from = match &first {
         Ok((_, response, _)) => Some(response.url().clone()),
         Err(error) => error.url().cloned(),
     };
     let url = answered_from
         .as_ref()
-        .filter(|url| template.sent_to(url))
+        .filter(|url| template.repeatable() && template.sent_to(url))
         .cloned();
     let sent = state
         .retry

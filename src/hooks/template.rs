@@ -107,6 +107,11 @@ impl Template {
         &self.method
     }
 
+    /// Whether the request can be sent again (its body is not a stream).
+    pub(crate) fn repeatable(&self) -> bool {
+        !matches!(self.body, Repeat::Never)
+    }
+
     /// Whether `url` is the URL the request was sent to (not where a
     /// redirect led).
     pub(crate) fn sent_to(&self, url: &Url) -> bool {
@@ -347,6 +352,7 @@ mod tests {
         let stream = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]);
         *original.body_mut() = Some(reqwest::Body::wrap_stream(stream));
         let template = Template::of(&original);
+        assert!(!template.repeatable());
         assert!(template.request(original.url().clone()).is_none());
         assert_eq!(template.method(), Method::POST);
     }
