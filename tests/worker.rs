@@ -584,6 +584,32 @@ async fn shutdown_waits_for_jobs_up_to_the_grace_period() {
     assert_eq!(engine.summary().completed, 5);
 }
 
+/// A shutdown's stop signal reaches the activation loop wherever it is,
+/// also between two of its waits, where nothing listens for it (waiting a
+/// moment for more free slots, handing out jobs). A signal sent there used
+/// to be dropped, and the shutdown then waited for the loop forever: the
+/// worker bench hung on it at 256 jobs in flight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shutdown_ends_wherever_the_activation_loop_is() {
+    let engine = Engine::start().await;
+    let camunda = camunda_for(&engine);
+    for round in 0..40u64 {
+        let job_type = format!("stop-{round}");
+        engine.create_jobs(&job_type, 2_000);
+        let handle = worker(&camunda, &job_type)
+            .max_concurrent_jobs(64)
+            .spawn(|_job: Job| async {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                Ok::<_, String>(Outcome::complete())
+            })
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(5 + round % 11)).await;
+        let shutdown = handle.shutdown(Duration::from_secs(1));
+        let ended = tokio::time::timeout(Duration::from_secs(10), shutdown).await;
+        assert!(ended.is_ok(), "round {round}: the shutdown never ended");
+    }
+}
+
 #[tokio::test]
 async fn shutdown_of_an_idle_worker_cancels_the_long_poll_at_once() {
     let engine = Engine::start().await;

@@ -51,6 +51,16 @@ async fn raised(mut flag: watch::Receiver<bool>) {
     let _ = flag.wait_for(|v| *v).await;
 }
 
+/// Turns `flag` `true` for every listener, present or future.
+///
+/// Not `send`: the activation loop and the jobs listen only while they
+/// wait, and `send` drops the value when nobody listens at that instant.
+/// A shutdown that landed between two of the loop's waits was lost, and
+/// the shutdown then waited for the loop forever.
+pub(crate) fn raise(flag: &watch::Sender<bool>) {
+    flag.send_replace(true);
+}
+
 /// The longest the activation loop waits, once a slot is free, for a quarter
 /// of the slots to be free.
 const REFILL_WAIT: Duration = Duration::from_millis(5);
@@ -216,4 +226,18 @@ async fn run_job(
     .instrument(span)
     .await;
     drop(permit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_flag_raised_while_nobody_listens_is_seen_by_later_listeners() {
+        let (flag, first) = watch::channel(false);
+        drop(first);
+        raise(&flag);
+        let seen = tokio::time::timeout(Duration::from_secs(1), raised(flag.subscribe())).await;
+        assert!(seen.is_ok(), "the raised flag was lost");
+    }
 }

@@ -60,7 +60,7 @@ impl WorkerHandle {
     /// running and reports how many finished and how many were left.
     pub async fn shutdown(self, grace: Duration) -> ShutdownReport {
         let shared = self.shared;
-        let _ = shared.stop.send(true);
+        super::activation::raise(&shared.stop);
         let _ = self.activation.await;
         let at_stop = shared.in_flight();
         let all = shared.config.max_jobs;
@@ -73,7 +73,7 @@ impl WorkerHandle {
             };
         }
         let left = shared.in_flight();
-        let _ = shared.abort.send(true);
+        super::activation::raise(&shared.abort);
         tracing::info!(
             job_type = %shared.config.job_type,
             left,
