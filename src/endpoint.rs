@@ -98,7 +98,9 @@ pub(crate) fn endpoint(
 /// The path of an operation without path parameters, with its URL kept
 /// for the first base it was built on (a process normally has one client
 /// per API; a second base is built on every call, as any path is).
-#[derive(Debug)]
+///
+/// No `Debug`: the kept base URL is the user's, which may carry
+/// credentials, and a static holds it for the life of the process.
 pub(crate) struct FixedPath {
     path: &'static str,
     /// The base URL's text and the URL built on it.
