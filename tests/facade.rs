@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use camunda8::{ApiError, AuthStrategy, Camunda, Config, RetryPolicy};
 use serde_json::json;
-use support::token_fixtures::{jwt_expiring, token_body};
+use support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -139,17 +139,7 @@ async fn api_401_renews_the_token_once_and_retries_once() {
     let server = MockServer::start().await;
     let first = jwt_expiring(far_future(), "first");
     let second = jwt_expiring(far_future(), "second");
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&first, Some(300))))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&second, Some(300))))
-        .mount(&server)
-        .await;
+    mount_token_then_renewal(&server, &first, &second).await;
     // The server revoked the first token.
     Mock::given(method("GET"))
         .and(path("/zeebe/v1/topology"))

@@ -7,7 +7,7 @@ mod support;
 use base64::Engine as _;
 use camunda8::{AuthStrategy, Config};
 use support::log_capture::LogBuffer;
-use support::token_fixtures::{jwt_expiring, token_body};
+use support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -26,17 +26,7 @@ async fn no_secret_in_logs_errors_or_debug() {
     let (first, second) = (jwt_expiring(far, "first"), jwt_expiring(far, "second"));
     let mut printed = Vec::new();
 
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&first, Some(300))))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&second, Some(300))))
-        .mount(&server)
-        .await;
+    mount_token_then_renewal(&server, &first, &second).await;
     Mock::given(method("GET"))
         .and(path("/zeebe/v1/topology"))
         .and(header("authorization", format!("Bearer {first}").as_str()))

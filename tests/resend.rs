@@ -13,7 +13,7 @@ use std::time::Duration;
 use camunda8::zeebe::types::UserTaskCompletionRequest;
 use camunda8::{Camunda, Config, RetryPolicy, Secret};
 use serde_json::{Map, Value, json};
-use support::token_fixtures::{jwt_expiring, token_body};
+use support::token_fixtures::{jwt_expiring, mount_token_then_renewal};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -148,17 +148,7 @@ async fn a_request_rejected_with_401_is_sent_again_with_only_the_credential_rene
         std::time::SystemTime::now() + Duration::from_secs(3600),
         "second",
     );
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&first, Some(300))))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(&second, Some(300))))
-        .mount(&server)
-        .await;
+    mount_token_then_renewal(&server, &first, &second).await;
     Mock::given(method("POST"))
         .and(path(COMPLETION))
         .and(header("authorization", format!("Bearer {first}").as_str()))

@@ -84,3 +84,21 @@ pub fn token_body(token: &str, expires_in: Option<u64>) -> serde_json::Value {
     }
     body
 }
+
+/// Mounts on `server` a token endpoint (`POST /oauth/token`) that hands out
+/// `first` once and `second` from then on: a token, then its renewal.
+pub async fn mount_token_then_renewal(server: &wiremock::MockServer, first: &str, second: &str) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(first, Some(300))))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(second, Some(300))))
+        .mount(server)
+        .await;
+}
