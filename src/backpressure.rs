@@ -44,6 +44,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
+use crate::own_line::OwnLine;
+
 /// Operations never held by the gate (they drain work in progress), by
 /// operationId; progenitor reports them in snake case (`complete_job`), and
 /// both spellings match.
@@ -153,20 +155,6 @@ struct Shared {
     /// Serializes decreases (rare) so that each round decreases once.
     decrease: Mutex<()>,
     freed: Notify,
-}
-
-/// A value alone on its cache line (128 bytes: two 64-byte lines, which
-/// x86 cores prefetch in pairs).
-#[derive(Debug)]
-#[repr(align(128))]
-struct OwnLine<T>(T);
-
-impl<T> std::ops::Deref for OwnLine<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
 }
 
 /// One API client's gate. Cheap to clone.

@@ -83,6 +83,7 @@ pub mod config;
 mod endpoint;
 mod error;
 pub mod hooks;
+mod own_line;
 mod problem;
 mod redact;
 mod refused;

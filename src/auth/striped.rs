@@ -9,18 +9,14 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+use crate::own_line::OwnLine;
+
 /// Stripes per counter (threads beyond share them round-robin).
 const STRIPES: usize = 8;
 
-/// One stripe, on a 128-byte line of its own (x86 cores fetch lines in
-/// pairs).
+/// A count bumped by many threads and read rarely: one stripe per line.
 #[derive(Debug, Default)]
-#[repr(align(128))]
-struct Stripe(AtomicU64);
-
-/// A count bumped by many threads and read rarely.
-#[derive(Debug, Default)]
-pub(crate) struct Striped([Stripe; STRIPES]);
+pub(crate) struct Striped([OwnLine<AtomicU64>; STRIPES]);
 
 /// Hands each thread its stripe, round-robin.
 static NEXT_STRIPE: AtomicUsize = AtomicUsize::new(0);
@@ -34,14 +30,14 @@ impl Striped {
     pub(crate) fn bump(&self) {
         // (A thread being torn down, its locals gone, counts on stripe 0.)
         let stripe = STRIPE.try_with(|s| *s).unwrap_or(0);
-        self.0[stripe].0.fetch_add(1, Ordering::Relaxed);
+        self.0[stripe].fetch_add(1, Ordering::Relaxed);
     }
 
     /// The count so far.
     pub(crate) fn load(&self) -> u64 {
         self.0
             .iter()
-            .map(|s| s.0.load(Ordering::Relaxed))
+            .map(|s| s.load(Ordering::Relaxed))
             .fold(0, u64::wrapping_add)
     }
 }
