@@ -133,7 +133,11 @@ pub(crate) fn fixed_endpoint(
         return Ok(url.clone());
     }
     let url = endpoint(parsed, baseurl, &[fixed.path])?;
-    let _ = fixed.built.set((baseurl.into(), url.clone()));
+    // Only the first base is kept: a client on another base copies nothing
+    // here on each call just to have it refused.
+    if fixed.built.get().is_none() {
+        let _ = fixed.built.set((baseurl.into(), url.clone()));
+    }
     Ok(url)
 }
 
