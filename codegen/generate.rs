@@ -238,11 +238,7 @@ fn drop_api_version(stmts: &mut Vec<syn::Stmt>) -> bool {
         let syn::Expr::Call(call) = &mut *init.expr else {
             continue;
         };
-        let is_with_capacity = matches!(&*call.func, syn::Expr::Path(p)
-            if p.path.segments.len() >= 2
-                && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "HeaderMap")
-                && p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"));
-        if !is_with_capacity {
+        if !crate::headers::is_header_map_with_capacity(&call.func) {
             continue;
         }
         if let Some(syn::Expr::Lit(syn::ExprLit {

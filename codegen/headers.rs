@@ -32,12 +32,18 @@ fn is_empty_map(stmt: &syn::Stmt) -> bool {
     let syn::Expr::Call(call) = &*init.expr else {
         return false;
     };
-    let with_capacity = matches!(&*call.func, syn::Expr::Path(p)
-        if p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "HeaderMap")
-            && p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"));
+    let with_capacity = is_header_map_with_capacity(&call.func);
     let zero = matches!(call.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }))
         if n.base10_parse::<usize>().ok() == Some(0));
     binds && with_capacity && zero && call.args.len() == 1
+}
+
+/// Whether `func` is `…HeaderMap::with_capacity` (also used by the step
+/// `no_api_version_header`, which shrinks that capacity).
+pub(crate) fn is_header_map_with_capacity(func: &syn::Expr) -> bool {
+    matches!(func, syn::Expr::Path(p)
+        if p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "HeaderMap")
+            && p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"))
 }
 
 fn is_header_map(expr: &syn::Expr) -> bool {
