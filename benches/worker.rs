@@ -14,16 +14,13 @@
 //! `BENCH_ROUNDS` (default 3) and `BENCH_JOBS` (default 10000) change the
 //! size.
 
-#[path = "../examples/support/engine.rs"]
-mod engine;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use camunda8::Camunda;
 use camunda8::orchestration::types;
 use camunda8::worker::Outcome;
-use engine::Engine;
+use camunda8_test::engine::Engine;
 
 /// The client runtime's threads, as `/proc/self/task/<tid>` paths.
 type Threads = Arc<Mutex<Vec<String>>>;

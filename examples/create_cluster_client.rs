@@ -10,8 +10,7 @@
 //! against the in-process stand-in. The new client's secret is shown once by
 //! Camunda: this example reports that it arrived but never prints it.
 
-#[path = "support/standin.rs"]
-mod standin;
+use camunda8_test::saas as standin;
 
 use camunda8::admin::types::{ClusterClientPermission, CreateClientRequest, CreateClusterRequest};
 

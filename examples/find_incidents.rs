@@ -8,8 +8,7 @@
 //! Uses your cluster when credentials are in the environment, else the
 //! in-process stand-in.
 
-#[path = "support/standin.rs"]
-mod standin;
+use camunda8_test::saas as standin;
 
 use camunda8::operate::types::{
     IncidentFilter, IncidentState, ProcessDefinitionFilter, QueryIncident, QueryProcessDefinition,

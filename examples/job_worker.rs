@@ -10,8 +10,7 @@
 //! cargo run --example job_worker
 //! ```
 
-#[path = "support/engine.rs"]
-mod engine;
+use camunda8_test::engine;
 
 use std::time::Duration;
 

@@ -14,8 +14,7 @@
 //! cargo run --example quickstart
 //! ```
 
-#[path = "support/standin.rs"]
-mod standin;
+use camunda8_test::saas as standin;
 
 use std::time::Duration;
 

@@ -11,8 +11,7 @@
 //! read the counters with `curl localhost:8089/standin/stats`, queue faults
 //! with `POST /standin/faults` (see the README).
 
-#[path = "support/engine.rs"]
-mod engine;
+use camunda8_test::engine;
 
 use std::net::SocketAddr;
 

@@ -1,11 +1,9 @@
-//! The job worker against the stand-in job engine (examples/support/engine.rs)
+//! The job worker against the stand-in job engine (camunda8-test)
 //! with faults injected: nothing lost, nothing completed twice, bounded
 //! concurrency, recovery from every fault class, graceful shutdown, panics,
 //! timeout extension, backpressure in all three forms, and a 401 that renews
 //! the token.
 
-#[path = "../examples/support/engine.rs"]
-mod engine;
 mod support;
 
 use std::collections::HashSet;
@@ -15,7 +13,7 @@ use std::time::Duration;
 
 use camunda8::worker::{Job, Outcome, WorkerBuilder};
 use camunda8::{Camunda, Config, RetryPolicy};
-use engine::{Engine, Fault, JobState, NewJob, Op};
+use camunda8_test::engine::{self, Engine, Fault, JobState, NewJob, Op};
 use serde_json::json;
 use tokio::time::Instant;
 

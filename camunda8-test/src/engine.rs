@@ -25,7 +25,6 @@
 //! - `POST /standin/faults` `{"operation": "activateJobs", "faults":
 //!   ["503", "500-exhausted", "429", "401", "drop", "garbage", "delay:250"]}`
 //!   queues faults for the next requests of an operation.
-#![allow(dead_code)] // tests, benches and examples each use part of it
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -611,6 +610,11 @@ fn json_response(value: &Value) -> Response<Full<Bytes>> {
 
 impl Engine {
     /// Starts the engine on a free loopback port.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound (a test could not run anyway);
+    /// [`bind`](Self::bind) returns the error instead.
     pub async fn start() -> Self {
         match Self::bind(
             "127.0.0.1:0"
@@ -674,6 +678,15 @@ impl Engine {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// A camunda8 configuration whose Orchestration Cluster API is this
+    /// engine (no authentication, since the engine asks for none unless
+    /// [`require_bearer`](Self::require_bearer) says so). Add to it what
+    /// the code under test needs (a retry policy, a bearer token), then
+    /// `build()`.
+    pub fn config(&self) -> camunda8::Config {
+        camunda8::Config::new().orchestration_url(self.url())
     }
 
     /// Creates a job.

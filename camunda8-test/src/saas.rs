@@ -5,7 +5,9 @@
 //! process can be started, and a started instance shows up in searches only
 //! from the third search on, like a real cluster's eventually consistent
 //! secondary store.
-#![allow(dead_code)] // each example uses part of it
+//!
+//! The examples of the camunda8 repository run against it when no cluster
+//! is configured (`from_env_or_standin`).
 
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
