@@ -330,3 +330,21 @@ hooks_for!(crate::zeebe::Client, "zeebe");
 hooks_for!(crate::operate::Client, "operate");
 #[cfg(feature = "orchestration")]
 hooks_for!(crate::orchestration::Client, "orchestration");
+
+#[cfg(test)]
+mod tests {
+    use super::credential_accepted;
+    use reqwest::StatusCode;
+
+    #[test]
+    fn only_answers_past_the_credential_check_accept_a_renewed_credential() {
+        for accepted in [200, 201, 204, 400, 404, 409] {
+            let status = StatusCode::from_u16(accepted).unwrap();
+            assert!(credential_accepted(status), "{status}");
+        }
+        for not in [401, 403, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(not).unwrap();
+            assert!(!credential_accepted(status), "{status}");
+        }
+    }
+}
