@@ -240,17 +240,27 @@ impl Inner {
                 return Ok(rejected);
             }
         };
-        template.set_header(renewed.0, renewed.1);
+        let (name, value) = renewed;
+        template.set_header(name, value.clone());
         CallCounters::bump(&self.0.calls.renewals_after_401);
         tracing::debug!(
             operation = info.operation_id,
             "credential rejected with 401; retrying once with a renewed one"
         );
         let template = &*template;
-        self.execute(client, info, |attempt| {
-            self.0.attempt(attempt, template, url)
-        })
-        .await
+        let answer = self
+            .execute(client, info, |attempt| {
+                self.0.attempt(attempt, template, url)
+            })
+            .await;
+        if let Ok(response) = &answer
+            && credential_accepted(response.status())
+        {
+            // The renewed credential worked: its own 401, later, is its
+            // expiry rather than a refusal of every fresh token.
+            self.0.auth.accepted(&value);
+        }
+        answer
     }
 
     /// The retry policy's loop, through the backpressure gate unless the
@@ -271,6 +281,17 @@ impl Inner {
             .execute_gated(client, &TokioTimer, gate, make_request)
             .await
     }
+}
+
+/// Whether an answer with `status` shows the credential it carried
+/// accepted: not refused (401, 403), and not an answer a server may give
+/// before it looks at the credential (429, 5xx).
+fn credential_accepted(status: reqwest::StatusCode) -> bool {
+    use reqwest::StatusCode;
+    !matches!(
+        status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
+    ) && !status.is_server_error()
 }
 
 #[cfg(any(
@@ -309,3 +330,21 @@ hooks_for!(crate::zeebe::Client, "zeebe");
 hooks_for!(crate::operate::Client, "operate");
 #[cfg(feature = "orchestration")]
 hooks_for!(crate::orchestration::Client, "orchestration");
+
+#[cfg(test)]
+mod tests {
+    use super::credential_accepted;
+    use reqwest::StatusCode;
+
+    #[test]
+    fn only_answers_past_the_credential_check_accept_a_renewed_credential() {
+        for accepted in [200, 201, 204, 400, 404, 409] {
+            let status = StatusCode::from_u16(accepted).unwrap();
+            assert!(credential_accepted(status), "{status}");
+        }
+        for not in [401, 403, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(not).unwrap();
+            assert!(!credential_accepted(status), "{status}");
+        }
+    }
+}

@@ -232,6 +232,46 @@ async fn a_renewed_token_reaches_the_views_of_every_thread() {
     assert_eq!(cache.stats().cache_hits, 400);
 }
 
+/// A token fetched after a 401 is on probation: a 401 on it before the API
+/// accepted it means the API refuses fresh tokens (no request for the
+/// failure memory), one after `accepted` is its expiry (renewed).
+#[tokio::test]
+async fn a_renewal_the_api_accepted_is_renewed_again_on_its_own_401() {
+    let (server, url) = server().await;
+    let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = issued.clone();
+    Mock::given(method("POST"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ok(&format!("token-{n}"), 300)
+        })
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let cache = fast_builder(clock.clone()).build().unwrap();
+    let source = cache.source(credentials(&url, "zeebe"));
+    let first = source.token().await.unwrap();
+    let renewal = source.refresh_after_rejection(&first).await.unwrap();
+    let renewal = renewal.expect("a new token");
+    assert_eq!(renewal.secret().expose(), "token-1");
+
+    // accepted: its 401 (a second later) is an expiry
+    source.accepted(&renewal);
+    clock.advance(Duration::from_secs(1));
+    let next = source.refresh_after_rejection(&renewal).await.unwrap();
+    let next = next.expect("renewed again");
+    assert_eq!(next.secret().expose(), "token-2");
+    assert_eq!(cache.stats().renewals_suppressed, 0);
+
+    // reporting another token accepted changes nothing: the 401 on the new
+    // renewal, never accepted, is a refusal, remembered for the memory
+    source.accepted(&first);
+    assert_eq!(source.refresh_after_rejection(&next).await.unwrap(), None);
+    assert_eq!(source.refresh_after_rejection(&next).await.unwrap(), None);
+    assert_eq!(cache.stats().renewals_suppressed, 2);
+    assert_eq!(cache.stats().token_requests, 3);
+}
+
 #[tokio::test]
 async fn refresh_after_rejection_reports_an_unchanged_token() {
     let (server, url) = server().await;

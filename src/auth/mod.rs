@@ -26,8 +26,9 @@
 //! # let _ = header;
 //! // after an API answered 401 to a request carrying `token`:
 //! if let Some(new) = zeebe.refresh_after_rejection(&token).await? {
-//!     // retry the API call once with `new`
-//! #   let _ = new;
+//!     // retry the API call once with `new`; if the API accepts it, say so
+//!     // (its own 401, later, is then renewed as an expiry):
+//!     zeebe.accepted(&new);
 //! }
 //! # Ok(())
 //! # }

@@ -89,11 +89,52 @@ struct State {
     refreshing: bool,
     /// No background refresh before this (after one failed).
     next_refresh_try: Option<SystemTime>,
-    /// The token fetched after the API last refused one, and when.
-    renewal: Option<(AccessToken, SystemTime)>,
-    /// The API refused a freshly fetched token too: until then, a 401 does
-    /// not fetch another one.
+    /// A 401 dropped the current token: the next token stored replaces it
+    /// and becomes `renewal` (set with it, under the same lock, so that no
+    /// call can carry it before it is known as the renewal).
+    renewing: bool,
+    /// The token that replaced the last one an API refused.
+    renewal: Option<Renewal>,
+    /// The API refused a renewal it had never accepted: until then, a 401
+    /// does not fetch another token.
     rejecting_until: Option<SystemTime>,
+}
+
+/// The token that replaced one an API answered 401 to, on probation until
+/// the API accepts it: a 401 on it before that means the API refuses
+/// fresh tokens (wrong audience, missing permissions); a 401 after that
+/// means it expired (on the server's clock, which may count its lifetime
+/// from another moment than ours).
+#[derive(Debug)]
+struct Renewal {
+    token: AccessToken,
+    fetched_at: SystemTime,
+    /// Whether a call carrying it was accepted. Set under the read lock
+    /// (hence atomic): it is no part of what threads' views of the slot
+    /// hold, and a write would make all of them stale.
+    accepted: AtomicBool,
+}
+
+impl Renewal {
+    fn new(token: AccessToken, fetched_at: SystemTime) -> Self {
+        Self {
+            token,
+            fetched_at,
+            accepted: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a 401 on `rejected` at `now` says that the API refuses
+    /// fresh tokens: it is this renewal, never accepted, fetched less than
+    /// `memory` ago.
+    fn refused(&self, rejected: &AccessToken, now: SystemTime, memory: Duration) -> bool {
+        self.token == *rejected
+            && !self.accepted.load(Ordering::Relaxed)
+            && now
+                .duration_since(self.fetched_at)
+                .unwrap_or(Duration::ZERO)
+                < memory
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -201,11 +242,15 @@ impl TokenSource {
     /// retry of the API call makes sense; `None` if the server handed out
     /// the same token again.
     ///
-    /// When the API also refuses the token fetched after such a 401 (within
-    /// the failure memory of fetching it), the refusal is remembered: for
-    /// the failure memory, further 401s return `None` without a request, so
-    /// that an API that refuses every token (wrong audience, missing
-    /// permissions) does not turn each call into a token request.
+    /// The token that replaces the rejected one is on probation until
+    /// [`accepted`](Self::accepted) reports a call that carried it
+    /// accepted. A 401 on it after that is its expiry, renewed like the
+    /// first. A 401 on it before that (within the failure memory of
+    /// fetching it) means the API refuses even a fresh token, and that is
+    /// remembered: for the failure memory, further 401s return `None`
+    /// without a request, so that an API that refuses every token (wrong
+    /// audience, missing permissions) does not turn each call into a token
+    /// request.
     pub async fn refresh_after_rejection(
         &self,
         rejected: &AccessToken,
@@ -221,18 +266,19 @@ impl TokenSource {
                 }
                 Some(_) => state.rejecting_until = None,
                 None => {
-                    let fresh_one_refused = state.renewal.as_ref().is_some_and(|(token, at)| {
-                        token == rejected
-                            && now.duration_since(*at).unwrap_or(Duration::ZERO) < memory
-                    });
+                    let fresh_one_refused = state
+                        .renewal
+                        .as_ref()
+                        .is_some_and(|renewal| renewal.refused(rejected, now, memory));
                     if fresh_one_refused && !memory.is_zero() {
                         state.rejecting_until = Some(now + memory);
                         tracing::warn!(
                             url = %self.slot.key.shown_url,
                             audience = %self.slot.key.audience,
                             memory_ms = u64::try_from(memory.as_millis()).unwrap_or(u64::MAX),
-                            "the API refused a freshly fetched token too (wrong audience or \
-                             missing permissions?); no new token is fetched after a 401 for a while"
+                            "the API refused a freshly fetched token before accepting any request \
+                             with it (wrong audience or missing permissions?); no new token is \
+                             fetched after a 401 for a while"
                         );
                         self.count(|c| &c.renewals_suppressed);
                         return Ok(None);
@@ -241,6 +287,7 @@ impl TokenSource {
             }
             if state.current.as_ref().is_some_and(|c| c.token == *rejected) {
                 state.current = None;
+                state.renewing = true;
             }
             state.completed
         };
@@ -248,8 +295,42 @@ impl TokenSource {
         if token == *rejected {
             return Ok(None);
         }
-        self.slot.write().renewal = Some((token.clone(), self.shared.clock.now()));
+        // Usually recorded with the token already; not when another fetch
+        // had replaced the rejected token before this 401 came.
+        let recorded = |state: &State| state.renewal.as_ref().is_some_and(|r| r.token == token);
+        if !recorded(&self.slot.read()) {
+            let mut state = self.slot.write();
+            if !recorded(&state) {
+                state.renewal = Some(Renewal::new(token.clone(), self.shared.clock.now()));
+            }
+        }
         Ok(Some(token))
+    }
+
+    /// Call when an API accepted a request that carried `token` (answered
+    /// it with anything but 401, 403, 429 or a 5xx): if `token` is the one
+    /// that replaced a rejected token, it is out of probation, and a later
+    /// 401 on it is taken for its expiry and renewed (see
+    /// [`refresh_after_rejection`](Self::refresh_after_rejection)). Other
+    /// tokens are not affected. API calls of a [`Camunda`](crate::Camunda)
+    /// report the retry that follows a renewal this way.
+    pub fn accepted(&self, token: &AccessToken) {
+        self.accepted_if(|renewal| renewal == token);
+    }
+
+    /// [`accepted`](Self::accepted) for the token sent as `header`.
+    pub(crate) fn accepted_header(&self, header: &http::HeaderValue) {
+        self.accepted_if(|renewal| renewal.is_sent_as(header));
+    }
+
+    fn accepted_if(&self, is_renewal: impl FnOnce(&AccessToken) -> bool) {
+        let state = self.slot.read();
+        if let Some(renewal) = &state.renewal
+            && !renewal.accepted.load(Ordering::Relaxed)
+            && is_renewal(&renewal.token)
+        {
+            renewal.accepted.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Counts a call answered from memory.
@@ -561,6 +642,9 @@ impl TokenSource {
         state.completed += 1;
         match result {
             Ok(current) => {
+                if std::mem::take(&mut state.renewing) {
+                    state.renewal = Some(Renewal::new(current.token.clone(), now));
+                }
                 state.current = Some(current.clone());
                 state.remembered = None;
                 state.last_error = None;

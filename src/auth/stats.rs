@@ -30,8 +30,9 @@ pub struct TokenStats {
     /// Counted like `backpressure_retries`.
     pub renewals_after_401: u64,
     /// 401s after which no new token was fetched because the API had
-    /// refused a freshly fetched token shortly before (the refusal is
-    /// remembered for the failure memory).
+    /// refused, shortly after it was fetched, a token renewed after a 401
+    /// before accepting any request carrying it (the refusal is remembered
+    /// for the failure memory).
     pub renewals_suppressed: u64,
 }
 

@@ -124,6 +124,19 @@ impl Authenticator {
     }
 }
 
+impl Authenticator {
+    /// After the API accepted a request retried with `sent` (the renewed
+    /// credential): a token renewed after a 401 is out of probation, so
+    /// that its own 401, when it expires, renews it again
+    /// ([`TokenSource::accepted`]). Cookies have no probation: a cookie
+    /// rejected with 401 is always logged in again.
+    pub(crate) fn accepted(&self, sent: &HeaderValue) {
+        if let Authenticator::OAuth { source, .. } = self {
+            source.accepted_header(sent);
+        }
+    }
+}
+
 /// The session cookie within `limit`, boxed. Never inlined: building the
 /// login's future inline gave every API call's poll a stack frame its size.
 #[cold]

@@ -85,6 +85,11 @@ impl AccessToken {
         self.inner.header.clone()
     }
 
+    /// Whether `header` is this token's `Authorization` header value.
+    pub(crate) fn is_sent_as(&self, header: &HeaderValue) -> bool {
+        self.inner.header == *header
+    }
+
     /// The token itself (prints as `[censored]`; [`Secret::expose`] gives the
     /// value).
     pub fn secret(&self) -> &Secret {
