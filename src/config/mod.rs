@@ -435,10 +435,10 @@ impl Config {
     }
 
     /// How long a refused token request (`invalid_client`, an unusable
-    /// answer), or an API's refusal of a freshly fetched token, is
-    /// remembered: meanwhile no token request is sent for that client and
-    /// audience (default 30 s; Camunda's auth service locks out clients that
-    /// ask too often).
+    /// answer), or an API's 401 to a token renewed after a 401 before it
+    /// accepted any request carrying it, is remembered: meanwhile no token
+    /// request is sent for that client and audience (default 30 s;
+    /// Camunda's auth service locks out clients that ask too often).
     pub fn token_failure_memory(mut self, memory: Duration) -> Self {
         self.set.token_failure_memory = Some(memory);
         self
