@@ -68,8 +68,13 @@ impl Client {
     /// added in Camunda 8.6, not eventually consistent): see
     /// [`CreateDeployment`].
     ///
-    /// Without [`tenant_id`](CreateDeployment::tenant_id) the configured
-    /// default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) is sent, if any.
+    /// Without [`tenant_id`](CreateDeployment::tenant_id) the client's
+    /// default tenant is sent: `<default>` unless configured otherwise
+    /// (`CAMUNDA_DEFAULT_TENANT_ID`, [`Config::default_tenant_id`],
+    /// [`Config::no_default_tenant`]).
+    ///
+    /// [`Config::default_tenant_id`]: crate::Config::default_tenant_id
+    /// [`Config::no_default_tenant`]: crate::Config::no_default_tenant
     pub fn create_deployment(&self) -> CreateDeployment<'_> {
         CreateDeployment {
             client: self,
@@ -98,7 +103,8 @@ impl<'a> CreateDeployment<'a> {
         self
     }
 
-    /// Deploys for this tenant (multi-tenancy).
+    /// Deploys for this tenant (multi-tenancy), instead of the client's
+    /// default tenant.
     pub fn tenant_id(mut self, tenant_id: TenantId) -> Self {
         self.tenant_id = Some(tenant_id);
         self

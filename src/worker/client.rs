@@ -85,7 +85,8 @@ impl JobClient {
         Self { api: api.clone() }
     }
 
-    /// `CAMUNDA_DEFAULT_TENANT_ID`, if configured.
+    /// The client's default tenant (`<default>` unless configured
+    /// otherwise); `None` when the filling is turned off.
     pub(crate) fn default_tenant(&self) -> Option<&str> {
         self.api.inner().default_tenant()
     }
