@@ -9,6 +9,7 @@ use progenitor_client::{ClientInfo as _, Error, ResponseValue};
 use crate::ApiError;
 
 use super::Client;
+use super::content_type;
 use super::keys::TenantId;
 use super::multipart::{self, DEFAULT_MAX_BODY_BYTES, Form};
 use super::types::{DeploymentResult, ProblemDetail};
@@ -146,7 +147,9 @@ impl<'a> CreateDeployment<'a> {
                         .to_string(),
                 ));
             }
-            form.file("resources", &file_name, bytes, Vec::new());
+            // Camunda tells a resource's kind from its file name, not from
+            // the part's type.
+            form.file("resources", &file_name, content_type::OCTET_STREAM, bytes);
         }
         let tenant = self
             .tenant_id

@@ -19,7 +19,8 @@
 //! - [`Client::create_deployment`]: deploy resources from memory or from
 //!   files (multipart, `deploy.rs`);
 //! - [`Client::create_document`] / [`Client::create_documents`]: upload
-//!   documents (multipart, `documents.rs`);
+//!   documents (multipart, `documents.rs`), each file part with its content
+//!   type, given or inferred from the file name (`content_type.rs`);
 //! - text and optional answers: [`Client::process_definition_xml`],
 //!   [`Client::user_task_form`] (`None` for the 204 "no form") and their
 //!   siblings (`bodies.rs`);
@@ -63,6 +64,7 @@ pub use generated::*;
 
 mod bodies;
 pub mod consistency;
+mod content_type;
 mod deploy;
 mod documents;
 mod multipart;
