@@ -732,11 +732,13 @@ async fn first_activation(
 
 /// Like Camunda's Java and TypeScript workers: `tenantIds: ["<default>"]`
 /// unless the client or the worker names other tenants; none when the
-/// client's filling is turned off.
+/// client's filling is turned off. `Accept` as on generated calls.
 #[tokio::test]
 async fn activation_asks_for_the_default_tenant_unless_told_otherwise() {
-    let (body, _) = first_activation(|c| c, |w| w).await;
+    let (body, accept) = first_activation(|c| c, |w| w).await;
     assert_eq!(body["tenantIds"], json!(["<default>"]), "{body}");
+    // As every generated call with a JSON answer (not reqwest's `*/*`).
+    assert_eq!(accept.as_deref(), Some("application/json"));
     let (body, _) = first_activation(|c| c.default_tenant_id("acme"), |w| w).await;
     assert_eq!(body["tenantIds"], json!(["acme"]), "{body}");
     let (body, _) = first_activation(|c| c, |w| w.tenant_ids(["emea", "apac"])).await;

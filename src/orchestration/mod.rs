@@ -29,8 +29,8 @@
 //! - every `search_*` operation as a stream of items (or pages, or a
 //!   capped `Vec`) through its builder's `paginate()`, following
 //!   `page.endCursor` ([`crate::search`], `search.rs`);
-//! - the default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) filled into commands
-//!   that take one (`tenant.rs`).
+//! - the default tenant (`<default>` unless `CAMUNDA_DEFAULT_TENANT_ID`
+//!   names another) filled into commands that take one (`tenant.rs`).
 //!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.

@@ -117,6 +117,11 @@ impl JobClient {
             .api
             .client()
             .post(url)
+            // As every generated call with a JSON answer asks.
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .json(request)
             .build()
             .map_err(transport)?;
