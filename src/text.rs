@@ -12,7 +12,7 @@
 //! [`activity_csv`](crate::admin::Client::activity_csv), the organization's
 //! activity log as CSV text. All of them fail with [`ApiError`].
 //!
-//! These helpers send their request by hand ([`get_text`]), through the
+//! These helpers send their request by hand (`get_text`), through the
 //! client's hooks like a generated call (credential, backpressure retries,
 //! renewal after a 401), for one reason: `Accept`. A generated call with a
 //! JSON answer asks for `application/json`; one with another answer asks

@@ -60,7 +60,7 @@ impl Client {
         &self,
         key: &ProcessDefinitionKey,
     ) -> Result<Option<String>, ApiError<ProblemDetail>> {
-        let key = encode_path(&key.to_string());
+        let key = encode_path(key.as_ref());
         let parts = ["/process-definitions/", &key, "/xml"];
         let sent = async {
             xml_answer(get_text(self, "get_process_definition_xml", &parts, XML).await?).await
@@ -78,7 +78,7 @@ impl Client {
         &self,
         key: &DecisionDefinitionKey,
     ) -> Result<String, ApiError<ProblemDetail>> {
-        let key = encode_path(&key.to_string());
+        let key = encode_path(key.as_ref());
         let parts = ["/decision-definitions/", &key, "/xml"];
         self.xml_text("get_decision_definition_xml", &parts).await
     }
@@ -89,7 +89,7 @@ impl Client {
         &self,
         key: &DecisionRequirementsKey,
     ) -> Result<String, ApiError<ProblemDetail>> {
-        let key = encode_path(&key.to_string());
+        let key = encode_path(key.as_ref());
         let parts = ["/decision-requirements/", &key, "/xml"];
         self.xml_text("get_decision_requirements_xml", &parts).await
     }
