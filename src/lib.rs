@@ -1,12 +1,21 @@
-//! Typed async clients for Camunda 8: the SaaS Administration API, the Zeebe
-//! REST API (8.6) and the Operate REST API (8.6).
+//! Typed async clients for Camunda 8's REST APIs, led by the Orchestration
+//! Cluster API (`/v2`, Camunda 8.8 to 8.10: deployments, process instances,
+//! jobs and job workers, messages, signals, user tasks, incidents,
+//! decisions, searches, identity, cluster), the API Camunda recommends for
+//! clients. Beside it: the SaaS Administration API (clusters, API clients,
+//! backups, members, …), and the Zeebe REST API (`/v1`, deprecated since
+//! 8.6) and Operate REST API (`/v1`, 8.6 to 8.9) for clusters that still
+//! serve them.
 //!
 //! Where things are:
-//! - [`admin`], [`zeebe`], [`operate`], `orchestration`: the clients
+//! - [`orchestration`], [`admin`], [`zeebe`], [`operate`]: the clients
 //!   progenitor generates from the contracts in `openapi/` (the generator is
 //!   `codegen/`; its output, committed under `generated/`, is what the
-//!   build compiles);
-//! - [`Camunda`]: the entry point that builds all three from one
+//!   build compiles), with hand-written additions (multipart deployment and
+//!   documents, the default tenant, waiting for eventually consistent
+//!   reads);
+//! - [`worker`]: job workers on the Orchestration Cluster API;
+//! - [`Camunda`]: the entry point that builds every client from one
 //!   [`Config`], sharing one connection pool and one token cache;
 //! - [`auth`]: OAuth2 tokens (fetched, cached, refreshed), cookie login;
 //! - [`hooks`]: where a request gets its credential and is retried;
@@ -33,8 +42,8 @@
 //! ```no_run
 //! # async fn run() -> Result<(), camunda8::Error> {
 //! let camunda = camunda8::Camunda::from_env()?;
-//! let topology = camunda.zeebe()?.get_topology().send().await?; // ApiError -> Error
-//! println!("{:?}", topology.gateway_version);
+//! let topology = camunda.orchestration()?.get_topology().send().await?; // ApiError -> Error
+//! println!("{}", topology.gateway_version);
 //! # Ok(()) }
 //! ```
 //!

@@ -530,6 +530,50 @@ fn builder_methods_override_variables() {
     );
 }
 
+/// `<default>` unless a variable or the builder names another tenant, or
+/// the builder turns the filling off; the builder wins either way.
+#[test]
+fn default_tenant_is_camundas_unless_configured_or_turned_off() {
+    assert_eq!(resolve(&[]).default_tenant_id.as_deref(), Some("<default>"));
+    assert_eq!(
+        camunda8::config::DEFAULT_TENANT_ID,
+        "<default>",
+        "the documented default"
+    );
+    let alias = resolve(&[("CAMUNDA_TENANT_ID", "acme")]);
+    assert_eq!(alias.default_tenant_id.as_deref(), Some("acme"));
+    let both = resolve(&[
+        ("CAMUNDA_DEFAULT_TENANT_ID", "emea"),
+        ("CAMUNDA_TENANT_ID", "acme"),
+    ]);
+    assert_eq!(both.default_tenant_id.as_deref(), Some("emea"));
+    let builder = config(&[("CAMUNDA_DEFAULT_TENANT_ID", "emea")])
+        .default_tenant_id("apac")
+        .resolve()
+        .unwrap();
+    assert_eq!(builder.default_tenant_id.as_deref(), Some("apac"));
+    let off = config(&[("CAMUNDA_DEFAULT_TENANT_ID", "emea")])
+        .no_default_tenant()
+        .resolve()
+        .unwrap();
+    assert_eq!(off.default_tenant_id, None);
+    // The last builder call wins.
+    let on_again = Config::new()
+        .no_default_tenant()
+        .default_tenant_id("apac")
+        .resolve()
+        .unwrap();
+    assert_eq!(on_again.default_tenant_id.as_deref(), Some("apac"));
+    let e = Config::new()
+        .default_tenant_id("not a tenant")
+        .resolve()
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidValue { setting, .. } if setting == "Config::default_tenant_id"),
+        "{e}"
+    );
+}
+
 #[test]
 fn retry_and_timeouts_from_variables() {
     let r = resolve(&[

@@ -263,6 +263,195 @@ async fn default_tenant_goes_into_a_deployment() {
     );
 }
 
+/// What each command sent as its tenant, recorded by a server that answers
+/// every request with `{}` (the answers are not what is tested).
+#[derive(Debug, Default, PartialEq)]
+struct Tenants {
+    /// The `tenantId` member of each JSON command body, by path.
+    commands: Vec<(String, Option<Value>)>,
+    /// The `tenantId` part of the deployment, if any.
+    deployment: Option<String>,
+    /// Whether the search body had any tenant anywhere.
+    search_has_tenant: bool,
+}
+
+/// Sends every command that takes a tenant (none naming one) and a search
+/// through `config`, and reports what was sent.
+async fn tenants_sent(configure: impl FnOnce(Config) -> Config) -> Tenants {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let camunda = configure(local(&server)).build().expect("client");
+    let client = camunda.orchestration().unwrap();
+    fn typed<T: serde::de::DeserializeOwned>(body: Value) -> T {
+        serde_json::from_value(body).expect("a valid body")
+    }
+    // The answers (`{}`) need not decode: only the requests matter here.
+    let _ = client
+        .create_process_instance()
+        .body(start_by_id("order", None))
+        .send()
+        .await;
+    let _ = client
+        .publish_message()
+        .body(typed::<
+            camunda8::orchestration::types::MessagePublicationRequest,
+        >(json!({"name": "paid", "correlationKey": "o-1"})))
+        .send()
+        .await;
+    let _ = client
+        .correlate_message()
+        .body(typed::<
+            camunda8::orchestration::types::MessageCorrelationRequest,
+        >(json!({"name": "paid", "correlationKey": "o-1"})))
+        .send()
+        .await;
+    let _ = client
+        .broadcast_signal()
+        .body(typed::<
+            camunda8::orchestration::types::SignalBroadcastRequest,
+        >(json!({"signalName": "stop"})))
+        .send()
+        .await;
+    let _ = client
+        .evaluate_decision()
+        .body(typed::<
+            camunda8::orchestration::types::DecisionEvaluationInstruction,
+        >(
+            json!({"decisionDefinitionId": "discount", "variables": {"amount": 3}}),
+        ))
+        .send()
+        .await;
+    let _ = client
+        .evaluate_expression()
+        .body(typed::<
+            camunda8::orchestration::types::ExpressionEvaluationRequest,
+        >(json!({"expression": "=1 + 1"})))
+        .send()
+        .await;
+    let _ = client
+        .evaluate_conditionals()
+        .body(typed::<
+            camunda8::orchestration::types::ConditionalEvaluationInstruction,
+        >(json!({"variables": {"ready": true}})))
+        .send()
+        .await;
+    let _ = client
+        .create_deployment()
+        .resource("a.bpmn", b"<definitions/>".to_vec())
+        .send()
+        .await;
+    let _ = client
+        .search_process_instances()
+        .body(typed::<
+            camunda8::orchestration::types::ProcessInstanceSearchQuery,
+        >(
+            json!({"filter": {"processDefinitionId": "order"}})
+        ))
+        .send()
+        .await;
+    let mut tenants = Tenants::default();
+    for request in server.received_requests().await.unwrap() {
+        let path = request.url.path().to_string();
+        if path == "/v2/deployments" {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            tenants.deployment = body
+                .split_once("name=\"tenantId\"\r\n")
+                .and_then(|(_, rest)| rest.split_once("\r\n\r\n"))
+                .and_then(|(_, value)| value.split_once("\r\n"))
+                .map(|(value, _)| value.to_string());
+            continue;
+        }
+        let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+        if path == "/v2/process-instances/search" {
+            tenants.search_has_tenant = body.to_string().contains("tenant");
+            continue;
+        }
+        tenants.commands.push((path, body.get("tenantId").cloned()));
+    }
+    tenants
+}
+
+/// The expected record: every command with `tenant`, the search without.
+fn every_command_with(tenant: Option<&str>) -> Tenants {
+    let paths = [
+        "/v2/process-instances",
+        "/v2/messages/publication",
+        "/v2/messages/correlation",
+        "/v2/signals/broadcast",
+        "/v2/decision-definitions/evaluation",
+        "/v2/expression/evaluation",
+        "/v2/conditionals/evaluation",
+    ];
+    Tenants {
+        commands: paths
+            .iter()
+            .map(|p| (p.to_string(), tenant.map(|t| json!(t))))
+            .collect(),
+        deployment: tenant.map(str::to_string),
+        search_has_tenant: false,
+    }
+}
+
+/// Like Camunda's Java and TypeScript clients: `<default>` on every
+/// command that takes a tenant (a multi-tenant cluster refuses one without),
+/// nothing in searches.
+#[tokio::test]
+async fn commands_get_the_default_tenant_unless_configured_otherwise() {
+    assert_eq!(
+        tenants_sent(|c| c).await,
+        every_command_with(Some("<default>"))
+    );
+    assert_eq!(
+        tenants_sent(|c| c.default_tenant_id("acme")).await,
+        every_command_with(Some("acme"))
+    );
+    assert_eq!(
+        tenants_sent(Config::no_default_tenant).await,
+        every_command_with(None)
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_set_on_the_request_wins_over_the_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/process-instances"))
+        .respond_with(EchoCreated)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "deploymentKey": "2251799813685250", "tenantId": "other", "deployments": []
+        })))
+        .mount(&server)
+        .await;
+    let camunda = local(&server).build().expect("client");
+    let client = camunda.orchestration().unwrap();
+    let kept = client
+        .create_process_instance()
+        .body(start_by_id("order", Some("other")))
+        .send()
+        .await
+        .expect("created")
+        .into_inner();
+    assert_eq!(kept.tenant_id.as_str(), "other");
+    client
+        .create_deployment()
+        .resource("a.bpmn", b"<definitions/>".to_vec())
+        .tenant_id(TenantId::new("other").unwrap())
+        .send()
+        .await
+        .expect("deployed");
+    let received = server.received_requests().await.unwrap();
+    let body = String::from_utf8_lossy(&received[1].body).into_owned();
+    assert!(body.contains("\r\n\r\nother\r\n"), "{body}");
+    assert!(!body.contains("<default>"), "{body}");
+}
+
 /// One server per backpressure signal: the first answer is backpressure,
 /// the second a success.
 async fn backpressure_then_topology(first: ResponseTemplate) -> (MockServer, Camunda) {

@@ -318,7 +318,8 @@ fn multipart_parts(spec: &mut Value, out: &mut Vec<String>) {
                 out.push(format!(
                     "prism: {ptr}/properties/{name}: one part or several"
                 ));
-            } else if is_type("object") {
+            } else if is_type("object") || is_type("array") {
+                // (`metadataList`, a JSON array, is one part too.)
                 *prop = json!({"anyOf": [resolved, {"type": "string"}]});
                 out.push(format!("prism: {ptr}/properties/{name}: JSON part as text"));
             }
@@ -1063,7 +1064,10 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
         .file(
             "delivery-note-2026-00417.txt",
             &b"Delivered 2026-11-28 to Dock 4"[..],
-            None,
+            Some(body::<types::DocumentMetadata>(json!({
+                "fileName": "delivery-note-2026-00417.txt",
+                "customProperties": {"dock": 4}
+            }))),
         )
         .store_id("in-memory")
         .send()
@@ -2326,6 +2330,7 @@ async fn create_document_sends_file_metadata_store_and_id() {
         Some("invoice-2026-00417.pdf")
     );
     assert_eq!(parts[0].body, INVOICE_PDF);
+    assert_eq!(parts[0].header("content-type"), Some("application/pdf"));
     assert_eq!(parts[1].name, "metadata");
     assert_eq!(parts[1].file_name, None);
     assert_eq!(parts[1].header("content-type"), Some("application/json"));
@@ -2333,8 +2338,12 @@ async fn create_document_sends_file_metadata_store_and_id() {
     assert_eq!(sent, metadata);
 }
 
+/// Each file part with its content type (from the metadata, given, or
+/// inferred from the file name), and all the metadata in one JSON part,
+/// `metadataList`, aligned with the files, as the contract asks (not the
+/// deprecated `X-Document-Metadata` part header).
 #[tokio::test]
-async fn create_documents_sends_each_file_with_its_metadata_header() {
+async fn create_documents_sends_each_file_with_its_type_and_a_metadata_list() {
     use wiremock::matchers::{method, path, query_param};
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(method("POST"))
@@ -2358,18 +2367,18 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
     });
     let note = b"Delivered 2026-11-28 to Dock 4, signed by R. Keller".to_vec();
     let note_metadata = json!({
-        "contentType": "text/plain",
         "fileName": "delivery-note-2026-00417.txt",
         "expiresAt": "2027-11-30T00:00:00Z",
         "customProperties": {"dock": 4}
     });
     let photo = b"\x89PNG\r\n\x1a\n proof of delivery".to_vec();
+    let scan = b"II*\x00 signed delivery note".to_vec();
 
     let v2 = Client::new_with_client(&format!("{}/v2", server.uri()), http(), bearer());
     let batch = v2
         .create_documents()
         .file(
-            "invoice-2026-00417.pdf",
+            "invoice-2026-00417.bin",
             INVOICE_PDF,
             Some(body::<types::DocumentMetadata>(invoice_metadata.clone())),
         )
@@ -2378,7 +2387,8 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
             note.clone(),
             Some(body::<types::DocumentMetadata>(note_metadata.clone())),
         )
-        .file("proof-of-delivery.png", photo.clone(), None)
+        .file("proof-of-delivery.PNG", photo.clone(), None)
+        .file_with_content_type("signed-note", "image/tiff", scan.clone(), None)
         .store_id("in-memory")
         .send()
         .await
@@ -2390,28 +2400,143 @@ async fn create_documents_sends_each_file_with_its_metadata_header() {
     let (_, parts) = only_request(&server).await;
     let summary: Vec<_> = parts
         .iter()
-        .map(|p| (p.name.as_str(), p.file_name.as_deref()))
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.file_name.as_deref(),
+                p.header("content-type"),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         [
-            ("files", Some("invoice-2026-00417.pdf")),
-            ("files", Some("delivery-note-2026-00417.txt")),
-            ("files", Some("proof-of-delivery.png")),
+            // The metadata's type wins over the name's extension.
+            (
+                "files",
+                Some("invoice-2026-00417.bin"),
+                Some("application/pdf")
+            ),
+            (
+                "files",
+                Some("delivery-note-2026-00417.txt"),
+                Some("text/plain")
+            ),
+            ("files", Some("proof-of-delivery.PNG"), Some("image/png")),
+            ("files", Some("signed-note"), Some("image/tiff")),
+            ("metadataList", None, Some("application/json")),
         ]
     );
     assert_eq!(parts[0].body, INVOICE_PDF);
     assert_eq!(parts[1].body, note);
     assert_eq!(parts[2].body, photo);
-    // Each file's own metadata in its own part's header; none without.
-    for (part, metadata) in parts.iter().zip([invoice_metadata, note_metadata]) {
-        let header = part
-            .header("x-document-metadata")
-            .unwrap_or_else(|| panic!("no metadata header on {:?}", part.file_name));
-        let header: Value = serde_json::from_str(header).expect("the header is JSON");
-        assert_eq!(header, metadata);
+    assert_eq!(parts[3].body, scan);
+    let list: Value = serde_json::from_slice(&parts[4].body).expect("metadataList is JSON");
+    assert_eq!(list, json!([invoice_metadata, note_metadata, {}, {}]));
+    for part in &parts {
+        assert_eq!(
+            part.header("x-document-metadata"),
+            None,
+            "deprecated header"
+        );
     }
-    assert_eq!(parts[2].header("x-document-metadata"), None);
+}
+
+#[tokio::test]
+async fn a_batch_without_metadata_sends_no_metadata_list() {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/v2/documents/batch"))
+        .respond_with(wiremock::ResponseTemplate::new(201).set_body_json(json!({
+            "createdDocuments": [document_reference(DOCUMENT_ID, "notes.txt")],
+            "failedDocuments": []
+        })))
+        .mount(&server)
+        .await;
+    let v2 = Client::new_with_client(&format!("{}/v2", server.uri()), http(), bearer());
+    v2.create_documents()
+        .file("notes.txt", &b"first shift"[..], None)
+        .send()
+        .await
+        .expect("stored");
+    let (_, parts) = only_request(&server).await;
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    assert_eq!(parts[0].name, "files");
+    assert_eq!(parts[0].header("content-type"), Some("text/plain"));
+}
+
+/// Without metadata, the file part's type is the one given, or else the
+/// one inferred from the file name; a type that is not a media type (one
+/// that would break the part's header) is refused before anything is sent.
+#[tokio::test]
+async fn create_document_sends_a_content_type_given_or_inferred() {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/v2/documents"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(201)
+                .set_body_json(document_reference(DOCUMENT_ID, "notes.txt")),
+        )
+        .mount(&server)
+        .await;
+    let v2 = Client::new_with_client(&format!("{}/v2", server.uri()), http(), bearer());
+    let cases = [
+        ("notes.txt", None, "text/plain"),
+        ("order.bpmn", None, "application/xml"),
+        ("scan.JPG", None, "image/jpeg"),
+        ("payload.bin", None, "application/octet-stream"),
+        ("no-extension", None, "application/octet-stream"),
+        (
+            "notes.txt",
+            Some("text/markdown; charset=utf-8"),
+            "text/markdown; charset=utf-8",
+        ),
+    ];
+    for (file_name, given, _) in cases {
+        let mut request = v2.create_document().file(file_name, &b"content"[..]);
+        if let Some(given) = given {
+            request = request.content_type(given);
+        }
+        request.send().await.expect("stored");
+    }
+    let received = server.received_requests().await.expect("recording on");
+    assert_eq!(received.len(), cases.len());
+    for (request, (file_name, _, expected)) in received.iter().zip(cases) {
+        let content_type = request
+            .headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let parts = parse_multipart(content_type, &request.body);
+        assert_eq!(parts.len(), 1, "{file_name}");
+        assert_eq!(parts[0].name, "file");
+        assert_eq!(parts[0].file_name.as_deref(), Some(file_name));
+        assert_eq!(
+            parts[0].header("content-type"),
+            Some(expected),
+            "{file_name}"
+        );
+    }
+
+    let error = v2
+        .create_document()
+        .file("notes.txt", &b"content"[..])
+        .content_type("text/plain\r\nX-Injected: yes")
+        .send()
+        .await
+        .expect_err("not a media type");
+    assert!(
+        matches!(&error, camunda8::ApiError::InvalidRequest { message } if message.contains("content type")),
+        "{error}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        cases.len(),
+        "nothing sent"
+    );
 }
 
 #[tokio::test]

@@ -688,6 +688,63 @@ async fn revoked_token_costs_one_renewal_not_a_refresh_period() {
     handle.shutdown(Duration::from_secs(1)).await;
 }
 
+/// The first activation request a worker sends through `configure`d
+/// client and `builder`: its JSON body and `Accept` header.
+async fn first_activation(
+    configure: impl FnOnce(Config) -> Config,
+    builder: impl FnOnce(WorkerBuilder) -> WorkerBuilder,
+) -> (serde_json::Value, Option<String>) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/jobs/activation"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "jobs": [] }))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .mount(&server)
+        .await;
+    let camunda = configure(Config::new().orchestration_url(server.uri()))
+        .build()
+        .unwrap();
+    let handle = builder(worker(&camunda, "tenanted"))
+        .spawn(complete)
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(5);
+    let request = loop {
+        if let Some(r) = server.received_requests().await.unwrap().into_iter().next() {
+            break r;
+        }
+        assert!(Instant::now() < until, "no activation request");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    handle.shutdown(Duration::from_secs(1)).await;
+    let accept = request
+        .headers
+        .get("accept")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (serde_json::from_slice(&request.body).unwrap(), accept)
+}
+
+/// Like Camunda's Java and TypeScript workers: `tenantIds: ["<default>"]`
+/// unless the client or the worker names other tenants; none when the
+/// client's filling is turned off. `Accept` as on generated calls.
+#[tokio::test]
+async fn activation_asks_for_the_default_tenant_unless_told_otherwise() {
+    let (body, accept) = first_activation(|c| c, |w| w).await;
+    assert_eq!(body["tenantIds"], json!(["<default>"]), "{body}");
+    // As every generated call with a JSON answer (not reqwest's `*/*`).
+    assert_eq!(accept.as_deref(), Some("application/json"));
+    let (body, _) = first_activation(|c| c.default_tenant_id("acme"), |w| w).await;
+    assert_eq!(body["tenantIds"], json!(["acme"]), "{body}");
+    let (body, _) = first_activation(|c| c, |w| w.tenant_ids(["emea", "apac"])).await;
+    assert_eq!(body["tenantIds"], json!(["emea", "apac"]), "{body}");
+    let (body, _) = first_activation(Config::no_default_tenant, |w| w).await;
+    assert!(body.get("tenantIds").is_none(), "{body}");
+}
+
 #[tokio::test]
 async fn two_workers_share_one_client() {
     let engine = Engine::start().await;

@@ -25,6 +25,11 @@ pub const DEFAULT_ZEEBE_AUDIENCE: &str = "zeebe.camunda.io";
 pub const DEFAULT_OPERATE_AUDIENCE: &str = "operate.camunda.io";
 /// The default audience of Administration API tokens.
 pub const DEFAULT_CONSOLE_AUDIENCE: &str = "api.cloud.camunda.io";
+/// The tenant filled into Orchestration Cluster API commands that take one
+/// and were given none, unless configured otherwise: Camunda's own tenant,
+/// which every cluster accepts when multi-tenancy is off, and the one
+/// Camunda's Java and TypeScript clients send by default.
+pub const DEFAULT_TENANT_ID: &str = "<default>";
 /// The default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for a whole request.
@@ -62,7 +67,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// | `CAMUNDA_OPERATE_BASE_URL` | [`operate_url`](Self::operate_url) | from region and cluster id | Operate address, with or without a trailing `/v1`. |
 /// | `CAMUNDA_REST_ADDRESS`, then `ZEEBE_REST_ADDRESS` | [`orchestration_url`](Self::orchestration_url) | from region and cluster id (`https://{region}.zeebe.camunda.io/{id}`) | Orchestration Cluster API address; `/v2` is appended unless present. |
 /// | `CAMUNDA_REST_ADDRESS_EXACT` | [`orchestration_url_exact`](Self::orchestration_url_exact) | `false` | `true` uses the Orchestration Cluster API address as given, without `/v2` (behind a gateway with its own path). |
-/// | `CAMUNDA_DEFAULT_TENANT_ID`, then `CAMUNDA_TENANT_ID` | [`default_tenant_id`](Self::default_tenant_id) | none | Tenant filled into Orchestration Cluster API requests that take one and were given none (deploy, start instance, messages, signals, decisions, job activation). |
+/// | `CAMUNDA_DEFAULT_TENANT_ID`, then `CAMUNDA_TENANT_ID` | [`default_tenant_id`](Self::default_tenant_id), [`no_default_tenant`](Self::no_default_tenant) | `<default>` | Tenant filled into Orchestration Cluster API commands that take one and were given none (deploy, start instance, message publication and correlation, signals, decision, expression and conditional evaluation, job activation's `tenantIds`), as Camunda's Java and TypeScript clients do; never into searches. `no_default_tenant` sends none. |
 /// | `CAMUNDA_CLUSTER_REGION`, `CAMUNDA_CLUSTER_ID` | [`cluster`](Self::cluster) | — | SaaS cluster: gives `https://{region}.zeebe.camunda.io/{id}` and `https://{region}.operate.camunda.io/{id}` when the address above is unset. Both or neither. |
 /// | `CAMUNDA_AUTH_STRATEGY` | [`auth_strategy`](Self::auth_strategy) | inferred | How Zeebe and Operate requests authenticate: `OAUTH`, `BASIC`, `BEARER`, `COOKIE` or `NONE`. When unset, inferred from which credentials are present (none at all: `NONE`; several kinds: an error). |
 /// | `CAMUNDA_BASIC_AUTH_USERNAME`, `CAMUNDA_BASIC_AUTH_PASSWORD` | [`basic_auth`](Self::basic_auth) | — | HTTP Basic credentials (`BASIC`). |
@@ -126,7 +131,8 @@ struct Overrides {
     operate_url: Option<String>,
     orchestration_url: Option<String>,
     orchestration_exact: Option<bool>,
-    default_tenant_id: Option<String>,
+    /// `Some(None)`: filling turned off ([`Config::no_default_tenant`]).
+    default_tenant_id: Option<Option<String>>,
     console_url: Option<String>,
     cluster: Option<(String, String)>,
     auth_strategy: Option<AuthStrategy>,
@@ -299,11 +305,27 @@ impl Config {
         self
     }
 
-    /// The tenant to fill into Orchestration Cluster API requests that take
-    /// one and were given none (overrides `CAMUNDA_DEFAULT_TENANT_ID` and
-    /// `CAMUNDA_TENANT_ID`).
+    /// The tenant to fill into Orchestration Cluster API commands that
+    /// take one and were given none (overrides `CAMUNDA_DEFAULT_TENANT_ID`
+    /// and `CAMUNDA_TENANT_ID`; default [`DEFAULT_TENANT_ID`], `<default>`).
+    ///
+    /// A multi-tenant cluster refuses a command without a tenant (400), so
+    /// one is always sent unless [`no_default_tenant`](Self::no_default_tenant)
+    /// says otherwise; a tenant set on the request itself wins. Searches are
+    /// never filled in: a tenant there would narrow their results.
     pub fn default_tenant_id(mut self, tenant: impl Into<String>) -> Self {
-        self.set.default_tenant_id = Some(tenant.into());
+        self.set.default_tenant_id = Some(Some(tenant.into()));
+        self
+    }
+
+    /// Send no tenant unless a request names one (overrides
+    /// [`default_tenant_id`](Self::default_tenant_id) and the variables):
+    /// the server then applies its own default, and job activation asks for
+    /// the server's choice of tenants. For a gateway that rejects the
+    /// member, or a proxy that adds the tenant itself; a multi-tenant
+    /// cluster refuses commands without one.
+    pub fn no_default_tenant(mut self) -> Self {
+        self.set.default_tenant_id = Some(None);
         self
     }
 

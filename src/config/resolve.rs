@@ -11,7 +11,7 @@ use url::Url;
 use super::env::{self, var};
 use super::{
     Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONSOLE_AUDIENCE, DEFAULT_OAUTH_URL,
-    DEFAULT_OPERATE_AUDIENCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_ZEEBE_AUDIENCE,
+    DEFAULT_OPERATE_AUDIENCE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TENANT_ID, DEFAULT_ZEEBE_AUDIENCE,
 };
 use crate::auth::{
     ClientCredentials, Clock, DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER,
@@ -218,8 +218,9 @@ pub struct ResolvedConfig {
     pub operate: ApiSettings,
     /// The Orchestration Cluster API (`/v2`).
     pub orchestration: ApiSettings,
-    /// The tenant filled into Orchestration Cluster API requests that take
-    /// one and were given none (`CAMUNDA_DEFAULT_TENANT_ID`).
+    /// The tenant filled into Orchestration Cluster API commands that take
+    /// one and were given none (`CAMUNDA_DEFAULT_TENANT_ID`, default
+    /// `<default>`); `None` after [`Config::no_default_tenant`].
     pub default_tenant_id: Option<String>,
     /// The strategy used for Zeebe and Operate, as chosen or inferred.
     pub auth_strategy: AuthStrategy,
@@ -472,13 +473,17 @@ impl Config {
             var::CAMUNDA_REST_ADDRESS_EXACT,
             false,
         )?;
-        let default_tenant_id = match self.pick(
-            self.set.default_tenant_id.as_deref(),
-            "Config::default_tenant_id",
-            &[var::CAMUNDA_DEFAULT_TENANT_ID, var::CAMUNDA_TENANT_ID],
-        ) {
-            Some((raw, source)) => Some(check_tenant_id(source, raw)?),
-            None => None,
+        let default_tenant_id = match &self.set.default_tenant_id {
+            // Turned off with `Config::no_default_tenant`.
+            Some(None) => None,
+            set => match self.pick(
+                set.as_ref().and_then(Option::as_deref),
+                "Config::default_tenant_id",
+                &[var::CAMUNDA_DEFAULT_TENANT_ID, var::CAMUNDA_TENANT_ID],
+            ) {
+                Some((raw, source)) => Some(check_tenant_id(source, raw)?),
+                None => Some(DEFAULT_TENANT_ID.to_owned()),
+            },
         };
         let admin_url = match self.pick(
             self.set.console_url.as_deref(),

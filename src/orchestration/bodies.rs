@@ -5,9 +5,11 @@
 //! back as a byte stream, and a 204 "no form" answer of the form lookups
 //! arrives as an [`ApiError::Response`] with a success status. These
 //! methods give such operations the meaning the contract states: the XML as
-//! text, and "no form" / "no XML" as `None`.
+//! text, and "no form" / "no XML" as `None`. The XML requests are sent by
+//! hand so that they ask for `text/xml`, the contract's success type (see
+//! `src/text.rs`).
 
-use progenitor_client::{ByteStream, ResponseValue};
+use progenitor_client::{ByteStream, ResponseValue, encode_path};
 
 use super::Client;
 use super::keys::{
@@ -15,7 +17,26 @@ use super::keys::{
 };
 use super::types::{FormResult, ProblemDetail};
 use crate::ApiError;
-use crate::text::body_text;
+use crate::text::{body_text, get_text};
+
+/// What the XML requests ask for: the type the contract declares for their
+/// success answer (`src/text.rs` says why they are sent by hand).
+const XML: &str = "text/xml";
+
+/// The answer to a request for a model's XML: the document (200), the
+/// declared errors (400, 401, 403, 404, 500) with the problem body, anything
+/// else as an unexpected answer.
+async fn xml_answer(
+    response: reqwest::Response,
+) -> Result<ResponseValue<ByteStream>, progenitor_client::Error<ProblemDetail>> {
+    match response.status().as_u16() {
+        200 => Ok(ResponseValue::stream(response)),
+        400 | 401 | 403 | 404 | 500 => Err(progenitor_client::Error::ErrorResponse(
+            crate::call::from_response(response).await?,
+        )),
+        _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
+    }
+}
 
 /// `Ok(None)` for the 204 that the generated code cannot type (it arrives
 /// as a response error with a success status); the value otherwise.
@@ -31,12 +52,6 @@ fn none_if_no_content<T>(
     }
 }
 
-async fn text(
-    sent: Result<ResponseValue<ByteStream>, ApiError<ProblemDetail>>,
-) -> Result<String, ApiError<ProblemDetail>> {
-    body_text(sent?).await
-}
-
 impl Client {
     /// The BPMN XML of a process definition (`GET
     /// /process-definitions/{key}/xml`, operation `getProcessDefinitionXML`),
@@ -45,12 +60,13 @@ impl Client {
         &self,
         key: &ProcessDefinitionKey,
     ) -> Result<Option<String>, ApiError<ProblemDetail>> {
-        let sent = self
-            .get_process_definition_xml()
-            .process_definition_key(key)
-            .send()
-            .await;
-        match none_if_no_content(sent)? {
+        let key = encode_path(key.as_ref());
+        let parts = ["/process-definitions/", &key, "/xml"];
+        let sent = async {
+            xml_answer(get_text(self, "get_process_definition_xml", &parts, XML).await?).await
+        };
+        // The 204 arrives as an unexpected answer (see `none_if_no_content`).
+        match none_if_no_content(crate::call::run(&[], sent).await)? {
             Some(body) => Ok(Some(body_text(body).await?)),
             None => Ok(None),
         }
@@ -62,13 +78,9 @@ impl Client {
         &self,
         key: &DecisionDefinitionKey,
     ) -> Result<String, ApiError<ProblemDetail>> {
-        text(
-            self.get_decision_definition_xml()
-                .decision_definition_key(key)
-                .send()
-                .await,
-        )
-        .await
+        let key = encode_path(key.as_ref());
+        let parts = ["/decision-definitions/", &key, "/xml"];
+        self.xml_text("get_decision_definition_xml", &parts).await
     }
 
     /// The DMN XML of decision requirements (`GET
@@ -77,13 +89,19 @@ impl Client {
         &self,
         key: &DecisionRequirementsKey,
     ) -> Result<String, ApiError<ProblemDetail>> {
-        text(
-            self.get_decision_requirements_xml()
-                .decision_requirements_key(key)
-                .send()
-                .await,
-        )
-        .await
+        let key = encode_path(key.as_ref());
+        let parts = ["/decision-requirements/", &key, "/xml"];
+        self.xml_text("get_decision_requirements_xml", &parts).await
+    }
+
+    /// A model's XML, as text.
+    async fn xml_text(
+        &self,
+        operation_id: &'static str,
+        parts: &[&str],
+    ) -> Result<String, ApiError<ProblemDetail>> {
+        let sent = async { xml_answer(get_text(self, operation_id, parts, XML).await?).await };
+        body_text(crate::call::run(&[], sent).await?).await
     }
 
     /// The form of a user task (`GET /user-tasks/{key}/form`, operation

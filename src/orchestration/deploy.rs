@@ -9,6 +9,7 @@ use progenitor_client::{ClientInfo as _, Error, ResponseValue};
 use crate::ApiError;
 
 use super::Client;
+use super::content_type;
 use super::keys::TenantId;
 use super::multipart::{self, DEFAULT_MAX_BODY_BYTES, Form};
 use super::types::{DeploymentResult, ProblemDetail};
@@ -68,8 +69,13 @@ impl Client {
     /// added in Camunda 8.6, not eventually consistent): see
     /// [`CreateDeployment`].
     ///
-    /// Without [`tenant_id`](CreateDeployment::tenant_id) the configured
-    /// default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) is sent, if any.
+    /// Without [`tenant_id`](CreateDeployment::tenant_id) the client's
+    /// default tenant is sent: `<default>` unless configured otherwise
+    /// (`CAMUNDA_DEFAULT_TENANT_ID`, [`Config::default_tenant_id`],
+    /// [`Config::no_default_tenant`]).
+    ///
+    /// [`Config::default_tenant_id`]: crate::Config::default_tenant_id
+    /// [`Config::no_default_tenant`]: crate::Config::no_default_tenant
     pub fn create_deployment(&self) -> CreateDeployment<'_> {
         CreateDeployment {
             client: self,
@@ -98,7 +104,8 @@ impl<'a> CreateDeployment<'a> {
         self
     }
 
-    /// Deploys for this tenant (multi-tenancy).
+    /// Deploys for this tenant (multi-tenancy), instead of the client's
+    /// default tenant.
     pub fn tenant_id(mut self, tenant_id: TenantId) -> Self {
         self.tenant_id = Some(tenant_id);
         self
@@ -140,7 +147,9 @@ impl<'a> CreateDeployment<'a> {
                         .to_string(),
                 ));
             }
-            form.file("resources", &file_name, bytes, Vec::new());
+            // Camunda tells a resource's kind from its file name, not from
+            // the part's type.
+            form.file("resources", &file_name, content_type::OCTET_STREAM, bytes);
         }
         let tenant = self
             .tenant_id

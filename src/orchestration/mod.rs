@@ -19,7 +19,8 @@
 //! - [`Client::create_deployment`]: deploy resources from memory or from
 //!   files (multipart, `deploy.rs`);
 //! - [`Client::create_document`] / [`Client::create_documents`]: upload
-//!   documents (multipart, `documents.rs`);
+//!   documents (multipart, `documents.rs`), each file part with its content
+//!   type, given or inferred from the file name (`content_type.rs`);
 //! - text and optional answers: [`Client::process_definition_xml`],
 //!   [`Client::user_task_form`] (`None` for the 204 "no form") and their
 //!   siblings (`bodies.rs`);
@@ -28,8 +29,8 @@
 //! - every `search_*` operation as a stream of items (or pages, or a
 //!   capped `Vec`) through its builder's `paginate()`, following
 //!   `page.endCursor` ([`crate::search`], `search.rs`);
-//! - the default tenant (`CAMUNDA_DEFAULT_TENANT_ID`) filled into commands
-//!   that take one (`tenant.rs`).
+//! - the default tenant (`<default>` unless `CAMUNDA_DEFAULT_TENANT_ID`
+//!   names another) filled into commands that take one (`tenant.rs`).
 //!
 //! String enums are forward compatible: a value this crate does not know
 //! decodes as the enum's `Unknown(String)` variant instead of failing.
@@ -63,6 +64,7 @@ pub use generated::*;
 
 mod bodies;
 pub mod consistency;
+mod content_type;
 mod deploy;
 mod documents;
 mod multipart;

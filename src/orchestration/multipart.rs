@@ -24,8 +24,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 struct Part {
     name: &'static str,
     file_name: Option<String>,
-    content_type: &'static str,
-    headers: Vec<(&'static str, String)>,
+    /// Checked by the caller: a media type on one line.
+    content_type: String,
     body: Bytes,
 }
 
@@ -44,8 +44,7 @@ impl Form {
         self.parts.push(Part {
             name,
             file_name: None,
-            content_type: "text/plain; charset=utf-8",
-            headers: Vec::new(),
+            content_type: "text/plain; charset=utf-8".to_string(),
             body: Bytes::copy_from_slice(value.as_bytes()),
         });
     }
@@ -55,25 +54,25 @@ impl Form {
         self.parts.push(Part {
             name,
             file_name: None,
-            content_type: "application/json",
-            headers: Vec::new(),
+            content_type: "application/json".to_string(),
             body: Bytes::from(value.to_string()),
         });
     }
 
-    /// A file field, with extra part headers.
+    /// A file field sent as `content_type`, a media type the caller
+    /// checked (`content_type.rs`): it is written into the part's header
+    /// as is.
     pub(crate) fn file(
         &mut self,
         name: &'static str,
         file_name: &str,
+        content_type: &str,
         body: Bytes,
-        headers: Vec<(&'static str, String)>,
     ) {
         self.parts.push(Part {
             name,
             file_name: Some(file_name.to_string()),
-            content_type: "application/octet-stream",
-            headers,
+            content_type: content_type.to_string(),
             body,
         });
     }
@@ -99,9 +98,6 @@ impl Form {
             };
             out.extend_from_slice(disposition.as_bytes());
             out.extend_from_slice(format!("Content-Type: {}\r\n", part.content_type).as_bytes());
-            for (name, value) in &part.headers {
-                out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-            }
             out.extend_from_slice(b"\r\n");
             out.extend_from_slice(&part.body);
             out.extend_from_slice(b"\r\n");

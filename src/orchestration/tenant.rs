@@ -1,16 +1,26 @@
-//! The default tenant (`CAMUNDA_DEFAULT_TENANT_ID`), filled into requests
-//! that take a tenant and were given none.
+//! The default tenant, filled into requests that take a tenant and were
+//! given none.
 //!
-//! A multi-tenant cluster needs the tenant on every command that creates
-//! something; setting it once in the configuration is what users of
-//! Camunda's other SDKs are used to. Only commands are filled in, never
-//! searches: a tenant in a search filter would narrow its results.
+//! A multi-tenant cluster refuses a command without a tenant (400), and one
+//! with multi-tenancy off accepts Camunda's own tenant, `<default>`; so,
+//! like Camunda's Java and TypeScript clients, every command that takes a
+//! tenant gets `<default>` unless the configuration names another
+//! (`CAMUNDA_DEFAULT_TENANT_ID`, `Config::default_tenant_id`) or turns the
+//! filling off (`Config::no_default_tenant`). A tenant set on the request
+//! wins. Only commands are filled in, never searches: a tenant in a search
+//! filter would narrow its results.
+//!
+//! The commands are those whose request body has a `tenantId` member in the
+//! contract (`openapi/orchestration.json`), except `createTenant`, where the
+//! member names the tenant being created; job activation takes a list,
+//! `tenantIds`; deployment is multipart and filled in by `deploy.rs`. A test
+//! below checks this list against the contract.
 
 use reqwest::Request;
 use serde_json::{Map, Value};
 
 /// Operations (progenitor's operation ids) whose JSON body takes a
-/// `tenantId`.
+/// `tenantId` that says where the command applies.
 const SINGLE: [&str; 7] = [
     "create_process_instance",
     "publish_message",
@@ -105,6 +115,69 @@ mod tests {
         let mut r = request(r#"{"type":"pay","tenantFilter":"ASSIGNED"}"#);
         fill_default_tenant(&mut r, "activate_jobs", "acme");
         assert!(body(&r).get("tenantIds").is_none());
+    }
+
+    /// The operations of the contract whose JSON request body has a
+    /// top-level member `member` (through `$ref`, `allOf`, `oneOf` and
+    /// `anyOf`), as progenitor names them.
+    fn operations_with_member(member: &str) -> std::collections::BTreeSet<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/orchestration.json");
+        let spec: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        fn has(spec: &Value, schema: &Value, member: &str, depth: usize) -> bool {
+            if depth > 8 {
+                return false;
+            }
+            if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+                let pointer = reference.trim_start_matches('#');
+                return spec
+                    .pointer(pointer)
+                    .is_some_and(|s| has(spec, s, member, depth + 1));
+            }
+            schema
+                .get("properties")
+                .is_some_and(|p| p.get(member).is_some())
+                || ["allOf", "oneOf", "anyOf"].iter().any(|k| {
+                    schema
+                        .get(*k)
+                        .and_then(Value::as_array)
+                        .is_some_and(|all| all.iter().any(|s| has(spec, s, member, depth + 1)))
+                })
+        }
+        let snake = |id: &str| {
+            id.chars().fold(String::new(), |mut out, c| {
+                if c.is_ascii_uppercase() {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+                out
+            })
+        };
+        let mut found = std::collections::BTreeSet::new();
+        for item in spec["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                let Some(schema) =
+                    operation.pointer("/requestBody/content/application~1json/schema")
+                else {
+                    continue;
+                };
+                if has(&spec, schema, member, 0) {
+                    found.insert(snake(operation["operationId"].as_str().unwrap()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_lists_are_the_contracts_commands_that_take_a_tenant() {
+        let mut single = operations_with_member("tenantId");
+        // There `tenantId` names the tenant being created.
+        assert!(single.remove("create_tenant"));
+        let listed: std::collections::BTreeSet<String> =
+            SINGLE.iter().map(|s| s.to_string()).collect();
+        assert_eq!(single, listed);
+        let lists = operations_with_member("tenantIds");
+        assert_eq!(lists, [ACTIVATE_JOBS.to_string()].into());
     }
 
     #[test]

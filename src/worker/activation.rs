@@ -81,7 +81,8 @@ pub(crate) async fn run(shared: Arc<Shared>) {
     let timeout_ms = i64::try_from(config.timeout.as_millis()).unwrap_or(i64::MAX);
     let refill_batch = (config.max_jobs / 4).max(1);
     // Without tenants of its own, the worker asks for the client's default
-    // tenant (`CAMUNDA_DEFAULT_TENANT_ID`), if any.
+    // tenant (`<default>` unless configured otherwise), as Camunda's Java
+    // and TypeScript workers do; none if the filling is turned off.
     let tenant_ids = config
         .tenant_ids
         .clone()

@@ -85,7 +85,8 @@ impl JobClient {
         Self { api: api.clone() }
     }
 
-    /// `CAMUNDA_DEFAULT_TENANT_ID`, if configured.
+    /// The client's default tenant (`<default>` unless configured
+    /// otherwise); `None` when the filling is turned off.
     pub(crate) fn default_tenant(&self) -> Option<&str> {
         self.api.inner().default_tenant()
     }
@@ -116,6 +117,11 @@ impl JobClient {
             .api
             .client()
             .post(url)
+            // As every generated call with a JSON answer asks.
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .json(request)
             .build()
             .map_err(transport)?;

@@ -47,7 +47,7 @@ pub(crate) struct WorkerConfig {
 /// | Long-poll period of an activation request | [`request_timeout`](Self::request_timeout) | `CAMUNDA_WORKER_REQUEST_TIMEOUT` (ms; negative: no long polling) | 20 s |
 /// | Worker name | [`name`](Self::name) | `CAMUNDA_WORKER_NAME` | `camunda8-rust` |
 /// | Variables to fetch | [`fetch_variables`](Self::fetch_variables) | — | all |
-/// | Tenants | [`tenant_ids`](Self::tenant_ids) | — | the server's default |
+/// | Tenants | [`tenant_ids`](Self::tenant_ids) | `CAMUNDA_DEFAULT_TENANT_ID` | the client's default tenant, `<default>` (none after [`Config::no_default_tenant`](crate::Config::no_default_tenant): the server's choice) |
 /// | Back-off after failed activations: floor and cap | [`poll_backoff`](Self::poll_backoff) | — | 100 ms, 5 s |
 /// | Extend the job timeout of handlers still running after this share of it | [`extend_timeout_after`](Self::extend_timeout_after) | — | 50 % |
 ///
@@ -200,7 +200,8 @@ impl WorkerBuilder {
         self
     }
 
-    /// Activate jobs of these tenants.
+    /// Activate jobs of these tenants (instead of the client's default
+    /// tenant).
     pub fn tenant_ids<I, S>(mut self, tenants: I) -> Self
     where
         I: IntoIterator<Item = S>,
