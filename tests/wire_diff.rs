@@ -112,10 +112,17 @@ const fn at(intent: &'static str, at: &'static str, why: Why) -> Listed {
     Listed { intent, at, why }
 }
 
-const TENANT: Why = Why::Pending(
-    "issue 18 part 5: the TypeScript client fills tenant `<default>` into every command that \
-     takes one (8.8.4: createDeployment, createProcessInstance, publishMessage, correlateMessage, \
-     broadcastSignal, evaluateDecision); camunda8 sends none unless CAMUNDA_DEFAULT_TENANT_ID is set",
+const ACTIVATION_TENANT: Why = Why::Accepted(
+    "camunda8 sends `tenantIds: [\"<default>\"]` on job activation unless configured otherwise, \
+     as Camunda's Java client and the TypeScript client from 9.x do (ANCHORS.md); the pinned \
+     8.8.4 fills no tenant into activation. The contract's `tenantIds` is optional, and \
+     `<default>` is the tenant a cluster without multi-tenancy assumes",
+);
+const TENANT_PART_TYPE: Why = Why::Accepted(
+    "the deployment's `tenantId` is a string property of the multipart body with no `encoding` \
+     in the contract, so OpenAPI 3.0.3's default part type for a primitive, text/plain, \
+     applies, which camunda8 sends; the TypeScript client sends the part without a \
+     Content-Type, which RFC 7578 reads as text/plain too",
 );
 const CLUSTER_V2: Why = Why::Pending(
     "issue 18 part 2: `/cluster/v2/*` has a path-level server without `/v2`; camunda8 sends it \
@@ -125,15 +132,11 @@ const OPTIONAL_BODY: Why = Why::Pending(
     "issue 18 part 3: the contract marks the body optional (`requestBody.required: false`); \
      camunda8 refuses to send without one",
 );
-const DOCUMENT_CONTENT_TYPE: Why = Why::Pending(
-    "issue 18 part 6: camunda8 sends every file part as application/octet-stream and has no way \
-     to set the type; the server stores the part's type when no metadata gives one",
-);
-const METADATA_LIST: Why = Why::Pending(
-    "issue 18 part 6: the contract's batch upload takes `metadataList` (since 8.8; Camunda's \
-     published spec calls the `X-Document-Metadata` part header \"DEPRECATED - prefer \
-     metadataList\"); camunda8 sends the part header. Note: the TypeScript client sends \
-     `metadataList` as one part per file (one JSON object each), not one part with a JSON array",
+const METADATA_LIST: Why = Why::Accepted(
+    "the contract describes `metadataList` as one \"JSON array of metadata object whose index \
+     aligns with each file entry\", which camunda8 sends as one application/json part (`{}` for \
+     a file without metadata); the TypeScript client 8.8.4, generated, sends one part per file \
+     holding one JSON object each, without a Content-Type",
 );
 const METADATA_PART_TYPE: Why = Why::Accepted(
     "the contract's createDocument encoding gives the `metadata` part content type \
@@ -151,57 +154,39 @@ const ACCEPT_JSON: Why = Why::Accepted(
     "the TypeScript client sets no Accept, so Node's fetch sends `*/*`; camunda8 sends \
      `application/json`, the contract's media type of this operation's success body",
 );
-const ACCEPT_NO_CONTENT: Why = Why::Pending(
-    "issue 18 part 7 (Accept): this operation answers 204 without a body, and the contract's only \
-     bodies for it are `application/problem+json` errors, which camunda8's `Accept: \
-     application/json` does not name (the TypeScript client sends `*/*`); settle camunda8's Accept \
-     when making it consistent, then move this entry to Accepted or remove it",
+const ACCEPT_NO_CONTENT: Why = Why::Accepted(
+    "this operation answers 204 without a body; camunda8 sends `Accept: application/json` on \
+     every JSON operation, generated or hand-written, and the contract's only bodies here are \
+     problem details, which Camunda's gateway (Spring) renders as application/json when that \
+     is what the request accepts; the TypeScript client sets no Accept (`*/*`)",
 );
 
 /// Every difference that occurs today. See the module documentation.
 const LISTED: &[Listed] = &[
-    // Default tenant (part 5).
-    at("deploy_bpmn", "part tenantId#0", TENANT),
-    at("start_by_id", "body /tenantId", TENANT),
-    at("start_by_key", "body /tenantId", TENANT),
-    at("start_with_variables", "body /tenantId", TENANT),
-    at("publish_message", "body /tenantId", TENANT),
-    at("correlate_message", "body /tenantId", TENANT),
-    at("broadcast_signal", "body /tenantId", TENANT),
-    at("evaluate_decision_by_id", "body /tenantId", TENANT),
-    at("evaluate_decision_by_key", "body /tenantId", TENANT),
+    // Default tenant `<default>` on job activation (part 5).
+    at("activate_jobs", "body /tenantIds", ACTIVATION_TENANT),
+    at("worker_run", "body /tenantIds", ACTIVATION_TENANT),
+    at(
+        "deploy_bpmn",
+        "part tenantId#0 content-type",
+        TENANT_PART_TYPE,
+    ),
     // `/cluster/v2` at the gateway's root (part 2).
     at("cluster_v2_status", "path", CLUSTER_V2),
     // Optional bodies (part 3).
     at("cancel_batch_operation", "requests", OPTIONAL_BODY),
     at("cancel_batch_operation", "outcome", OPTIONAL_BODY),
-    // Documents (part 6).
-    at(
-        "create_document",
-        "part file#0 content-type",
-        DOCUMENT_CONTENT_TYPE,
-    ),
+    // Documents' metadata in one JSON array part (part 6).
     at(
         "create_documents",
-        "part files#0 content-type",
-        DOCUMENT_CONTENT_TYPE,
-    ),
-    at(
-        "create_documents",
-        "part files#1 content-type",
-        DOCUMENT_CONTENT_TYPE,
-    ),
-    at(
-        "create_documents",
-        "part files#0 header x-document-metadata",
+        "part metadataList#0 body",
         METADATA_LIST,
     ),
     at(
         "create_documents",
-        "part files#1 header x-document-metadata",
+        "part metadataList#0 content-type",
         METADATA_LIST,
     ),
-    at("create_documents", "part metadataList#0", METADATA_LIST),
     at("create_documents", "part metadataList#1", METADATA_LIST),
     // Part content types the contract allows either way.
     at(
@@ -234,6 +219,7 @@ const LISTED: &[Listed] = &[
     at("create_document", "accept", ACCEPT_JSON),
     at("create_documents", "accept", ACCEPT_JSON),
     at("get_topology", "accept", ACCEPT_JSON),
+    at("worker_run", "accept", ACCEPT_JSON),
     // Accept, for operations answering 204 No Content.
     at("complete_job", "accept", ACCEPT_NO_CONTENT),
     at("complete_job_no_variables", "accept", ACCEPT_NO_CONTENT),
