@@ -170,6 +170,11 @@ pub fn generate(
             why: "every public item without rustdoc gets one from the contract's facts: members (JSON name, required, constraints, version), types (operations using them), builders, setters, parameters, union branches (codegen/docs.rs)",
             changes: crate::docs::document_items(&mut file, &item_facts),
         },
+        Report {
+            name: "absent_nullable_is_none",
+            why: "a member required and nullable decodes as None when an answer leaves it out (servers and proxies drop nulls), not only when it is null; requests still send it (codegen/absent.rs)",
+            changes: crate::absent::absent_nullable_is_none(&mut file),
+        },
     ];
     Ok((prettyplease::unparse(&file), reports))
 }

@@ -8,6 +8,7 @@
 //! not compile progenitor, and replacing a contract and rebuilding is still
 //! all it takes to regenerate.
 
+mod absent;
 mod builders;
 mod decode;
 mod docs;
