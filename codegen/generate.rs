@@ -27,6 +27,7 @@ pub fn generate(
         ))
         .is_some();
     let facts = crate::facts::collect(api, &spec);
+    let servers = crate::servers::collect(&spec).map_err(|e| format!("{api}: {e}"))?;
     let item_facts = crate::docs::collect(&spec);
     let former_names = crate::names::aliases(&spec);
     let secrets = crate::error_type::secret_paths(&spec);
@@ -139,6 +140,11 @@ pub fn generate(
             name: "url_from_parsed_base",
             why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/endpoint.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/url.rs)",
             changes: crate::url::url_from_parsed_base(&mut file),
+        },
+        Report {
+            name: "operation_servers",
+            why: "an operation the contract serves on a server of its own (path- or operation-level `servers`) builds its URL on the client's base with the segments that differ replaced: the /cluster/v2/* operations drop the base's /v2 (codegen/servers.rs)",
+            changes: crate::servers::operation_servers(&mut file, &servers),
         },
         Report {
             name: "decode_moves_headers",

@@ -32,6 +32,7 @@ mod nullable;
 mod schemas;
 mod scope;
 mod secrets;
+mod servers;
 mod source;
 pub mod summaries;
 mod unions;
