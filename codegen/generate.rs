@@ -28,6 +28,7 @@ pub fn generate(
         .is_some();
     let facts = crate::facts::collect(api, &spec);
     let servers = crate::servers::collect(&spec).map_err(|e| format!("{api}: {e}"))?;
+    let optional_bodies = crate::optional_body::collect(&spec);
     let item_facts = crate::docs::collect(&spec);
     let former_names = crate::names::aliases(&spec);
     let secrets = crate::error_type::secret_paths(&spec);
@@ -175,6 +176,12 @@ pub fn generate(
             name: "document_items",
             why: "every public item without rustdoc gets one from the contract's facts: members (JSON name, required, constraints, version), types (operations using them), builders, setters, parameters, union branches (codegen/docs.rs)",
             changes: crate::docs::document_items(&mut file, &item_facts),
+        },
+        Report {
+            name: "optional_bodies",
+            why: "a request body the contract does not require is an Option in the operation's builder: unset, no body (and no Content-Type) is sent; body_map starts from the builder's default (codegen/optional_body.rs)",
+            changes: crate::optional_body::optional_bodies(&mut file, &optional_bodies)
+                .map_err(|e| format!("{api}: {e}"))?,
         },
         Report {
             name: "absent_nullable_is_none",

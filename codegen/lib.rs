@@ -29,6 +29,7 @@ mod names;
 mod naming;
 mod normalize;
 mod nullable;
+mod optional_body;
 mod schemas;
 mod scope;
 mod secrets;
