@@ -187,7 +187,7 @@ impl VisitMut for OnServer<'_> {
                 if matches!(&*call.func, syn::Expr::Path(p)
                     if quote::quote!(#p).to_string() == "crate :: endpoint :: FixedPath :: new") =>
             {
-                call.func = Box::new(syn::parse_quote!(crate::endpoint::FixedPath::rebased));
+                *call.func = syn::parse_quote!(crate::endpoint::FixedPath::rebased);
                 call.args.push(rebase);
                 self.changed += 1;
             }
