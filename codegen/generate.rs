@@ -27,6 +27,8 @@ pub fn generate(
         ))
         .is_some();
     let facts = crate::facts::collect(api, &spec);
+    let servers = crate::servers::collect(&spec).map_err(|e| format!("{api}: {e}"))?;
+    let optional_bodies = crate::optional_body::collect(&spec);
     let item_facts = crate::docs::collect(&spec);
     let former_names = crate::names::aliases(&spec);
     let secrets = crate::error_type::secret_paths(&spec);
@@ -141,6 +143,11 @@ pub fn generate(
             changes: crate::url::url_from_parsed_base(&mut file),
         },
         Report {
+            name: "operation_servers",
+            why: "an operation the contract serves on a server of its own (path- or operation-level `servers`) builds its URL on the client's base with the segments that differ replaced: the /cluster/v2/* operations drop the base's /v2 (codegen/servers.rs)",
+            changes: crate::servers::operation_servers(&mut file, &servers),
+        },
+        Report {
             name: "decode_moves_headers",
             why: "answers are decoded by crate::call::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/decode.rs)",
             changes: crate::decode::decode_moves_headers(&mut file),
@@ -169,6 +176,17 @@ pub fn generate(
             name: "document_items",
             why: "every public item without rustdoc gets one from the contract's facts: members (JSON name, required, constraints, version), types (operations using them), builders, setters, parameters, union branches (codegen/docs.rs)",
             changes: crate::docs::document_items(&mut file, &item_facts),
+        },
+        Report {
+            name: "optional_bodies",
+            why: "a request body the contract does not require is an Option in the operation's builder: unset, no body (and no Content-Type) is sent; body_map starts from the builder's default (codegen/optional_body.rs)",
+            changes: crate::optional_body::optional_bodies(&mut file, &optional_bodies)
+                .map_err(|e| format!("{api}: {e}"))?,
+        },
+        Report {
+            name: "absent_nullable_is_none",
+            why: "a member required and nullable decodes as None when an answer leaves it out (servers and proxies drop nulls), not only when it is null; requests still send it (codegen/absent.rs)",
+            changes: crate::absent::absent_nullable_is_none(&mut file),
         },
     ];
     Ok((prettyplease::unparse(&file), reports))

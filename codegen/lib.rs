@@ -8,6 +8,7 @@
 //! not compile progenitor, and replacing a contract and rebuilding is still
 //! all it takes to regenerate.
 
+mod absent;
 mod builders;
 mod decode;
 mod docs;
@@ -28,9 +29,11 @@ mod names;
 mod naming;
 mod normalize;
 mod nullable;
+mod optional_body;
 mod schemas;
 mod scope;
 mod secrets;
+mod servers;
 mod source;
 pub mod summaries;
 mod unions;

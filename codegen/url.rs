@@ -54,7 +54,7 @@ impl VisitMut for Rewrite {
             match rewrite(&mac.mac) {
                 Some(expr) => {
                     self.fixed += usize::from(matches!(expr, syn::Expr::Block(_)));
-                    init.expr = Box::new(expr);
+                    *init.expr = expr;
                     self.changed += 1;
                 }
                 None => self.left.push(mac.mac.tokens.to_string()),

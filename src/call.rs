@@ -174,6 +174,21 @@ where
         })
 }
 
+/// `request` with `body` as its JSON body (and `Content-Type`) when there
+/// is one, else as it is: the generated code of an operation whose request
+/// body the contract does not require calls this where progenitor wrote
+/// `.json(&body)`, so a body the caller did not set is not sent at all
+/// (step `optional_bodies` in codegen/optional_body.rs).
+pub(crate) fn optional_json<T: serde::Serialize + ?Sized>(
+    request: reqwest::RequestBuilder,
+    body: Option<&T>,
+) -> reqwest::RequestBuilder {
+    match body {
+        Some(body) => request.json(body),
+        None => request,
+    }
+}
+
 /// Decodes a JSON answer (the generated code calls this where progenitor
 /// wrote `ResponseValue::from_response`; step `decode_moves_headers` in
 /// codegen/decode.rs). Same result as progenitor's, but the headers are

@@ -19,6 +19,28 @@
 //! ([`fixed_endpoint`]) instead of setting the path again, which parses and
 //! percent-encodes it (about 1,000 instructions a request, two
 //! allocations).
+//!
+//! # Operations served outside the API's base
+//!
+//! A contract may give an operation a server of its own: the Orchestration
+//! Cluster API's `/cluster/v2/*` operations are served at the gateway's
+//! root, without the API's `/v2`. The build step `operation_servers`
+//! (`codegen/servers.rs`) derives from the contract how such a server
+//! differs from the API's (a [`Rebase`]: trailing `/v2` removed) and has
+//! the generated code build those URLs with [`rebased_endpoint`] (or a
+//! [`FixedPath::rebased`]). The root is the configured address without its
+//! `/v2`, not its host: `https://bru-2.zeebe.camunda.io/<cluster id>/v2`
+//! gives `https://bru-2.zeebe.camunda.io/<cluster id>/cluster/v2/status`,
+//! and a gateway behind a path prefix
+//! (`CAMUNDA_REST_ADDRESS_EXACT=true`, `https://gw.example.com/prefix/v2`)
+//! gives `https://gw.example.com/prefix/cluster/v2/status`.
+//!
+//! A base that does not end in the segments to remove (an exact address
+//! without `/v2`, mapped by a gateway to the API's `/v2`) says nothing about
+//! where the root is: such a call fails with
+//! [`ApiError::InvalidRequest`](crate::ApiError::InvalidRequest) naming the
+//! reason, before anything is sent, rather than going to an address that
+//! serves something else.
 
 use std::sync::OnceLock;
 
@@ -95,6 +117,53 @@ pub(crate) fn endpoint(
     }
 }
 
+/// How the server of an operation differs from its API's, as the contract
+/// says (`codegen/servers.rs`): the trailing path segments `strip` of the
+/// client's base URL replaced by `add`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rebase {
+    strip: &'static str,
+    add: &'static str,
+}
+
+impl Rebase {
+    /// `strip` and `add`: path segments, each empty or starting with `/`.
+    pub(crate) const fn new(strip: &'static str, add: &'static str) -> Self {
+        Self { strip, add }
+    }
+
+    /// `baseurl` with its trailing `strip` replaced by `add` (trailing
+    /// slashes ignored), or why it has none (without the URL, which is the
+    /// user's).
+    fn base(&self, baseurl: &str) -> Result<String, String> {
+        let url =
+            Url::parse(baseurl).map_err(|e| format!("the request URL does not parse: {e}"))?;
+        // The path only: a host may be called `v2` too.
+        let path = url.path().trim_end_matches('/');
+        let kept = path.strip_suffix(self.strip).ok_or_else(|| {
+            format!(
+                "this operation is served outside the API's base URL: the contract's server for it is \
+                 the API's without `{}`, and the client's base URL does not end in `{}`, so where it is \
+                 served cannot be derived; use an address ending in `{}` (with \
+                 CAMUNDA_REST_ADDRESS_EXACT=true, the part before it is where these operations are sent)",
+                self.strip, self.strip, self.strip
+            )
+        })?;
+        Ok(join(&url[..url::Position::BeforePath], &[kept, self.add]))
+    }
+}
+
+/// The URL of a request to an operation served on `rebase` of `baseurl`,
+/// followed by `parts`: the whole text is parsed on each call (only a few
+/// rarely called operations have their own server and path parameters).
+pub(crate) fn rebased_endpoint(
+    baseurl: &str,
+    rebase: Rebase,
+    parts: &[&str],
+) -> Result<Url, String> {
+    endpoint(None, &rebase.base(baseurl)?, parts)
+}
+
 /// The path of an operation without path parameters, with its URL kept
 /// for the first base it was built on (a process normally has one client
 /// per API; a second base is built on every call, as any path is).
@@ -103,6 +172,8 @@ pub(crate) fn endpoint(
 /// credentials, and a static holds it for the life of the process.
 pub(crate) struct FixedPath {
     path: &'static str,
+    /// The operation's own server, when it is not the API's.
+    rebase: Option<Rebase>,
     /// The base URL's text and the URL built on it.
     built: OnceLock<(Box<str>, Url)>,
 }
@@ -113,6 +184,16 @@ impl FixedPath {
     pub(crate) const fn new(path: &'static str) -> Self {
         Self {
             path,
+            rebase: None,
+            built: OnceLock::new(),
+        }
+    }
+
+    /// The `path` of an operation served on `rebase` of the client's base.
+    pub(crate) const fn rebased(path: &'static str, rebase: Rebase) -> Self {
+        Self {
+            path,
+            rebase: Some(rebase),
             built: OnceLock::new(),
         }
     }
@@ -132,7 +213,10 @@ pub(crate) fn fixed_endpoint(
     {
         return Ok(url.clone());
     }
-    let url = endpoint(parsed, baseurl, &[fixed.path])?;
+    let url = match fixed.rebase {
+        None => endpoint(parsed, baseurl, &[fixed.path])?,
+        Some(rebase) => rebased_endpoint(baseurl, rebase, &[fixed.path])?,
+    };
     // Only the first base is kept: a client on another base copies nothing
     // here on each call just to have it refused.
     if fixed.built.get().is_none() {
@@ -235,6 +319,54 @@ mod tests {
             "{error}"
         );
         assert!(BROKEN.built.get().is_none());
+    }
+
+    #[test]
+    fn an_operation_on_its_own_server_drops_only_the_bases_version_segment() {
+        let root = Rebase::new("/v2", "");
+        let cases = [
+            (
+                "http://localhost:8080/v2",
+                "http://localhost:8080/cluster/v2/status",
+            ),
+            (
+                "http://localhost:8080/v2/",
+                "http://localhost:8080/cluster/v2/status",
+            ),
+            (
+                "https://bru-2.zeebe.camunda.io/0f3c1b2a/v2",
+                "https://bru-2.zeebe.camunda.io/0f3c1b2a/cluster/v2/status",
+            ),
+            (
+                "https://gw.example.com/prefix/v2",
+                "https://gw.example.com/prefix/cluster/v2/status",
+            ),
+            ("https://v2/v2", "https://v2/cluster/v2/status"),
+        ];
+        for (base, expected) in cases {
+            let url = rebased_endpoint(base, root, &["/cluster/v2/status"]);
+            assert_eq!(url.map(String::from).as_deref(), Ok(expected), "{base}");
+            static STATUS: FixedPath =
+                FixedPath::rebased("/cluster/v2/status", Rebase::new("/v2", ""));
+            let fixed = fixed_endpoint(None, base, &STATUS);
+            assert_eq!(fixed.map(String::from).as_deref(), Ok(expected), "{base}");
+        }
+        let added = rebased_endpoint("https://h/api/v1", Rebase::new("/v1", "/v2"), &["/x/", "7"]);
+        assert_eq!(
+            added.map(String::from).as_deref(),
+            Ok("https://h/api/v2/x/7")
+        );
+    }
+
+    #[test]
+    fn a_base_without_the_segment_to_drop_is_an_error_without_the_url() {
+        static STATUS: FixedPath = FixedPath::rebased("/cluster/v2/status", Rebase::new("/v2", ""));
+        for base in ["https://gw.example.com/secret-prefix", "https://v2"] {
+            let error = fixed_endpoint(None, base, &STATUS).expect_err("no root");
+            assert!(error.contains("does not end in `/v2`"), "{error}");
+            assert!(!error.contains("secret-prefix"), "{error}");
+        }
+        assert!(STATUS.built.get().is_none());
     }
 
     #[test]

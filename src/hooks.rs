@@ -118,6 +118,19 @@ impl Inner {
         crate::endpoint::fixed_endpoint(self.0.base.as_ref(), baseurl, fixed)
     }
 
+    /// The URL of a request to an operation the contract serves on its own
+    /// server: `baseurl` with its trailing segments replaced as `rebase`
+    /// says, followed by `parts` (`src/endpoint.rs`). Called by the
+    /// generated code (build step `operation_servers`).
+    pub(crate) fn rebased_endpoint(
+        &self,
+        baseurl: &str,
+        rebase: crate::endpoint::Rebase,
+        parts: &[&str],
+    ) -> Result<url::Url, String> {
+        crate::endpoint::rebased_endpoint(baseurl, rebase, parts)
+    }
+
     /// The tenant filled into requests that take one and were given none
     /// (`CAMUNDA_DEFAULT_TENANT_ID`, Orchestration Cluster API only).
     pub fn default_tenant(&self) -> Option<&str> {

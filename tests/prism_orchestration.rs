@@ -621,6 +621,10 @@ async fn every_operation_against_prism() {
 async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // Prism serves the spec's paths as written (no `/v2` server prefix).
     let v2 = Client::new_with_client(prism.base_url(), http(), bearer());
+    // The `/cluster/v2/*` operations are served at the gateway's root: the
+    // client sends them to its address without the `/v2` (step
+    // `operation_servers`), so theirs is Prism's with `/v2`.
+    let root = Client::new_with_client(&format!("{}/v2", prism.base_url()), http(), bearer());
     let mut run = Run::new(mode);
 
     // POST /agent-definitions/search
@@ -836,7 +840,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /cluster/v2/backups/history
     call!(
         run,
-        v2,
+        root,
         list_history_backups_as_cluster_admin
             .physical_tenant_id("default")
             .prefix("2026*")
@@ -845,7 +849,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // POST /cluster/v2/backups/history
     call!(
         run,
-        v2,
+        root,
         take_history_backup_as_cluster_admin
             .physical_tenant_id("default")
             .body(body::<types::TakeHistoryBackupRequest>(
@@ -855,7 +859,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // DELETE /cluster/v2/backups/history/{backupId}
     call!(
         run,
-        v2,
+        root,
         delete_history_backup_as_cluster_admin
             .backup_id(BACKUP)
             .physical_tenant_id("default")
@@ -863,7 +867,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /cluster/v2/backups/history/{backupId}
     call!(
         run,
-        v2,
+        root,
         get_history_backup_as_cluster_admin
             .backup_id(BACKUP)
             .physical_tenant_id("default")
@@ -871,7 +875,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /cluster/v2/backups/runtime
     call!(
         run,
-        v2,
+        root,
         list_runtime_backups_as_cluster_admin
             .physical_tenant_id("default")
             .prefix("2026*")
@@ -879,7 +883,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // POST /cluster/v2/backups/runtime
     call!(
         run,
-        v2,
+        root,
         take_runtime_backup_as_cluster_admin
             .physical_tenant_id("default")
             .body(body::<types::TakeRuntimeBackupRequest>(json!({})))
@@ -887,25 +891,25 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // DELETE /cluster/v2/backups/runtime/state
     call!(
         run,
-        v2,
+        root,
         delete_runtime_backup_state_as_cluster_admin.physical_tenant_id("default")
     );
     // GET /cluster/v2/backups/runtime/state
     call!(
         run,
-        v2,
+        root,
         get_runtime_backup_state_as_cluster_admin.physical_tenant_id("default")
     );
     // POST /cluster/v2/backups/runtime/state/sync
     call!(
         run,
-        v2,
+        root,
         sync_runtime_backup_state_as_cluster_admin.physical_tenant_id("default")
     );
     // DELETE /cluster/v2/backups/runtime/{backupId}
     call!(
         run,
-        v2,
+        root,
         delete_runtime_backup_as_cluster_admin
             .backup_id(BACKUP)
             .physical_tenant_id("default")
@@ -913,34 +917,34 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /cluster/v2/backups/runtime/{backupId}
     call!(
         run,
-        v2,
+        root,
         get_runtime_backup_as_cluster_admin
             .backup_id(BACKUP)
             .physical_tenant_id("default")
     );
     // GET /cluster/v2/exporting
-    call!(run, v2, get_cluster_exporting_status);
+    call!(run, root, get_cluster_exporting_status);
     // POST /cluster/v2/exporting/pause
-    call!(run, v2, pause_cluster_exporting.soft(true));
+    call!(run, root, pause_cluster_exporting.soft(true));
     // POST /cluster/v2/exporting/resume
-    call!(run, v2, resume_cluster_exporting);
+    call!(run, root, resume_cluster_exporting);
     // PATCH /cluster/v2/mode
     call!(
         run,
-        v2,
+        root,
         change_cluster_mode_as_cluster_admin
             .mode("PROCESSING")
             .physical_tenant_id("default")
             .dry_run(true)
     );
     // DELETE /cluster/v2/rebalance
-    call!(run, v2, cancel_cluster_rebalance);
+    call!(run, root, cancel_cluster_rebalance);
     // GET /cluster/v2/rebalance
-    call!(run, v2, get_cluster_rebalance);
+    call!(run, root, get_cluster_rebalance);
     // POST /cluster/v2/rebalance
     call!(
         run,
-        v2,
+        root,
         trigger_cluster_rebalance
             .dry_run(true)
             .body(body::<types::ClusterRebalanceRequest>(json!({})))
@@ -948,18 +952,18 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // POST /cluster/v2/restore
     call!(
         run,
-        v2,
+        root,
         restore_as_cluster_admin
             .physical_tenant_id("default")
             .dry_run(true)
             .body(body::<types::ClusterRestoreRequest>(json!({})))
     );
     // GET /cluster/v2/status
-    call!(run, v2, get_cluster_status);
+    call!(run, root, get_cluster_status);
     // GET /cluster/v2/status/upgrade
-    call!(run, v2, get_cluster_upgrade_status);
+    call!(run, root, get_cluster_upgrade_status);
     // GET /cluster/v2/topology
-    call!(run, v2, get_cluster_topology);
+    call!(run, root, get_cluster_topology);
     // POST /conditionals/evaluation
     call!(
         run,
