@@ -179,7 +179,7 @@ pub fn generate(
         },
         Report {
             name: "optional_bodies",
-            why: "a request body the contract does not require is an Option in the operation's builder: unset, no body (and no Content-Type) is sent; body_map starts from the builder's default (codegen/optional_body.rs)",
+            why: "a request body the contract does not require is an Option in the operation's builder: unset, `{}` is sent as Camunda's TypeScript client does; body_map starts from the builder's default (codegen/optional_body.rs)",
             changes: crate::optional_body::optional_bodies(&mut file, &optional_bodies)
                 .map_err(|e| format!("{api}: {e}"))?,
         },

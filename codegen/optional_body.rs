@@ -1,5 +1,6 @@
 //! Post-processing step `optional_bodies`: an operation whose request body
-//! the contract does not require sends none when the caller sets none.
+//! the contract does not require can be sent without the caller setting
+//! one.
 //!
 //! progenitor treats every request body as required. A body typed
 //! `serde_json::Value` (no builder) starts as the error "body was not
@@ -18,8 +19,9 @@
 //!   builder's default when none is (so `body_map` works as before);
 //! - `send()` converts a body that is set, as before, and builds the
 //!   request with `crate::call::optional_json`, which adds the JSON body
-//!   (and its `Content-Type`) only when there is one. An unset body is not
-//!   sent at all, which is what the contract allows.
+//!   when there is one and the empty object `{}` when there is none (what
+//!   Camunda's TypeScript client sends; the contract allows it, and no
+//!   body at all).
 //!
 //! A required body is left as progenitor writes it.
 

@@ -1,8 +1,8 @@
 //! Operations whose request body the contract does not require can be sent
 //! without one (generation step `optional_bodies`, codegen/optional_body.rs):
-//! with no `.body(…)` or `.body_map(…)`, the request has no body and no
-//! `Content-Type`; with one, it is sent as before. Checked on what a
-//! recording server receives.
+//! with no `.body(…)` or `.body_map(…)`, the request carries `{}` as
+//! Camunda's TypeScript client sends; with one, it is sent as before.
+//! Checked on what a recording server receives.
 #![cfg(feature = "orchestration")]
 
 use camunda8::hooks::Inner;
@@ -33,10 +33,17 @@ async fn received(server: &MockServer) -> Vec<(String, String, Option<String>, V
         .collect()
 }
 
+/// Whether a request carried the empty JSON object, as an unset optional
+/// body is sent.
+fn is_empty_object(content_type: &Option<String>, body: &[u8]) -> bool {
+    content_type.as_deref() == Some("application/json")
+        && serde_json::from_slice::<Value>(body).ok() == Some(json!({}))
+}
+
 const BATCH: &str = "6f1c6e2a-1b2c-4d5e-8f90-123456789abc";
 
 #[tokio::test]
-async fn batch_operations_are_sent_without_a_body() {
+async fn batch_operations_are_sent_without_a_body_set() {
     let server = MockServer::start().await;
     for action in ["cancellation", "suspension", "resumption"] {
         Mock::given(method("POST"))
@@ -77,8 +84,7 @@ async fn batch_operations_are_sent_without_a_body() {
         ]
     );
     for (_, path, content_type, body) in &seen {
-        assert_eq!(content_type, &None, "{path}");
-        assert!(body.is_empty(), "{path}: {body:?}");
+        assert!(is_empty_object(content_type, body), "{path}: {body:?}");
     }
 }
 
@@ -109,8 +115,7 @@ async fn a_body_with_a_builder_is_sent_only_when_set() {
     let seen = received(&server).await;
     assert_eq!(seen.len(), 2);
     let (_, _, content_type, body) = &seen[0];
-    assert_eq!(content_type, &None);
-    assert!(body.is_empty(), "{body:?}");
+    assert!(is_empty_object(content_type, body), "{body:?}");
     let (_, _, content_type, body) = &seen[1];
     assert_eq!(content_type.as_deref(), Some("application/json"));
     let sent: Value = serde_json::from_slice(body).expect("JSON body");
@@ -131,7 +136,7 @@ async fn a_body_with_a_builder_is_sent_only_when_set() {
 
 #[cfg(feature = "zeebe")]
 #[tokio::test]
-async fn zeebe_user_task_completion_is_sent_without_a_body() {
+async fn zeebe_user_task_completion_is_sent_without_a_body_set() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/user-tasks/5/completion"))
@@ -151,6 +156,5 @@ async fn zeebe_user_task_completion_is_sent_without_a_body() {
         (seen[0].0.as_str(), seen[0].1.as_str()),
         ("POST", "/v1/user-tasks/5/completion")
     );
-    assert_eq!(seen[0].2, None);
-    assert!(seen[0].3.is_empty());
+    assert!(is_empty_object(&seen[0].2, &seen[0].3), "{:?}", seen[0].3);
 }
