@@ -10,7 +10,7 @@ use super::credentials::ClientCredentials;
 use super::disk::DiskCache;
 use super::http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, build_client};
 use super::key::CacheKey;
-use super::retry::RetryPolicy;
+use super::retry::TokenRetry;
 use super::source::{Slot, TokenSource};
 use super::stats::{Counters, TokenStats};
 use crate::Result;
@@ -39,7 +39,7 @@ pub(crate) struct Shared {
     pub(crate) refresh_buffer: Duration,
     pub(crate) failure_memory: Duration,
     pub(crate) transient_failure_memory: Duration,
-    pub(crate) retry: RetryPolicy,
+    pub(crate) retry: TokenRetry,
     pub(crate) min_lifetime: Duration,
     pub(crate) counters: Counters,
     slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
