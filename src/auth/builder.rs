@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::cache::TokenCache;
 use super::clock::{Clock, SystemClock};
-use super::http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, build_client};
+use super::http::build_client;
 use super::retry::TokenRetry;
+use crate::config::{DEFAULT_TOKEN_CONNECT_TIMEOUT, DEFAULT_TOKEN_REQUEST_TIMEOUT};
 use crate::{Error, Result};
 
 /// Default margin before expiry at which a token is refreshed (±20 %).
@@ -46,8 +47,8 @@ impl Default for TokenCacheBuilder {
             failure_memory: DEFAULT_FAILURE_MEMORY,
             transient_failure_memory: DEFAULT_TRANSIENT_FAILURE_MEMORY,
             retry: TokenRetry::default(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            connect_timeout: DEFAULT_TOKEN_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_TOKEN_REQUEST_TIMEOUT,
             min_lifetime: DEFAULT_MIN_LIFETIME,
         }
     }
