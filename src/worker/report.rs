@@ -102,6 +102,12 @@ async fn send_once(lease: &Lease, outcome: &Outcome, retries: i32) -> Result<(),
     }
 }
 
+/// The wait before delivery retry `retry` (1-based): the back-off's step
+/// `retry + 1` (see [`report`]).
+fn retry_delay(backoff: &Backoff, retry: u32) -> Duration {
+    backoff.delay(retry.saturating_add(1))
+}
+
 /// Sends the outcome, retrying transient failures (with full jitter between
 /// `floor` and a doubling ceiling up to `cap`) until the job's deadline.
 ///
@@ -143,7 +149,7 @@ pub(crate) async fn report(
             }
             Err(error) => {
                 attempt = attempt.saturating_add(1);
-                let delay = backoff.delay(attempt.saturating_add(1));
+                let delay = retry_delay(&backoff, attempt);
                 if Instant::now() + delay >= lease.deadline() {
                     Counters::bump(&counters.report_failures);
                     tracing::warn!(%error, attempts = attempt, "could not deliver the job's outcome before its deadline; the job will be handed out again");
@@ -152,6 +158,23 @@ pub(crate) async fn report(
                 tracing::debug!(%error, attempt, "delivering the job's outcome failed; retrying");
                 tokio::time::sleep(delay).await;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_delivery_retry_waits_up_to_twice_the_floor() {
+        let floor = Duration::from_millis(100);
+        let backoff = Backoff::from_floor(floor, Duration::from_secs(5));
+        let first: Vec<Duration> = (0..200).map(|_| retry_delay(&backoff, 1)).collect();
+        assert!(first.iter().all(|d| *d >= floor && *d <= 2 * floor));
+        assert!(first.iter().any(|d| *d > floor), "never above the floor");
+        for _ in 0..50 {
+            assert!(retry_delay(&backoff, u32::MAX) <= Duration::from_secs(5));
         }
     }
 }
