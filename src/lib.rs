@@ -85,6 +85,7 @@
 
 mod api_error;
 pub mod auth;
+mod backoff;
 pub mod backpressure;
 mod call;
 mod client;

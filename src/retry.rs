@@ -41,9 +41,9 @@ use std::time::Duration;
 use futures::future::Either;
 
 use bytes::Bytes;
-use rand::Rng;
 use tracing::Instrument;
 
+use crate::backoff::Backoff;
 use crate::backpressure::{Gated, Permit};
 
 /// The longest `Retry-After` taken into account; a larger value is treated as
@@ -174,24 +174,21 @@ impl RetryPolicy {
     /// The upper bound of the jittered backoff before retry `retry` (1-based):
     /// `min(max_delay, base_delay · 2^(retry-1))`.
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
-        let exponent = retry.saturating_sub(1).min(31);
-        self.base_delay
-            .checked_mul(1u32 << exponent)
-            .unwrap_or(self.max_delay)
-            .min(self.max_delay)
+        self.backoff().ceiling(retry)
     }
 
     /// The wait before retry `retry` (1-based): a uniformly random duration
     /// up to [`backoff_ceiling`](Self::backoff_ceiling), but at least
     /// `retry_after` when the server sent one.
     pub fn delay_for(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
-        let ceiling = self.backoff_ceiling(retry);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        let jittered = Duration::from_nanos(rand::rng().random_range(0..=nanos));
-        match retry_after {
-            Some(floor) => jittered.max(floor.min(MAX_RETRY_AFTER)),
-            None => jittered,
-        }
+        self.backoff()
+            .delay_at_least(retry, retry_after.map(|wait| wait.min(MAX_RETRY_AFTER)))
+    }
+
+    /// The crate's one back-off with this policy's numbers: full jitter
+    /// from zero, so that clients refused together spread out.
+    fn backoff(&self) -> Backoff {
+        Backoff::new(self.base_delay, self.max_delay)
     }
 
     /// Sends a request, retrying it while the server answers with

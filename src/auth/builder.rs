@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::cache::TokenCache;
 use super::clock::{Clock, SystemClock};
-use super::http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, build_client};
-use super::retry::RetryPolicy;
+use super::http::build_client;
+use super::retry::TokenRetry;
+use crate::config::{DEFAULT_TOKEN_CONNECT_TIMEOUT, DEFAULT_TOKEN_REQUEST_TIMEOUT};
 use crate::{Error, Result};
 
 /// Default margin before expiry at which a token is refreshed (±20 %).
@@ -30,7 +31,7 @@ pub struct TokenCacheBuilder {
     pub(crate) refresh_buffer: Duration,
     pub(crate) failure_memory: Duration,
     pub(crate) transient_failure_memory: Duration,
-    pub(crate) retry: RetryPolicy,
+    pub(crate) retry: TokenRetry,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) min_lifetime: Duration,
@@ -45,9 +46,9 @@ impl Default for TokenCacheBuilder {
             refresh_buffer: DEFAULT_REFRESH_BUFFER,
             failure_memory: DEFAULT_FAILURE_MEMORY,
             transient_failure_memory: DEFAULT_TRANSIENT_FAILURE_MEMORY,
-            retry: RetryPolicy::default(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry: TokenRetry::default(),
+            connect_timeout: DEFAULT_TOKEN_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_TOKEN_REQUEST_TIMEOUT,
             min_lifetime: DEFAULT_MIN_LIFETIME,
         }
     }

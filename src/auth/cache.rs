@@ -8,12 +8,13 @@ use super::builder::TokenCacheBuilder;
 use super::clock::Clock;
 use super::credentials::ClientCredentials;
 use super::disk::DiskCache;
-use super::http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, build_client};
+use super::http::build_client;
 use super::key::CacheKey;
-use super::retry::RetryPolicy;
+use super::retry::TokenRetry;
 use super::source::{Slot, TokenSource};
 use super::stats::{Counters, TokenStats};
 use crate::Result;
+use crate::config::{DEFAULT_TOKEN_CONNECT_TIMEOUT, DEFAULT_TOKEN_REQUEST_TIMEOUT};
 
 /// Caches OAuth2 client-credentials tokens, one per (token URL, client id,
 /// audience, scope).
@@ -39,7 +40,7 @@ pub(crate) struct Shared {
     pub(crate) refresh_buffer: Duration,
     pub(crate) failure_memory: Duration,
     pub(crate) transient_failure_memory: Duration,
-    pub(crate) retry: RetryPolicy,
+    pub(crate) retry: TokenRetry,
     pub(crate) min_lifetime: Duration,
     pub(crate) counters: Counters,
     slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
@@ -56,7 +57,11 @@ impl TokenCache {
     /// to [`TokenCacheBuilder::http_client`] after adding TLS settings to
     /// `builder`.
     pub fn default_http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
-        build_client(builder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT)
+        build_client(
+            builder,
+            DEFAULT_TOKEN_CONNECT_TIMEOUT,
+            DEFAULT_TOKEN_REQUEST_TIMEOUT,
+        )
     }
 
     /// Like [`default_http_client`](Self::default_http_client), with these

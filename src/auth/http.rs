@@ -15,11 +15,15 @@ use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 const MAX_BODY: usize = 64 * 1024;
 
 /// Default connect timeout of the client built by
-/// [`TokenCache::default_http_client`](crate::auth::TokenCache::default_http_client).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default total timeout (connect, send, read the whole body) of one token
-/// request made by that client.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// [`TokenCache::default_http_client`](crate::auth::TokenCache::default_http_client):
+/// [`config::DEFAULT_TOKEN_CONNECT_TIMEOUT`](crate::config::DEFAULT_TOKEN_CONNECT_TIMEOUT),
+/// where every default timeout is defined.
+#[deprecated(note = "use camunda8::config::DEFAULT_TOKEN_CONNECT_TIMEOUT")]
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = crate::config::DEFAULT_TOKEN_CONNECT_TIMEOUT;
+/// Default total timeout of one token request made by that client:
+/// [`config::DEFAULT_TOKEN_REQUEST_TIMEOUT`](crate::config::DEFAULT_TOKEN_REQUEST_TIMEOUT).
+#[deprecated(note = "use camunda8::config::DEFAULT_TOKEN_REQUEST_TIMEOUT")]
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = crate::config::DEFAULT_TOKEN_REQUEST_TIMEOUT;
 
 /// Applies the settings every token client needs to `builder`: no redirects
 /// (a token request carries the client secret and must not be replayed to

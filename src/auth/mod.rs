@@ -61,6 +61,7 @@ pub use cache::TokenCache;
 pub use clock::{Clock, SystemClock};
 pub use cookie::CookieSession;
 pub use credentials::{ClientCredentials, TokenBodyFormat};
+#[allow(deprecated)]
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
 pub(crate) use stats::CallCounters;

@@ -4,19 +4,19 @@
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use rand::Rng as _;
-
 use super::clock::Clock;
 use super::credentials::ClientCredentials;
 use super::exchange::{Failure, exchange_once};
 use super::redact::safe_url;
 use super::token::AccessToken;
 use crate::Error;
+use crate::backoff::{Backoff, Jitter};
 use crate::retry::parse_retry_after;
 
-/// How token requests are retried.
+/// How token requests are retried. (Not [`crate::RetryPolicy`], which
+/// retries API calls refused for backpressure.)
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RetryPolicy {
+pub(crate) struct TokenRetry {
     /// Requests per fetch, first one included (at least 1).
     pub(crate) max_attempts: u32,
     /// Back-off before the second attempt; doubles each time.
@@ -28,7 +28,7 @@ pub(crate) struct RetryPolicy {
     pub(crate) max_retry_after: Duration,
 }
 
-impl Default for RetryPolicy {
+impl Default for TokenRetry {
     fn default() -> Self {
         Self {
             max_attempts: 4,
@@ -39,17 +39,15 @@ impl Default for RetryPolicy {
     }
 }
 
-impl RetryPolicy {
+impl TokenRetry {
     /// The back-off after failed attempt number `attempt` (1-based): half of
-    /// the exponential delay fixed, half random, never above `max`.
+    /// the exponential delay fixed, half random, never above `max`
+    /// ([`Jitter::Equal`]: a failed identity provider is not asked again at
+    /// once, while every call needing the token waits).
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
-            .min(self.max);
-        let half = exp / 2;
-        let jitter = rand::rng().random_range(0.0..=1.0);
-        half + half.mul_f64(jitter)
+        Backoff::new(self.base, self.max)
+            .jitter(Jitter::Equal)
+            .delay(attempt)
     }
 }
 
@@ -58,7 +56,7 @@ pub(crate) async fn fetch_with_retry(
     client: &reqwest::Client,
     requests: &[&AtomicU64],
     clock: &dyn Clock,
-    policy: &RetryPolicy,
+    policy: &TokenRetry,
     credentials: &ClientCredentials,
 ) -> Result<AccessToken, Error> {
     let attempts = policy.max_attempts.max(1);
@@ -106,7 +104,7 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded_and_jittered() {
-        let p = RetryPolicy {
+        let p = TokenRetry {
             max_attempts: 4,
             base: Duration::from_millis(100),
             max: Duration::from_millis(300),

@@ -30,10 +30,51 @@ pub const DEFAULT_CONSOLE_AUDIENCE: &str = "api.cloud.camunda.io";
 /// which every cluster accepts when multi-tenancy is off, and the one
 /// Camunda's Java and TypeScript clients send by default.
 pub const DEFAULT_TENANT_ID: &str = "<default>";
-/// The default time allowed to establish a connection.
+
+// The crate's default timeouts, all here so that they can be compared: an
+// API call, a token request and a job activation each have their own, and
+// each value says below why it differs from the others.
+
+/// The default time allowed to establish a connection to a Camunda API.
+///
+/// Twice a token endpoint's ([`DEFAULT_TOKEN_CONNECT_TIMEOUT`]): an API call
+/// is not retried after a connection failure (most calls are `POST`s that
+/// may already have been executed, see [`crate::retry`]), while a token
+/// request is, so the call gets one longer chance instead of several.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default time allowed for a whole request.
+/// The default time allowed for a whole API request (connect, send, read the
+/// whole answer).
+///
+/// The longest of the defaults: a search may return large pages and a
+/// deployment carries whole resources. A job activation's long poll
+/// ([`DEFAULT_ACTIVATION_REQUEST_TIMEOUT`], 20 s) plus the worker's margin
+/// for the answer (10 s) ends within it too.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default time allowed to connect to a token endpoint, of the client
+/// [`TokenCache::default_http_client`](crate::auth::TokenCache::default_http_client)
+/// builds.
+///
+/// Half an API's ([`DEFAULT_CONNECT_TIMEOUT`]): a token request is retried
+/// (up to four attempts, with back-off), and every call that needs the token
+/// waits for it, so an unreachable identity provider must fail fast for the
+/// retry to get its turn.
+pub const DEFAULT_TOKEN_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default total time (connect, send, read the whole body) of one token
+/// request made by that client.
+///
+/// Half an API request's ([`DEFAULT_REQUEST_TIMEOUT`]): a token answer is a
+/// few kilobytes, and as for the connect timeout, a fetch is retried while
+/// calls wait on it; four attempts then stay near a minute in the worst case.
+pub const DEFAULT_TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// The default long-poll period of a job worker's activation request: how
+/// long the server holds the request open waiting for jobs (the job worker's
+/// `request_timeout` setting, `CAMUNDA_WORKER_REQUEST_TIMEOUT`).
+///
+/// Not a limit on a request's work but on its idle wait, and shorter than
+/// [`DEFAULT_REQUEST_TIMEOUT`]: the worker allows the answer 10 s beyond the
+/// period, which keeps the whole request within the 30 s an API request
+/// gets.
+pub const DEFAULT_ACTIVATION_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How to reach and authenticate to Camunda 8.
 ///
@@ -490,5 +531,35 @@ impl Config {
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.set.clock = Some(clock);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defaults keep their values, and the paths users imported before
+    /// they were gathered here still name them.
+    #[test]
+    #[allow(deprecated)]
+    fn default_timeouts_are_unchanged_and_reachable_by_their_old_paths() {
+        assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
+        assert_eq!(DEFAULT_REQUEST_TIMEOUT, Duration::from_secs(30));
+        assert_eq!(DEFAULT_TOKEN_CONNECT_TIMEOUT, Duration::from_secs(5));
+        assert_eq!(DEFAULT_TOKEN_REQUEST_TIMEOUT, Duration::from_secs(15));
+        assert_eq!(DEFAULT_ACTIVATION_REQUEST_TIMEOUT, Duration::from_secs(20));
+        assert_eq!(
+            crate::auth::DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_TOKEN_CONNECT_TIMEOUT
+        );
+        assert_eq!(
+            crate::auth::DEFAULT_REQUEST_TIMEOUT,
+            DEFAULT_TOKEN_REQUEST_TIMEOUT
+        );
+        #[cfg(feature = "orchestration")]
+        assert_eq!(
+            crate::worker::DEFAULT_REQUEST_TIMEOUT,
+            DEFAULT_ACTIVATION_REQUEST_TIMEOUT
+        );
     }
 }

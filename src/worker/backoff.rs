@@ -1,45 +1,39 @@
-//! The back-off between failed activation requests: full jitter between a
-//! floor and a ceiling that doubles per failure up to a cap, and one log line
-//! per streak of failures (plus one when it ends).
+//! The back-off between failed activation requests: the crate's
+//! [`Backoff`] with full jitter between a floor and a ceiling that doubles
+//! per failure up to a cap, counted over a streak of failures, and one log
+//! line per streak (plus one when it ends).
 
 use std::time::Duration;
 
-use rand::Rng as _;
-
 use super::error::WorkerError;
+use crate::backoff::Backoff;
 
 #[derive(Debug)]
 pub(crate) struct PollBackoff {
-    floor: Duration,
-    cap: Duration,
+    backoff: Backoff,
     streak: u32,
 }
 
 impl PollBackoff {
     pub(crate) fn new(floor: Duration, cap: Duration) -> Self {
         Self {
-            floor,
-            cap: cap.max(floor),
+            backoff: Backoff::from_floor(floor, cap),
             streak: 0,
         }
     }
 
-    /// The upper bound of the wait after `streak` failures in a row.
+    /// The upper bound of the wait after `streak` failures in a row (what
+    /// the tests check; [`failure`](Self::failure) draws below it).
+    #[cfg(test)]
     pub(crate) fn ceiling(&self, streak: u32) -> Duration {
-        let doubled = self
-            .floor
-            .checked_mul(1u32 << streak.saturating_sub(1).min(20))
-            .unwrap_or(self.cap);
-        doubled.clamp(self.floor, self.cap)
+        self.backoff.ceiling(streak)
     }
 
     /// Records a failure and returns how long to wait: uniformly random
     /// between the floor and the current ceiling.
     pub(crate) fn failure(&mut self, job_type: &str, error: &WorkerError) -> Duration {
         self.streak = self.streak.saturating_add(1);
-        let ceiling = self.ceiling(self.streak);
-        let span = u64::try_from((ceiling - self.floor).as_nanos()).unwrap_or(u64::MAX);
-        let delay = self.floor + Duration::from_nanos(rand::rng().random_range(0..=span));
+        let delay = self.backoff.delay(self.streak);
         if self.streak == 1 {
             tracing::warn!(
                 job_type,

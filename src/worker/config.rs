@@ -9,8 +9,10 @@ use super::error::WorkerError;
 pub const DEFAULT_MAX_CONCURRENT_JOBS: u32 = 32;
 /// How long the server keeps an activated job for this worker.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long an activation request waits for jobs (long polling).
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long an activation request waits for jobs (long polling):
+/// [`config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT`](crate::config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT).
+#[deprecated(note = "use camunda8::config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT")]
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = crate::config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT;
 /// The shortest wait after a failed activation.
 pub const DEFAULT_BACKOFF_FLOOR: Duration = Duration::from_millis(100);
 /// The longest wait after failed activations.
@@ -102,7 +104,7 @@ impl WorkerBuilder {
                 name: DEFAULT_WORKER_NAME.to_owned(),
                 max_jobs: DEFAULT_MAX_CONCURRENT_JOBS,
                 timeout: DEFAULT_TIMEOUT,
-                request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+                request_timeout: Some(crate::config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT),
                 fetch_variables: None,
                 tenant_ids: None,
                 backoff_floor: DEFAULT_BACKOFF_FLOOR,
@@ -141,7 +143,7 @@ impl WorkerBuilder {
         if let Some(ms) = env_number(lookup, REQUEST)? {
             self.config.request_timeout = match ms {
                 ms if ms < 0 => None,
-                0 => Some(DEFAULT_REQUEST_TIMEOUT),
+                0 => Some(crate::config::DEFAULT_ACTIVATION_REQUEST_TIMEOUT),
                 ms => Some(positive_ms(REQUEST, ms)?),
             };
         }

@@ -76,6 +76,7 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use tokio::sync::{Semaphore, watch};
 
+#[allow(deprecated)]
 pub use config::{
     DEFAULT_BACKOFF_CAP, DEFAULT_BACKOFF_FLOOR, DEFAULT_EXTEND_AFTER_PERCENT,
     DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_WORKER_NAME,

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use rand::Rng as _;
 use tokio::time::Instant;
 
 use super::client::{Failure, Variables};
 use super::error::WorkerError;
 use super::job::{Lease, Outcome};
 use super::stats::Counters;
+use crate::backoff::Backoff;
 
 /// How a handler ended.
 #[derive(Debug)]
@@ -102,8 +102,18 @@ async fn send_once(lease: &Lease, outcome: &Outcome, retries: i32) -> Result<(),
     }
 }
 
+/// The wait before delivery retry `retry` (1-based): the back-off's step
+/// `retry + 1` (see [`report`]).
+fn retry_delay(backoff: &Backoff, retry: u32) -> Duration {
+    backoff.delay(retry.saturating_add(1))
+}
+
 /// Sends the outcome, retrying transient failures (with full jitter between
 /// `floor` and a doubling ceiling up to `cap`) until the job's deadline.
+///
+/// Retry `n` draws from the back-off's step `n + 1`: the first retry may
+/// already wait up to twice the floor (where a failed poll waits the floor),
+/// as outcome delivery always has.
 pub(crate) async fn report(
     lease: &Lease,
     handled: Handled,
@@ -113,6 +123,7 @@ pub(crate) async fn report(
 ) {
     let counters = &lease.counters;
     let outcome = settle(handled, counters);
+    let backoff = Backoff::from_floor(floor, cap);
     let mut attempt: u32 = 0;
     loop {
         match send_once(lease, &outcome, retries).await {
@@ -138,13 +149,7 @@ pub(crate) async fn report(
             }
             Err(error) => {
                 attempt = attempt.saturating_add(1);
-                let ceiling = floor
-                    .checked_mul(1u32 << attempt.min(20))
-                    .unwrap_or(cap)
-                    .min(cap)
-                    .max(floor);
-                let span = u64::try_from((ceiling - floor).as_nanos()).unwrap_or(u64::MAX);
-                let delay = floor + Duration::from_nanos(rand::rng().random_range(0..=span));
+                let delay = retry_delay(&backoff, attempt);
                 if Instant::now() + delay >= lease.deadline() {
                     Counters::bump(&counters.report_failures);
                     tracing::warn!(%error, attempts = attempt, "could not deliver the job's outcome before its deadline; the job will be handed out again");
@@ -153,6 +158,23 @@ pub(crate) async fn report(
                 tracing::debug!(%error, attempt, "delivering the job's outcome failed; retrying");
                 tokio::time::sleep(delay).await;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_delivery_retry_waits_up_to_twice_the_floor() {
+        let floor = Duration::from_millis(100);
+        let backoff = Backoff::from_floor(floor, Duration::from_secs(5));
+        let first: Vec<Duration> = (0..200).map(|_| retry_delay(&backoff, 1)).collect();
+        assert!(first.iter().all(|d| *d >= floor && *d <= 2 * floor));
+        assert!(first.iter().any(|d| *d > floor), "never above the floor");
+        for _ in 0..50 {
+            assert!(retry_delay(&backoff, u32::MAX) <= Duration::from_secs(5));
         }
     }
 }
