@@ -188,6 +188,11 @@ pub fn generate(
             why: "a member required and nullable decodes as None when an answer leaves it out (servers and proxies drop nulls), not only when it is null; requests still send it (codegen/absent.rs)",
             changes: crate::absent::absent_nullable_is_none(&mut file),
         },
+        Report {
+            name: "setter_errors_say_why",
+            why: "an operation builder's setter keeps the conversion's error (a key's reason, the pattern it missed) and names the type as a user writes it, not as spaced tokens (codegen/setter_errors.rs)",
+            changes: crate::setter_errors::setter_errors_say_why(&mut file),
+        },
     ];
     Ok((prettyplease::unparse(&file), reports))
 }

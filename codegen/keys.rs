@@ -341,6 +341,55 @@ fn render_one(api: &str, def: &KeyDef, s: &mut String) {
     } else {
         String::new()
     };
+    // A key whose contract accepts any string is built with `From` (no
+    // `Result` to unwrap); `TryFrom`, which the builders' setters use, then
+    // comes with `Infallible` from the standard library's blanket impl.
+    let conversions = if checks.is_empty() {
+        format!(
+            r#"impl ::std::convert::From<::std::string::String> for {name} {{
+        fn from(value: ::std::string::String) -> Self {{
+            Self(value)
+        }}
+    }}
+
+    impl ::std::convert::From<&str> for {name} {{
+        fn from(value: &str) -> Self {{
+            Self(value.to_string())
+        }}
+    }}
+
+    impl ::std::convert::From<&::std::string::String> for {name} {{
+        fn from(value: &::std::string::String) -> Self {{
+            Self(value.clone())
+        }}
+    }}
+"#
+        )
+    } else {
+        format!(
+            r#"    impl ::std::convert::TryFrom<::std::string::String> for {name} {{
+        type Error = InvalidKey;
+        fn try_from(value: ::std::string::String) -> Result<Self, InvalidKey> {{
+            Self::new(value)
+        }}
+    }}
+
+    impl ::std::convert::TryFrom<&str> for {name} {{
+        type Error = InvalidKey;
+        fn try_from(value: &str) -> Result<Self, InvalidKey> {{
+            Self::new(value)
+        }}
+    }}
+
+    impl ::std::convert::TryFrom<&::std::string::String> for {name} {{
+        type Error = InvalidKey;
+        fn try_from(value: &::std::string::String) -> Result<Self, InvalidKey> {{
+            Self::new(value.as_str())
+        }}
+    }}
+"#
+        )
+    };
     s.push_str(&format!(
         r#"
     /// An identifier of format `{format}` in the `{api}` contract: {rules}.
@@ -382,27 +431,7 @@ fn render_one(api: &str, def: &KeyDef, s: &mut String) {
         }}
     }}
 
-    impl ::std::convert::TryFrom<::std::string::String> for {name} {{
-        type Error = InvalidKey;
-        fn try_from(value: ::std::string::String) -> Result<Self, InvalidKey> {{
-            Self::new(value)
-        }}
-    }}
-
-    impl ::std::convert::TryFrom<&str> for {name} {{
-        type Error = InvalidKey;
-        fn try_from(value: &str) -> Result<Self, InvalidKey> {{
-            Self::new(value)
-        }}
-    }}
-
-    impl ::std::convert::TryFrom<&::std::string::String> for {name} {{
-        type Error = InvalidKey;
-        fn try_from(value: &::std::string::String) -> Result<Self, InvalidKey> {{
-            Self::new(value.as_str())
-        }}
-    }}
-
+    {conversions}
     impl ::std::convert::From<&{name}> for {name} {{
         fn from(value: &{name}) -> Self {{
             value.clone()
@@ -436,6 +465,12 @@ fn render_one(api: &str, def: &KeyDef, s: &mut String) {
         }}
     }}
 "#,
-        numeric_note = if numeric { ", `From<i64>`" } else { "" },
+        numeric_note = if numeric {
+            ", `From<i64>`"
+        } else if checks.is_empty() {
+            ", `From<&str>`, `From<String>`"
+        } else {
+            ""
+        },
     ));
 }

@@ -34,6 +34,7 @@ mod schemas;
 mod scope;
 mod secrets;
 mod servers;
+mod setter_errors;
 mod source;
 pub mod summaries;
 mod unions;

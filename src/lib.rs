@@ -130,3 +130,20 @@ pub use secret::Secret;
 
 /// progenitor's response type, as returned by every successful API call.
 pub use progenitor_client::ResponseValue;
+
+/// The date and time library of the generated types: date members, date
+/// filters and date query parameters are `chrono::DateTime<chrono::Utc>`.
+/// Re-exported so that a user names them (`camunda8::chrono::Utc::now()`)
+/// with the version this crate was built with, without a dependency of
+/// their own that must match it.
+pub use chrono;
+
+/// The JSON library of the generated types: free-form members (variables,
+/// custom headers, custom properties) are `serde_json::Map` and
+/// `serde_json::Value`. Re-exported for the same reason as [`chrono`].
+pub use serde_json;
+
+/// The byte buffer type of binary answers: a `ByteStream` (document
+/// contents, resource contents) yields `bytes::Bytes` chunks. Re-exported
+/// for the same reason as [`chrono`].
+pub use bytes;
