@@ -1,6 +1,7 @@
 //! Reading the generated syntax tree: the name a type expression ends in,
-//! and which types of a module each struct or enum mentions. Shared by the
-//! post-processing steps that need them (`builders.rs`, `docs.rs`).
+//! which types of a module each struct or enum mentions, and the operation
+//! a generated `send_raw` sends. Shared by the post-processing steps that
+//! need them (`builders.rs`, `docs.rs`, `optional_body.rs`, `servers.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,4 +48,31 @@ pub fn mentions(items: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
             (owner, used)
         })
         .collect()
+}
+
+/// The operation id of a generated `send_raw`:
+/// `OperationInfo { operation_id: "…" }` in its body.
+pub fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if s.path.is_ident("OperationInfo") {
+                for field in &s.fields {
+                    if let syn::Member::Named(name) = &field.member
+                        && name == "operation_id"
+                        && let syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(id),
+                            ..
+                        }) = &field.expr
+                    {
+                        self.0 = Some(id.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, s);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
 }

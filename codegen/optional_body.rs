@@ -48,34 +48,7 @@ pub fn collect(spec: &Value) -> BTreeSet<String> {
 }
 
 /// The rustdoc added to the `body` setter of an optional body.
-const BODY_DOC: &str = "\n\nThe contract makes this body optional: without `.body(…)` or `.body_map(…)`, the request is sent without a body (step `optional_bodies`).";
-
-/// The operation id of a generated `send_raw`:
-/// `OperationInfo { operation_id: "…" }` in its body.
-fn operation_id(f: &syn::ImplItemFn) -> Option<String> {
-    struct Find(Option<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-            if s.path.is_ident("OperationInfo") {
-                for field in &s.fields {
-                    if let syn::Member::Named(name) = &field.member
-                        && name == "operation_id"
-                        && let syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(id),
-                            ..
-                        }) = &field.expr
-                    {
-                        self.0 = Some(id.value());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, s);
-        }
-    }
-    let mut find = Find(None);
-    syn::visit::Visit::visit_block(&mut find, &f.block);
-    find.0
-}
+const BODY_DOC: &str = "\n\nThe contract makes this body optional: without `.body(…)` or `.body_map(…)`, the request carries the empty JSON object `{}` (step `optional_bodies`).";
 
 /// The name of the type an impl block is for.
 fn self_name(block: &syn::ItemImpl) -> Option<String> {
@@ -215,7 +188,9 @@ pub(crate) fn optional_bodies(
                 continue;
             };
             let id = block.items.iter().find_map(|i| match i {
-                syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => operation_id(f),
+                syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => {
+                    crate::items::operation_id(&f.block)
+                }
                 _ => None,
             });
             let (Some(id), Some(name)) = (id, self_name(block)) else {

@@ -144,33 +144,6 @@ fn rebase_expr(rebase: &Rebase) -> syn::Expr {
     syn::parse_quote!(crate::endpoint::Rebase::new(#strip, #add))
 }
 
-/// The operation id of a generated `send_raw`:
-/// `OperationInfo { operation_id: "…" }` in its body.
-fn operation_id(block: &syn::Block) -> Option<String> {
-    struct Find(Option<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-            if s.path.is_ident("OperationInfo") {
-                for field in &s.fields {
-                    if let syn::Member::Named(name) = &field.member
-                        && name == "operation_id"
-                        && let syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(id),
-                            ..
-                        }) = &field.expr
-                    {
-                        self.0 = Some(id.value());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, s);
-        }
-    }
-    let mut find = Find(None);
-    syn::visit::Visit::visit_block(&mut find, block);
-    find.0
-}
-
 /// Rewrites the URL of one operation's request code to its own server.
 struct OnServer<'a> {
     rebase: &'a Rebase,
@@ -217,7 +190,7 @@ pub(crate) fn operation_servers(
     }
     impl VisitMut for Visit<'_> {
         fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-            if let Some(id) = operation_id(&f.block)
+            if let Some(id) = crate::items::operation_id(&f.block)
                 && let Some(rebase) = self.servers.get(&id)
             {
                 let mut on = OnServer { rebase, changed: 0 };
