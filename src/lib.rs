@@ -100,7 +100,6 @@ mod refused;
 pub mod retry;
 pub mod search;
 mod secret;
-mod secret_wire;
 pub mod text;
 pub mod tls;
 pub mod urls;
