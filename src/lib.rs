@@ -87,6 +87,7 @@ mod api_error;
 pub mod auth;
 mod backoff;
 pub mod backpressure;
+mod bytes_find;
 mod call;
 mod client;
 pub mod config;
