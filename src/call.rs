@@ -78,16 +78,6 @@ fn with(f: impl FnOnce(&mut Record)) {
     let _ = CALL.try_with(|record| f(&mut record.borrow_mut()));
 }
 
-/// The URL as errors show it: no user info, query or fragment.
-pub(crate) fn shown_url(url: &url::Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.set_query(None);
-    shown.set_fragment(None);
-    shown.to_string()
-}
-
 /// Records the request of the current call (method and URL) for an error
 /// that is coming: no credential, no answer, or an error status.
 pub(crate) fn note_request(request: &reqwest::Request) {
@@ -269,7 +259,7 @@ async fn convert<E>(
     } = cold.map(|c| *c).unwrap_or_default();
     let request = url.map(|url| RequestInfo {
         method: method.unwrap_or_default(),
-        url: shown_url(&url),
+        url: crate::redact::redact_url(&url),
         attempts,
     });
     // A 401 whose credential could not be renewed: the renewal's error is
@@ -402,7 +392,7 @@ async fn read_bounded(response: reqwest::Response) -> Bytes {
 
 #[cfg(test)]
 mod tests {
-    use super::{server_message, shown_url};
+    use super::server_message;
     use serde_json::json;
 
     #[test]
@@ -422,11 +412,5 @@ mod tests {
         );
         assert_eq!(m(json!({"status": 500})), None);
         assert_eq!(m(json!(["x"])), None);
-    }
-
-    #[test]
-    fn urls_lose_credentials_and_query() {
-        let url = "https://u:p@h.example/v1/x?token=t#f".parse().unwrap();
-        assert_eq!(shown_url(&url), "https://h.example/v1/x");
     }
 }

@@ -294,7 +294,7 @@ impl fmt::Debug for Camunda {
             feature = "operate",
             feature = "orchestration"
         ))]
-        use crate::urls::RedactedText;
+        use crate::redact::RedactedUrlText;
         let mut s = f.debug_struct("Camunda");
         #[cfg(feature = "admin")]
         s.field(
@@ -303,7 +303,7 @@ impl fmt::Debug for Camunda {
                 .shared
                 .admin
                 .as_ref()
-                .map(|c| RedactedText(c.baseurl())),
+                .map(|c| RedactedUrlText(c.baseurl())),
         );
         #[cfg(feature = "zeebe")]
         s.field(
@@ -312,7 +312,7 @@ impl fmt::Debug for Camunda {
                 .shared
                 .zeebe
                 .as_ref()
-                .map(|c| RedactedText(c.baseurl())),
+                .map(|c| RedactedUrlText(c.baseurl())),
         );
         #[cfg(feature = "operate")]
         s.field(
@@ -321,7 +321,7 @@ impl fmt::Debug for Camunda {
                 .shared
                 .operate
                 .as_ref()
-                .map(|c| RedactedText(c.baseurl())),
+                .map(|c| RedactedUrlText(c.baseurl())),
         );
         #[cfg(feature = "orchestration")]
         s.field(
@@ -330,7 +330,7 @@ impl fmt::Debug for Camunda {
                 .shared
                 .orchestration
                 .as_ref()
-                .map(|c| RedactedText(c.baseurl())),
+                .map(|c| RedactedUrlText(c.baseurl())),
         );
         s.finish_non_exhaustive()
     }

@@ -18,8 +18,17 @@
 //!
 //! Token-endpoint bodies are never quoted: [`shape`] describes them by their
 //! field names and value kinds only.
+//!
+//! URLs are shown (in errors, logs and `Debug` output) only through
+//! [`redact_url`]: without user-info, query or fragment, which may carry
+//! credentials (`user:pass@`, `?client_secret=…`). [`RedactedUrl`] and
+//! [`RedactedUrlText`] do the same for `Debug` fields, the latter for text
+//! that may not even parse as a URL.
+
+use std::fmt;
 
 use serde_json::Value;
+use url::Url;
 
 /// The most of a body an error keeps, in bytes (of the redacted text).
 pub(crate) const BODY_LIMIT: usize = 4096;
@@ -326,9 +335,90 @@ fn bounded(mut text: String) -> String {
     text
 }
 
+/// The URL as text without user-info, query or fragment: safe to show.
+///
+/// The one URL redaction of the crate: errors, logs and `Debug` output
+/// show a URL only through this (also reachable as `camunda8::urls::redact`).
+pub fn redact_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    // Both setters only fail for URLs that cannot have credentials at all.
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+/// A URL that prints through `Debug` as [`redact_url`] shows it: for the
+/// `Debug` implementations of configuration types.
+pub(crate) struct RedactedUrl<'a>(pub(crate) &'a Url);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_url(self.0), f)
+    }
+}
+
+/// Text meant to be a URL (a variable, a builder argument, a base URL), as
+/// safe to show: parsed and [`redact_url`]ed, or, if it does not parse, with
+/// anything that looks like user-info, a query or a fragment removed.
+pub(crate) fn redact_url_text(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(url) => redact_url(&url),
+        Err(_) => redact_userinfo_text(raw),
+    }
+}
+
+/// Text meant to be a URL that prints through `Debug` as
+/// [`redact_url_text`] shows it.
+pub(crate) struct RedactedUrlText<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for RedactedUrlText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_url_text(self.0), f)
+    }
+}
+
+/// Best effort for text that is not even a URL: drop anything between
+/// `://` and an `@`, and any query or fragment.
+pub(crate) fn redact_userinfo_text(raw: &str) -> String {
+    let raw = raw.split(['?', '#']).next().unwrap_or_default();
+    match raw.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+                None => raw.to_owned(),
+            }
+        }
+        None => raw.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_lose_credentials_query_and_fragment() {
+        let url = "https://u:p@h.example/v1/x?token=t#f".parse().unwrap();
+        assert_eq!(redact_url(&url), "https://h.example/v1/x");
+        let url = "https://user:pw@login.example/oauth/token".parse().unwrap();
+        assert_eq!(redact_url(&url), "https://login.example/oauth/token");
+        let plain = "https://login.example/t?a=b".parse().unwrap();
+        assert_eq!(redact_url(&plain), "https://login.example/t");
+        let query = "https://login.example/t?client_secret=x#f".parse().unwrap();
+        assert_eq!(redact_url(&query), "https://login.example/t");
+    }
+
+    #[test]
+    fn userinfo_text_is_redacted() {
+        assert_eq!(
+            redact_userinfo_text("http://u:p@h x/a?password=1"),
+            "http://***@h x/a"
+        );
+        assert_eq!(redact_userinfo_text("no scheme"), "no scheme");
+    }
 
     #[test]
     fn keys_naming_secrets() {

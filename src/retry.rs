@@ -45,6 +45,7 @@ use tracing::Instrument;
 
 use crate::backoff::Backoff;
 use crate::backpressure::{Gated, Permit};
+use crate::bytes_find::contains;
 
 /// The longest `Retry-After` taken into account; a larger value is treated as
 /// this one (and then usually exceeds `max_elapsed`, ending the retries).
@@ -657,10 +658,6 @@ async fn buffer(response: reqwest::Response) -> reqwest::Result<(reqwest::Respon
     Ok((reqwest::Response::from(rebuilt), body))
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The `Retry-After` header as a duration from now: delta seconds, or an HTTP
 /// date (a date in the past gives zero). Unparsable values are ignored.
 pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
@@ -748,15 +745,6 @@ mod tests {
         assert_eq!(retry_after(&h), None);
         h.insert(http::header::RETRY_AFTER, "99999999".parse().unwrap());
         assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
-    }
-
-    #[test]
-    fn needle_search() {
-        assert!(contains(
-            b"{\"title\":\"RESOURCE_EXHAUSTED\"}",
-            b"RESOURCE_EXHAUSTED"
-        ));
-        assert!(!contains(b"INTERNAL", b"RESOURCE_EXHAUSTED"));
     }
 
     #[tokio::test]

@@ -1,6 +1,13 @@
 //! A string that must never be printed: client secrets, tokens, passwords, cookies.
+//!
+//! On the wire a [`Secret`] is the plain string it wraps: the generated
+//! clients use `Secret` for sensitive fields (see `codegen/secrets.rs`), so
+//! request bodies must carry the real value and responses must decode into a
+//! `Secret`, while `Debug` and `Display` keep printing `[censored]`.
 
 use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A sensitive string (client secret, access token, password, session cookie).
 ///
@@ -48,6 +55,18 @@ impl From<String> for Secret {
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::from)
     }
 }
 

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+use crate::bytes_find::contains;
 use crate::{Error, Result};
 
 /// Where the custom TLS material lives. All paths are optional; the chain and
@@ -165,11 +167,6 @@ pub fn apply(
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| tls_error(path, &format!("cannot read the file: {e}")))
-}
-
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn tls_error(path: &Path, reason: &str) -> Error {

@@ -54,7 +54,7 @@ impl fmt::Debug for CookieSession {
         f.debug_struct("CookieSession")
             .field(
                 "login_url",
-                &crate::urls::RedactedUrl(&self.inner.login_url),
+                &crate::redact::RedactedUrl(&self.inner.login_url),
             )
             .field("username", &self.inner.username)
             .field("password", &self.inner.password)
@@ -161,7 +161,7 @@ impl CookieSession {
     async fn login(&self) -> Result<Session> {
         let inner = &self.inner;
         inner.logins.fetch_add(1, Ordering::Relaxed);
-        let shown_url = crate::urls::redact(&inner.login_url);
+        let shown_url = crate::redact::redact_url(&inner.login_url);
         let failed = |reason: String| Error::LoginFailed {
             url: shown_url.clone(),
             reason,

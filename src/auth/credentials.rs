@@ -38,7 +38,7 @@ impl std::fmt::Debug for ClientCredentials {
     /// query or fragment.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientCredentials")
-            .field("token_url", &crate::urls::RedactedUrl(&self.token_url))
+            .field("token_url", &crate::redact::RedactedUrl(&self.token_url))
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("audience", &self.audience)

@@ -19,8 +19,9 @@ use oauth2::{
 
 use super::credentials::{ClientCredentials, TokenBodyFormat};
 use super::http::{Captured, OAuthHttp, TransportError};
-use super::redact::{excerpt, safe_url};
+use super::redact::excerpt;
 use super::token::{AccessToken, expiry};
+use crate::redact::redact_url;
 use crate::{Error, Secret};
 
 /// Why one attempt did not produce a token.
@@ -70,7 +71,7 @@ pub(crate) async fn exchange_once(
         }),
         Err(SendError::Prepare(reason)) => Err(Failure::Permanent(Error::InvalidValue {
             setting: "token URL".into(),
-            value: safe_url(&credentials.token_url),
+            value: redact_url(&credentials.token_url),
             reason,
         })),
     }
@@ -180,7 +181,7 @@ fn classify(
     }
     match serde_json::from_slice::<BasicErrorResponse>(&captured.body) {
         Ok(error) => Err(Failure::Permanent(Error::TokenRejected {
-            url: safe_url(&credentials.token_url),
+            url: redact_url(&credentials.token_url),
             status: code,
             error: excerpt(error.error().as_ref().as_bytes(), &known(credentials)),
             description: error
@@ -264,7 +265,7 @@ fn known(credentials: &ClientCredentials) -> [&str; 1] {
 
 fn invalid(credentials: &ClientCredentials, status: u16, reason: String, body: &[u8]) -> Failure {
     Failure::Permanent(Error::TokenResponseInvalid {
-        url: safe_url(&credentials.token_url),
+        url: redact_url(&credentials.token_url),
         status,
         reason,
         // The body's shape only: a token endpoint's answer may hold a token

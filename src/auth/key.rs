@@ -36,7 +36,7 @@ impl CacheKey {
             client_id: credentials.client_id.clone(),
             audience: credentials.audience.clone(),
             scope: credentials.scope.clone(),
-            shown_url: super::redact::safe_url(&credentials.token_url),
+            shown_url: crate::redact::redact_url(&credentials.token_url),
         }
     }
 

@@ -7,10 +7,10 @@ use std::time::Duration;
 use super::clock::Clock;
 use super::credentials::ClientCredentials;
 use super::exchange::{Failure, exchange_once};
-use super::redact::safe_url;
 use super::token::AccessToken;
 use crate::Error;
 use crate::backoff::{Backoff, Jitter};
+use crate::redact::redact_url;
 use crate::retry::parse_retry_after;
 
 /// How token requests are retried. (Not [`crate::RetryPolicy`], which
@@ -74,7 +74,7 @@ pub(crate) async fn fetch_with_retry(
         let (reason, retry_after) = failure;
         let retry_after = retry_after.and_then(|h| parse_retry_after(&h, clock.now()));
         let unavailable = |retry_after| Error::TokenUnavailable {
-            url: safe_url(&credentials.token_url),
+            url: redact_url(&credentials.token_url),
             attempts: attempt,
             reason: reason.clone(),
             retry_after,
@@ -88,7 +88,7 @@ pub(crate) async fn fetch_with_retry(
             None => policy.backoff(attempt),
         };
         tracing::debug!(
-            url = %safe_url(&credentials.token_url),
+            url = %redact_url(&credentials.token_url),
             attempt,
             %reason,
             delay_ms = delay.as_millis() as u64,

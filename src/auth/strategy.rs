@@ -157,7 +157,7 @@ async fn within<T>(
     match tokio::time::timeout(limit, login).await {
         Ok(result) => result,
         Err(_) => Err(Error::LoginFailed {
-            url: crate::urls::redact(session.login_url()),
+            url: crate::redact::redact_url(session.login_url()),
             reason: format!("no session within {limit:?}, the time limit of the call"),
         }),
     }

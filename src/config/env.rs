@@ -181,7 +181,7 @@ impl fmt::Debug for Snapshot {
             if SECRETS.contains(name) {
                 map.entry(name, &"[censored]");
             } else if URLS.contains(name) {
-                map.entry(name, &crate::urls::RedactedText(value));
+                map.entry(name, &crate::redact::RedactedUrlText(value));
             } else {
                 map.entry(name, value);
             }

@@ -198,9 +198,9 @@ struct Overrides {
 
 impl std::fmt::Debug for Overrides {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::urls::RedactedText;
-        fn url(u: &Option<String>) -> Option<RedactedText<'_>> {
-            u.as_deref().map(RedactedText)
+        use crate::redact::RedactedUrlText;
+        fn url(u: &Option<String>) -> Option<RedactedUrlText<'_>> {
+            u.as_deref().map(RedactedUrlText)
         }
         f.debug_struct("Overrides")
             .field("client_credentials", &self.client_credentials)

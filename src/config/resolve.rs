@@ -116,7 +116,7 @@ impl std::fmt::Debug for AuthMethod {
                 password,
             } => f
                 .debug_struct("Cookie")
-                .field("login_url", &urls::RedactedUrl(login_url))
+                .field("login_url", &crate::redact::RedactedUrl(login_url))
                 .field("username", username)
                 .field("password", password)
                 .finish(),
@@ -149,7 +149,10 @@ impl std::fmt::Debug for ApiSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiSettings")
             .field("api", &self.api)
-            .field("base_url", &self.base_url.as_ref().map(urls::RedactedUrl))
+            .field(
+                "base_url",
+                &self.base_url.as_ref().map(crate::redact::RedactedUrl),
+            )
             .field("auth", &self.auth)
             .finish()
     }
@@ -1049,7 +1052,7 @@ fn login_url_under(base: &Url) -> Result<Url> {
     let text = format!("{}/api/login", urls::root(base));
     Url::parse(&text).map_err(|e| Error::InvalidValue {
         setting: "CAMUNDA_COOKIE_AUTH_URL".to_owned(),
-        value: quote(&urls::redact(base)),
+        value: quote(&crate::redact::redact_url(base)),
         reason: format!("cannot derive the login endpoint from this address: {e}"),
     })
 }
