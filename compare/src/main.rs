@@ -1,0 +1,407 @@
+//! camunda8 beside Camunda's official Rust crate (`camunda-orchestration-sdk`
+//! 10.0.0) and hand-written reqwest, measured in one run on one machine:
+//!
+//! ```sh
+//! cd compare
+//! cargo run --release -- calls    # topology GET, 1 to 1,000 in flight; writes throughput.svg
+//! cargo run --release -- worker   # jobs/s and CPU per job, 32 and 256 jobs in flight
+//! cargo run --release -- build    # clean debug build of a one-line binary
+//! # one client alone, e.g. under `valgrind --tool=callgrind` (instructions
+//! # do not drift with the machine's load):
+//! cargo run --release -- one --client camunda8 --requests 5000 --concurrency 64
+//! ```
+//!
+//! Options: `--rounds N`, `--requests N` (calls, per client per round),
+//! `--concurrency 1,64,1000` (calls), `--jobs N` and `--in-flight 32,256`
+//! (worker). Rounds are interleaved: each round runs every client once, in
+//! an order rotated from round to round, so the machine's drift hits all
+//! alike; ratios are taken within a round and the median over rounds is
+//! reported beside the lowest and highest.
+
+mod build_time;
+mod calls;
+mod chart;
+mod cpu;
+mod server;
+mod worker;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use cpu::Threads;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first().cloned() else {
+        eprintln!("usage: camunda8-compare calls|worker|build [--rounds N] …");
+        return ExitCode::from(2);
+    };
+    let options = match Options::parse(&args[1..]) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command.as_str() {
+        "calls" => calls(&options),
+        "worker" => workers(&options),
+        "build" => builds(&options),
+        "one" => one(&options),
+        other => Err(format!(
+            "unknown command `{other}`: calls, worker, build or one"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("camunda8-compare: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--name value` pairs.
+struct Options(BTreeMap<String, String>);
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut map = BTreeMap::new();
+        let mut it = args.iter();
+        while let Some(name) = it.next() {
+            let Some(name) = name.strip_prefix("--") else {
+                return Err(format!("expected --name value, found `{name}`"));
+            };
+            let value = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+            map.insert(name.to_owned(), value.clone());
+        }
+        Ok(Self(map))
+    }
+
+    fn number(&self, name: &str, default: usize) -> Result<usize, String> {
+        match self.0.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("--{name}: `{v}` is not a whole number")),
+        }
+    }
+
+    fn list(&self, name: &str, default: &[usize]) -> Result<Vec<usize>, String> {
+        match self.0.get(name) {
+            None => Ok(default.to_vec()),
+            Some(v) => v
+                .split(',')
+                .map(|n| {
+                    n.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or_else(|| format!("--{name}: `{n}` is not a positive number"))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The median, lowest and highest of `values`.
+fn spread(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
+    let low = sorted.first().copied().unwrap_or(f64::NAN);
+    let high = sorted.last().copied().unwrap_or(f64::NAN);
+    (median, low, high)
+}
+
+fn ratio_text(values: &[f64]) -> String {
+    let (median, low, high) = spread(values);
+    format!("{median:.2} ({low:.2}–{high:.2})")
+}
+
+fn compare_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn calls(options: &Options) -> Result<(), String> {
+    let rounds = options.number("rounds", 7)?;
+    let requests = options.number("requests", 20_000)?;
+    let levels = options.list("concurrency", &[1, 16, 64, 256, 1000])?;
+    let addr = server::start().map_err(|e| format!("server: {e}"))?;
+    let base = format!("http://{addr}");
+    let threads = Threads::default();
+    let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&base))?);
+    println!("## Call path: GET /v2/topology with OAuth, {rounds} interleaved rounds\n");
+    for client in calls::Client::ALL {
+        let sends = rt.block_on(clients.sends_credential(client))?;
+        println!(
+            "- {}: {}",
+            client.name(),
+            if sends {
+                "sends the token on every request"
+            } else {
+                "fetches a token but sends **no** `Authorization` header"
+            }
+        );
+    }
+    println!(
+        "\n| in flight | client | requests/s | CPU µs/request | camunda8 ÷ official (throughput) | official ÷ camunda8 (CPU/request) | camunda8 ÷ reqwest (throughput) |\n|---|---|---|---|---|---|---|"
+    );
+    let mut chart: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for &level in &levels {
+        let total = if level == 1 { requests / 4 } else { requests };
+        for client in calls::Client::ALL {
+            calls::run(
+                &rt,
+                &clients,
+                &threads,
+                client,
+                level,
+                (total / 10).max(level),
+            )?;
+        }
+        let mut rate: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut cpu: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let (mut vs_official, mut cpu_vs_official, mut vs_reqwest) = (vec![], vec![], vec![]);
+        for round in 0..rounds {
+            let mut order = calls::Client::ALL.to_vec();
+            let n = order.len();
+            order.rotate_left(round % n);
+            let mut this: BTreeMap<&str, (f64, Option<f64>)> = BTreeMap::new();
+            for client in order {
+                let spent = calls::run(&rt, &clients, &threads, client, level, total)?;
+                let r = total as f64 / spent.seconds;
+                let c = spent.cpu_ns.map(|ns| ns as f64 / total as f64 / 1_000.0);
+                rate.entry(client.name()).or_default().push(r);
+                cpu.entry(client.name()).or_default().extend(c);
+                this.insert(client.name(), (r, c));
+            }
+            let ours = this[calls::Client::Camunda8.name()];
+            let theirs = this[calls::Client::Official.name()];
+            let floor = this[calls::Client::Reqwest.name()];
+            vs_official.push(ours.0 / theirs.0);
+            vs_reqwest.push(ours.0 / floor.0);
+            if let (Some(a), Some(b)) = (ours.1, theirs.1) {
+                cpu_vs_official.push(b / a);
+            }
+        }
+        for client in calls::Client::ALL {
+            let (r, _, _) = spread(&rate[client.name()]);
+            let c = cpu
+                .get(client.name())
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{:.1}", spread(v).0))
+                .unwrap_or_else(|| "n/a".into());
+            let ratios = if client == calls::Client::Camunda8 {
+                format!(
+                    "{} | {} | {}",
+                    ratio_text(&vs_official),
+                    if cpu_vs_official.is_empty() {
+                        "n/a".into()
+                    } else {
+                        ratio_text(&cpu_vs_official)
+                    },
+                    ratio_text(&vs_reqwest)
+                )
+            } else {
+                " | | ".into()
+            };
+            println!("| {level} | {} | {r:.0} | {c} | {ratios} |", client.name());
+            chart
+                .entry(client.name())
+                .or_default()
+                .push((level as f64, r));
+        }
+    }
+    let colours = ["#888888", "#0b6e4f", "#fc5d0d"];
+    let series: Vec<chart::Series> = calls::Client::ALL
+        .iter()
+        .zip(colours)
+        .map(|(client, colour)| chart::Series {
+            name: client.name().to_owned(),
+            colour,
+            points: chart.remove(client.name()).unwrap_or_default(),
+        })
+        .collect();
+    let path = compare_dir().join("throughput.svg");
+    std::fs::write(
+        &path,
+        chart::render(
+            "GET /v2/topology with OAuth, loopback, 2 cores (median of rounds)",
+            &series,
+        ),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("\nchart: {}", path.display());
+    println!(
+        "ratios: median of per-round ratios (lowest–highest); CPU: client runtime threads only"
+    );
+    Ok(())
+}
+
+/// One client alone, `--requests` at `--concurrency` after a warm-up:
+/// for instruction counts (`valgrind --tool=callgrind`), which the
+/// machine's load does not move, unlike time.
+fn one(options: &Options) -> Result<(), String> {
+    let requests = options.number("requests", 5_000)?;
+    let level = options.number("concurrency", 1)?.max(1);
+    let client = match options.0.get("client").map(String::as_str) {
+        Some("camunda8") => calls::Client::Camunda8,
+        Some("official") => calls::Client::Official,
+        Some("reqwest") => calls::Client::Reqwest,
+        _ => return Err("--client camunda8|official|reqwest".into()),
+    };
+    let addr = server::start().map_err(|e| format!("server: {e}"))?;
+    let threads = Threads::default();
+    let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&format!("http://{addr}")))?);
+    calls::run(&rt, &clients, &threads, client, level, level.max(100))?;
+    let spent = calls::run(&rt, &clients, &threads, client, level, requests)?;
+    println!(
+        "{}: {requests} requests at {level} in flight in {:.3} s",
+        client.name(),
+        spent.seconds
+    );
+    Ok(())
+}
+
+fn workers(options: &Options) -> Result<(), String> {
+    let rounds = options.number("rounds", 5)?;
+    let jobs = options.number("jobs", 20_000)?;
+    let levels = options.list("in-flight", &[32, 256])?;
+    let addr = server::start().map_err(|e| format!("server: {e}"))?;
+    let setup = worker::setup(&format!("http://{addr}"))?;
+    let threads = Threads::default();
+    let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
+    println!(
+        "## Job workers against camunda8-test's engine, OAuth, {jobs} jobs × {rounds} interleaved rounds\n"
+    );
+    println!(
+        "| in flight | worker | jobs/s | CPU µs/job | camunda8 ÷ official (jobs/s) | official ÷ camunda8 (CPU/job) |\n|---|---|---|---|---|---|"
+    );
+    for &level in &levels {
+        let in_flight = u32::try_from(level).map_err(|_| "--in-flight too large".to_owned())?;
+        for w in worker::Worker::ALL {
+            worker::run(
+                &rt,
+                &setup,
+                &threads,
+                w,
+                &format!("warm-{level}-{w:?}"),
+                in_flight,
+                level * 4,
+            )?;
+        }
+        let mut rate: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut cpu: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let (mut vs, mut cpu_vs) = (vec![], vec![]);
+        for round in 0..rounds {
+            let mut order = worker::Worker::ALL.to_vec();
+            let n = order.len();
+            order.rotate_left(round % n);
+            let mut this: BTreeMap<&str, (f64, Option<f64>)> = BTreeMap::new();
+            for w in order {
+                let spent = worker::run(
+                    &rt,
+                    &setup,
+                    &threads,
+                    w,
+                    &format!("{w:?}-{level}-{round}"),
+                    in_flight,
+                    jobs,
+                )?;
+                let r = jobs as f64 / spent.seconds;
+                let c = spent.cpu_ns.map(|ns| ns as f64 / jobs as f64 / 1_000.0);
+                rate.entry(w.name()).or_default().push(r);
+                cpu.entry(w.name()).or_default().extend(c);
+                this.insert(w.name(), (r, c));
+            }
+            let ours = this[worker::Worker::Camunda8.name()];
+            let theirs = this[worker::Worker::Official.name()];
+            vs.push(ours.0 / theirs.0);
+            if let (Some(a), Some(b)) = (ours.1, theirs.1) {
+                cpu_vs.push(b / a);
+            }
+        }
+        for w in worker::Worker::ALL {
+            let c = cpu
+                .get(w.name())
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{:.1}", spread(v).0))
+                .unwrap_or_else(|| "n/a".into());
+            let ratios = if w == worker::Worker::Camunda8 {
+                format!(
+                    "{} | {}",
+                    ratio_text(&vs),
+                    if cpu_vs.is_empty() {
+                        "n/a".into()
+                    } else {
+                        ratio_text(&cpu_vs)
+                    }
+                )
+            } else {
+                " | ".into()
+            };
+            println!(
+                "| {level} | {} | {:.0} | {c} | {ratios} |",
+                w.name(),
+                spread(&rate[w.name()]).0
+            );
+        }
+    }
+    println!(
+        "\nratios: median of per-round ratios (lowest–highest); CPU: client runtime threads only"
+    );
+    Ok(())
+}
+
+fn builds(options: &Options) -> Result<(), String> {
+    let rounds = options.number("rounds", 3)?;
+    let repository = compare_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or("no repository folder")?;
+    let root = compare_dir().join("target/one-line");
+    let mut dirs = BTreeMap::new();
+    for program in build_time::Program::ALL {
+        dirs.insert(
+            program.name(),
+            build_time::prepare(&root, &repository, program)?,
+        );
+    }
+    println!("## Clean debug build of a one-line binary, {rounds} interleaved rounds\n");
+    let mut seconds: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for round in 0..rounds {
+        let mut order = build_time::Program::ALL.to_vec();
+        let n = order.len();
+        order.rotate_left(round % n);
+        let mut this = BTreeMap::new();
+        for program in order {
+            let s = build_time::build_once(&dirs[program.name()])?;
+            eprintln!("round {round}: {} {s:.1} s", program.name());
+            seconds.entry(program.name()).or_default().push(s);
+            this.insert(program.name(), s);
+        }
+        let base = this[build_time::Program::Baseline.name()];
+        for program in [build_time::Program::Camunda8, build_time::Program::Official] {
+            ratios
+                .entry(program.name())
+                .or_default()
+                .push(this[program.name()] / base);
+        }
+    }
+    println!("| program | seconds (median) | ÷ baseline |\n|---|---|---|");
+    for program in build_time::Program::ALL {
+        let (s, _, _) = spread(&seconds[program.name()]);
+        let r = ratios
+            .get(program.name())
+            .map(|v| ratio_text(v))
+            .unwrap_or_else(|| "1".into());
+        println!("| {} | {s:.1} | {r} |", program.name());
+    }
+    Ok(())
+}
