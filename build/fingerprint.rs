@@ -39,19 +39,14 @@ pub fn contract(bytes: &[u8]) -> String {
     format!("{:032x}", fnv1a(&[bytes]))
 }
 
-/// The fingerprint of the generator: every `*.rs` file directly in
-/// `codegen_dir` and its `Cargo.toml`, by name in sorted order.
+/// The fingerprint of the generator: every `*.rs` file in `codegen_dir`
+/// and its subfolders (the step folders `contract/` and `post/`), and its
+/// `Cargo.toml`, by relative path (`/`-separated) in sorted order. The
+/// generator's own tests (`tests/`) and build output (`target/`) do not
+/// change what it generates, so they are left out.
 pub fn generator(codegen_dir: &Path) -> Result<String, String> {
-    let entries = std::fs::read_dir(codegen_dir)
-        .map_err(|e| format!("cannot list {}: {e}", codegen_dir.display()))?;
     let mut names: Vec<String> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list {}: {e}", codegen_dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if (name.ends_with(".rs") || name == "Cargo.toml") && entry.path().is_file() {
-            names.push(name);
-        }
-    }
+    sources(codegen_dir, "", &mut names)?;
     names.sort();
     let mut contents: Vec<Vec<u8>> = Vec::new();
     for name in &names {
@@ -63,6 +58,28 @@ pub fn generator(codegen_dir: &Path) -> Result<String, String> {
     }
     let chunks: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
     Ok(format!("{:032x}", fnv1a(&chunks)))
+}
+
+/// Adds to `names` the generator's sources in `dir` (`prefix`: its path
+/// relative to the generator's folder, ending in `/` unless empty).
+fn sources(dir: &Path, prefix: &str, names: &mut Vec<String>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            let skipped = name.starts_with('.')
+                || (prefix.is_empty() && matches!(name.as_str(), "tests" | "target"));
+            if !skipped {
+                sources(&path, &format!("{prefix}{name}/"), names)?;
+            }
+        } else if name.ends_with(".rs") || (prefix.is_empty() && name == "Cargo.toml") {
+            names.push(format!("{prefix}{name}"));
+        }
+    }
+    Ok(())
 }
 
 /// The value of the header line starting with `line` in a generated file's

@@ -161,6 +161,7 @@ fn regenerate(
         .arg("--target-dir")
         .arg(out_dir.join("codegen-target"))
         .arg("--")
+        .arg("generate")
         .arg(spec_dir)
         .arg(out_dir)
         .args(apis);

@@ -1,7 +1,8 @@
 //! Reading the generated syntax tree: the name a type expression ends in,
-//! which types of a module each struct or enum mentions, and the operation
-//! a generated `send_raw` sends. Shared by the post-processing steps that
-//! need them (`builders.rs`, `docs.rs`, `optional_body.rs`, `servers.rs`).
+//! which types of a module each struct or enum mentions, the operation a
+//! generated `send_raw` sends, and the methods of `Client`. Shared by the
+//! post-processing steps that need them (`codegen/post/`: `builders.rs`,
+//! `docs.rs`, `facts.rs`, `optional_body.rs`, `servers.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,4 +76,26 @@ pub fn operation_id(block: &syn::Block) -> Option<String> {
     let mut find = Find(None);
     syn::visit::Visit::visit_block(&mut find, block);
     find.0
+}
+
+/// The methods of the generated `Client` (its inherent `impl` blocks among
+/// `items`; trait impls are skipped), one per operation progenitor
+/// generated, for the steps that add to their rustdoc.
+pub fn client_methods(items: &mut [syn::Item]) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block)
+                if block.trait_.is_none()
+                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
+                Some(block)
+            }
+            _ => None,
+        })
+        .flat_map(|block| block.items.iter_mut())
+        .filter_map(|inner| match inner {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
 }

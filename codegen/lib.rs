@@ -7,41 +7,28 @@
 //! `CAMUNDA8_OPENAPI_DIR` names other specs. So a user of the crate does
 //! not compile progenitor, and replacing a contract and rebuilding is still
 //! all it takes to regenerate.
+//!
+//! The layout: the contract steps (JSON → JSON, [`contract::STEPS`]) in
+//! `contract/`, the post-processing steps (syntax tree, [`post::STEPS`]) in
+//! `post/`, each folder's `mod.rs` opening with its one table; at the top,
+//! what they share: reading specs ([`source`]), importing published ones
+//! ([`import`]), walking specs ([`walk`]), words ([`words`]), reading the
+//! generated tree ([`items`]), the reviewed summaries ([`summaries`]),
+//! running progenitor and writing the header ([`generate`]), the
+//! fingerprints ([`fingerprint`]) and the commands ([`commands`]).
 
-mod absent;
-mod builders;
-mod decode;
-mod docs;
-mod enums;
-mod errata;
-mod error_type;
-mod facts;
+pub mod commands;
+pub mod contract;
 #[path = "../build/fingerprint.rs"]
 pub mod fingerprint;
-mod generate;
-mod headers;
-mod items;
-mod keys;
-mod media;
-mod multipart;
-mod names;
-#[allow(dead_code)] // `method_names` serves the crate's tests
-mod naming;
-mod normalize;
-mod nullable;
-mod optional_body;
-mod schemas;
-mod scope;
-mod secrets;
-mod servers;
-mod setter_errors;
-mod source;
+pub mod generate;
+pub mod import;
+pub mod items;
+pub mod post;
+pub mod source;
 pub mod summaries;
-mod unions;
-mod url;
-mod versions;
-mod walk;
-mod words;
+pub mod walk;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 
@@ -66,9 +53,9 @@ pub fn generate_api(api: &str, spec_dir: &Path) -> Result<String, String> {
     let path = source::find(spec_dir, api)?;
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut spec = source::parse(&path)?;
-    let mut reports = normalize::normalize(api, &mut spec);
-    let enum_defs = enums::collect(&spec);
-    let key_defs = keys::collect(&spec);
+    let mut reports = contract::normalize(api, &mut spec);
+    let enum_defs = contract::enums::collect(&spec);
+    let key_defs = contract::keys::collect(&spec);
     let root = crate_root();
     let shown = path
         .strip_prefix(&root)

@@ -3,7 +3,7 @@
 //! progenitor's hooks can only fail with progenitor's own error (an
 //! authentication failure would be a `Custom(String)`), and its error for a
 //! response without a body type drops the body. So every generated `send()`
-//! (written by the build step `own_error_type`, `codegen/error_type.rs`)
+//! (written by the build step `own_error_type`, `codegen/post/error_type.rs`)
 //! runs progenitor's request code inside [`run`], which opens a **call
 //! record** for that one call: a tokio task-local value, so concurrent calls
 //! never see each other's record. While the call runs, the hooks
@@ -167,11 +167,11 @@ where
 /// `request` with `body` as its JSON body when there is one, else with the
 /// empty object `{}`: the generated code of an operation whose request body
 /// the contract does not require calls this where progenitor wrote
-/// `.json(&body)` (step `optional_bodies` in codegen/optional_body.rs).
+/// `.json(&body)` (step `optional_bodies` in codegen/post/optional_body.rs).
 ///
 /// Why `{}` rather than no body, though the contract allows both: it is
 /// what Camunda's TypeScript client sends for these operations when given
-/// no body (tests/wire_diff.rs), so it is the form Camunda's gateways are
+/// no body (tests/wire_diff/main.rs), so it is the form Camunda's gateways are
 /// known to accept; a request without a body and `Content-Type` depends on
 /// how the gateway's framework matches a missing `Content-Type`.
 pub(crate) fn optional_json<T: serde::Serialize + ?Sized>(
@@ -191,7 +191,7 @@ pub(crate) fn optional_json<T: serde::Serialize + ?Sized>(
 
 /// Decodes a JSON answer (the generated code calls this where progenitor
 /// wrote `ResponseValue::from_response`; step `decode_moves_headers` in
-/// codegen/decode.rs). Same result as progenitor's, but the headers are
+/// codegen/post/decode.rs). Same result as progenitor's, but the headers are
 /// taken out of the response, which is ours, rather than copied, and the
 /// body is read while the response is kept, so that an error about it can
 /// name the URL.

@@ -5,7 +5,7 @@
 //! the string to reqwest, which parses the whole URL again for every
 //! request: scheme, host (through IDNA processing, even for an IP address)
 //! and port, about 6,000 instructions a request for the same base. The
-//! build step `url_from_parsed_base` (`codegen/url.rs`) has the generated
+//! build step `url_from_parsed_base` (`codegen/post/url.rs`) has the generated
 //! code call [`Inner::endpoint`](crate::hooks::Inner::endpoint) instead,
 //! which copies the base parsed when the client was built ([`ParsedBase`])
 //! and sets only the path. The result is the URL the old code produced:
@@ -25,7 +25,7 @@
 //! A contract may give an operation a server of its own: the Orchestration
 //! Cluster API's `/cluster/v2/*` operations are served at the gateway's
 //! root, without the API's `/v2`. The build step `operation_servers`
-//! (`codegen/servers.rs`) derives from the contract how such a server
+//! (`codegen/post/servers.rs`) derives from the contract how such a server
 //! differs from the API's (a [`Rebase`]: trailing `/v2` removed) and has
 //! the generated code build those URLs with [`rebased_endpoint`] (or a
 //! [`FixedPath::rebased`]). The root is the configured address without its
@@ -118,7 +118,7 @@ pub(crate) fn endpoint(
 }
 
 /// How the server of an operation differs from its API's, as the contract
-/// says (`codegen/servers.rs`): the trailing path segments `strip` of the
+/// says (`codegen/post/servers.rs`): the trailing path segments `strip` of the
 /// client's base URL replaced by `add`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Rebase {

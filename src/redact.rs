@@ -5,7 +5,7 @@
 //!
 //! - the values the contract marks secret for that operation (the build
 //!   lists them per operation as patterns such as `/clientSecret` or `/*`
-//!   for a map of secrets; see `codegen/error_type.rs`), and
+//!   for a map of secrets; see `codegen/post/error_type.rs`), and
 //! - the value of any JSON key naming a secret, a token, a password, a
 //!   credential, a cookie or an authorization (case-insensitive, any
 //!   casing: `clientSecret`, `access_token`, `password`, `secretValue`,

@@ -1,7 +1,7 @@
 //! A string that must never be printed: client secrets, tokens, passwords, cookies.
 //!
 //! On the wire a [`Secret`] is the plain string it wraps: the generated
-//! clients use `Secret` for sensitive fields (see `codegen/secrets.rs`), so
+//! clients use `Secret` for sensitive fields (see `codegen/contract/secrets.rs`), so
 //! request bodies must carry the real value and responses must decode into a
 //! `Secret`, while `Debug` and `Display` keep printing `[censored]`.
 

@@ -4,10 +4,8 @@
 
 mod support;
 
-#[path = "../codegen/errata.rs"]
-mod errata;
-
 use camunda8::Config;
+use camunda8_codegen::contract::errata;
 use serde_json::Value;
 use support::oauth2_server::OAuth2Server;
 use support::prism::Prism;

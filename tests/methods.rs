@@ -2,19 +2,10 @@
 //! names are derived from the contract by the same naming step the build
 //! uses, and looked up in the code the build generated.
 
-#![allow(dead_code)]
-
-#[path = "../codegen/multipart.rs"]
-mod multipart;
-#[path = "../codegen/naming.rs"]
-mod naming;
-#[path = "../codegen/walk.rs"]
-mod walk;
-#[path = "../codegen/words.rs"]
-mod words;
-
 use std::collections::BTreeSet;
 
+use camunda8_codegen::contract::{multipart, operation_names};
+use camunda8_codegen::words;
 use serde_json::Value;
 
 fn contract(api: &str) -> Value {
@@ -72,7 +63,7 @@ fn check(api: &str, source: &str, count: usize, required: &[&str]) {
 /// Like [`check`], for an API whose operations `by_hand` are hand-written
 /// methods instead of generated ones.
 fn check_with(api: &str, source: &str, count: usize, required: &[&str], by_hand: &[&str]) {
-    let expected: Vec<(String, String, String)> = naming::method_names(&contract(api));
+    let expected: Vec<(String, String, String)> = operation_names::method_names(&contract(api));
     assert_eq!(expected.len(), count, "{api}: operations in the contract");
     let names: BTreeSet<String> = expected.iter().map(|(_, _, n)| n.clone()).collect();
     assert_eq!(names.len(), count, "{api}: method names are unique");
@@ -213,7 +204,7 @@ fn orchestration_has_244_methods() {
             "create_document",
             "create_documents",
         ],
-        // multipart/form-data bodies: see codegen/multipart.rs
+        // multipart/form-data bodies: see codegen/contract/multipart.rs
         &["create_deployment", "create_document", "create_documents"],
     );
 }
@@ -239,7 +230,7 @@ fn multipart_operations_are_the_hand_written_ones() {
 
 #[test]
 fn operations_in_all() {
-    let count = |api: &str| naming::method_names(&contract(api)).len();
+    let count = |api: &str| operation_names::method_names(&contract(api)).len();
     assert_eq!(count("admin") + count("zeebe") + count("operate"), 69);
     assert_eq!(count("orchestration"), 244);
 }

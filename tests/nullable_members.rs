@@ -1,6 +1,6 @@
 //! Members the contract declares required and nullable decode as `None`
 //! when an answer leaves them out (generation step
-//! `absent_nullable_is_none`, codegen/absent.rs): servers and proxies that
+//! `absent_nullable_is_none`, codegen/post/absent.rs): servers and proxies that
 //! drop `null` members exist. `null` still decodes as `None`, a value as
 //! `Some`, and a value of the type still sends the member (as `null`).
 #![cfg(feature = "orchestration")]

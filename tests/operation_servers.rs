@@ -1,5 +1,5 @@
 //! Operations the contract serves on a server of their own go there
-//! (generation step `operation_servers`, codegen/servers.rs): the
+//! (generation step `operation_servers`, codegen/post/servers.rs): the
 //! Orchestration Cluster API's `/cluster/v2/*` operations are served at the
 //! gateway's root, the configured address without its `/v2`, which keeps a
 //! SaaS cluster id or a gateway's path prefix. Every other operation is

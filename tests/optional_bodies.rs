@@ -1,5 +1,5 @@
 //! Operations whose request body the contract does not require can be sent
-//! without one (generation step `optional_bodies`, codegen/optional_body.rs):
+//! without one (generation step `optional_bodies`, codegen/post/optional_body.rs):
 //! with no `.body(…)` or `.body_map(…)`, the request carries `{}` as
 //! Camunda's TypeScript client sends; with one, it is sent as before.
 //! Checked on what a recording server receives.

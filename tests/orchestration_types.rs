@@ -9,10 +9,6 @@
 
 #![cfg(feature = "orchestration")]
 
-#[allow(dead_code)]
-#[path = "../codegen/source.rs"]
-mod source;
-
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::path::Path;
@@ -22,6 +18,7 @@ use camunda8::orchestration::keys::{
     TenantId, Username,
 };
 use camunda8::orchestration::types;
+use camunda8_codegen::source;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 

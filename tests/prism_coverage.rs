@@ -18,27 +18,15 @@
 
 #![cfg(all(feature = "admin", feature = "zeebe", feature = "operate"))]
 
-#[path = "../codegen/errata.rs"]
-mod errata;
-#[allow(dead_code)]
-#[path = "../codegen/naming.rs"]
-mod naming;
-#[allow(dead_code)]
-#[path = "../codegen/source.rs"]
-mod source;
 mod support;
-#[allow(dead_code)]
-#[path = "../codegen/walk.rs"]
-mod walk;
-#[allow(dead_code)]
-#[path = "../codegen/words.rs"]
-mod words;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use camunda8::hooks::Inner;
 use camunda8::{ApiError, ResponseValue, Secret};
+use camunda8_codegen::contract::{errata, operation_names};
+use camunda8_codegen::source;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -279,7 +267,7 @@ impl Run {
             self.api,
             self.failures.join("\n")
         );
-        let operations: BTreeSet<String> = naming::method_names(&contract(self.api))
+        let operations: BTreeSet<String> = operation_names::method_names(&contract(self.api))
             .into_iter()
             .map(|(_, _, name)| name)
             .collect();

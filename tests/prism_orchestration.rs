@@ -27,21 +27,7 @@
 
 #![cfg(feature = "orchestration")]
 
-#[path = "../codegen/errata.rs"]
-mod errata;
-#[allow(dead_code)]
-#[path = "../codegen/naming.rs"]
-mod naming;
-#[allow(dead_code)]
-#[path = "../codegen/source.rs"]
-mod source;
 mod support;
-#[allow(dead_code)]
-#[path = "../codegen/walk.rs"]
-mod walk;
-#[allow(dead_code)]
-#[path = "../codegen/words.rs"]
-mod words;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -50,6 +36,8 @@ use std::time::Duration;
 use camunda8::hooks::Inner;
 use camunda8::orchestration::{ByteStream, Client, types};
 use camunda8::{ApiError, ResponseValue, Secret};
+use camunda8_codegen::contract::{errata, operation_names};
+use camunda8_codegen::source;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -452,7 +440,7 @@ impl Run {
             self.mode,
             self.failures.join("\n")
         );
-        let operations: BTreeSet<String> = naming::method_names(&contract())
+        let operations: BTreeSet<String> = operation_names::method_names(&contract())
             .into_iter()
             .map(|(_, _, name)| name)
             .collect();
@@ -2074,7 +2062,7 @@ async fn rejected_requests_are_reported(prism: &Prism) {
 #[should_panic(expected = "never called: [\"unassign_user_task\"]")]
 fn an_operation_without_a_call_fails_the_coverage_check() {
     let mut run = Run::new("examples");
-    for (_, _, name) in naming::method_names(&contract()) {
+    for (_, _, name) in operation_names::method_names(&contract()) {
         if name != "unassign_user_task" {
             run.called.insert(name);
         }
@@ -2087,7 +2075,7 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
 #[should_panic(expected = "not in the contract: [\"start_process\"]")]
 fn a_call_outside_the_contract_fails_the_coverage_check() {
     let mut run = Run::new("examples");
-    for (_, _, name) in naming::method_names(&contract()) {
+    for (_, _, name) in operation_names::method_names(&contract()) {
         run.called.insert(name);
     }
     run.called.insert("start_process".to_string());

@@ -1,7 +1,7 @@
 //! Operations whose success answer is text, or may be empty.
 //!
 //! progenitor types only JSON bodies, and one success kind per operation
-//! (see `single_success_kind` in codegen/media.rs): the XML of a model comes
+//! (see `single_success_kind` in codegen/contract/media.rs): the XML of a model comes
 //! back as a byte stream, and a 204 "no form" answer of the form lookups
 //! arrives as an [`ApiError::Response`] with a success status. These
 //! methods give such operations the meaning the contract states: the XML as

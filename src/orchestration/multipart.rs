@@ -1,7 +1,7 @@
 //! Multipart requests of the Orchestration Cluster API, written by hand.
 //!
 //! progenitor cannot generate `multipart/form-data` requests (see
-//! `codegen/multipart.rs`), so `createDeployment`, `createDocument` and
+//! `codegen/contract/multipart.rs`), so `createDeployment`, `createDocument` and
 //! `createDocuments` are built here. The body is assembled in memory as one
 //! buffer (not a stream) so that the request can be cloned: backpressure
 //! retries and the re-send after a 401 work exactly as for generated

@@ -1,4 +1,4 @@
-//! The comparison of tests/wire_diff.rs: what is compared of a request, and
+//! The comparison of tests/wire_diff/main.rs: what is compared of a request, and
 //! the differences between the two clients' requests of one intent.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};

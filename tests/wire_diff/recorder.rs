@@ -1,4 +1,4 @@
-//! The recording server of tests/wire_diff.rs: records every request under
+//! The recording server of tests/wire_diff/main.rs: records every request under
 //! the intent running at the time, and answers each operation the intents
 //! use with a minimal valid success response of the contract
 //! (openapi/orchestration.json), enough for both clients to proceed.

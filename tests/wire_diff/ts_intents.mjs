@@ -1,4 +1,4 @@
-// The TypeScript half of tests/wire_diff.rs: runs each user intent through
+// The TypeScript half of tests/wire_diff/main.rs: runs each user intent through
 // Camunda's official client `@camunda8/orchestration-cluster-api` against the
 // recording server whose address is the first argument.
 //
@@ -6,7 +6,7 @@
 // that the server files what follows under that intent; after it, it posts
 // `/__done/<name>` with `{"ok": bool, "error": string}`. Those two are plain
 // `fetch` calls, not the client's. The intents and their data must stay in
-// step with `rust_intents` in tests/wire_diff.rs: same names, same order, same
+// step with `rust_intents` in tests/wire_diff/main.rs: same names, same order, same
 // values.
 
 import createCamundaClient from '@camunda8/orchestration-cluster-api';

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::secrets::SECRET_SCHEMA;
+use crate::contract::secrets::SECRET_SCHEMA;
 use crate::walk::resolve;
 
 /// Secret locations per operation, keyed by (upper-case method, path).

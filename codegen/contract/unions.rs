@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::walk::{esc, resolve};
 
 /// Marks a single-value tag enum made by [`discriminated_unions`]: it must
-/// stay closed (no `Unknown` catch-all, see `codegen/enums.rs`), or every
+/// stay closed (no `Unknown` catch-all, see `codegen/contract/enums.rs`), or every
 /// variant of the union would accept every tag.
 pub const TAG_MARK: &str = "x-camunda8-tag";
 

@@ -1,7 +1,6 @@
 //! Finding the spec files: by prefix and extension, with readable errors.
 
-#[path = "../codegen/source.rs"]
-mod source;
+use camunda8_codegen::source;
 
 use std::fs;
 

@@ -62,7 +62,7 @@ pub fn newer_members_optional(spec: &mut Value) -> Vec<String> {
                     .collect()
             })
             .unwrap_or_default();
-        // A discriminator tag (codegen/unions.rs) stays required: it is
+        // A discriminator tag (codegen/contract/unions.rs) stays required: it is
         // what tells the union's variants apart.
         let newer: Vec<String> = newer
             .into_iter()

@@ -225,45 +225,33 @@ pub(crate) fn operation_servers(
 /// Adds to the rustdoc of each `Client` method in `servers` where its
 /// request goes, and what happens when the client's base cannot give it.
 fn document_methods(items: &mut [syn::Item], servers: &BTreeMap<String, Rebase>) {
-    for item in items {
-        let syn::Item::Impl(block) = item else {
+    for f in crate::items::client_methods(items) {
+        let Some(rebase) = servers.get(&f.sig.ident.to_string()) else {
             continue;
         };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for inner in &mut block.items {
-            let syn::ImplItem::Fn(f) = inner else {
-                continue;
-            };
-            let Some(rebase) = servers.get(&f.sig.ident.to_string()) else {
-                continue;
-            };
-            let text = if rebase.strip.is_empty() {
-                format!(
-                    "\n\n# Server\n\nThe contract serves this operation on a server of its own: the \
+        let text = if rebase.strip.is_empty() {
+            format!(
+                "\n\n# Server\n\nThe contract serves this operation on a server of its own: the \
                      request goes to the client's base URL followed by `{}`.",
-                    rebase.add
-                )
-            } else {
-                format!(
-                    "\n\n# Server\n\nThe contract serves this operation on a server of its own: the \
+                rebase.add
+            )
+        } else {
+            format!(
+                "\n\n# Server\n\nThe contract serves this operation on a server of its own: the \
                      request goes to the client's base URL without its trailing `{strip}`{add} (a SaaS \
                      address keeps its cluster id, a gateway its path prefix). When the base URL does \
                      not end in `{strip}` (an exact address without it), where the operation is served \
                      cannot be derived, and the call fails with \
                      [`ApiError::InvalidRequest`](crate::ApiError::InvalidRequest) before anything is sent.",
-                    strip = rebase.strip,
-                    add = if rebase.add.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", followed by `{}`", rebase.add)
-                    },
-                )
-            };
-            f.attrs.push(syn::parse_quote!(#[doc = #text]));
-        }
+                strip = rebase.strip,
+                add = if rebase.add.is_empty() {
+                    String::new()
+                } else {
+                    format!(", followed by `{}`", rebase.add)
+                },
+            )
+        };
+        f.attrs.push(syn::parse_quote!(#[doc = #text]));
     }
 }
 

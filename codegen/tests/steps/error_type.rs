@@ -1,18 +1,8 @@
-//! The build step `own_error_type` (codegen/error_type.rs): which response
+//! The build step `own_error_type` (codegen/post/error_type.rs): which response
 //! fields of an operation are secret, and how progenitor's `send` is
 //! wrapped, on small hand-made inputs.
 
-#![allow(dead_code)]
-
-#[path = "../codegen/error_type.rs"]
-mod error_type;
-#[path = "../codegen/secrets.rs"]
-mod secrets;
-#[path = "../codegen/walk.rs"]
-mod walk;
-#[path = "../codegen/words.rs"]
-mod words;
-
+use camunda8_codegen::post::error_type;
 use serde_json::json;
 
 #[test]

@@ -2,36 +2,24 @@
 //! makes of Camunda's published specs, and the importer loses no wire element.
 //!
 //! Updating to a new Camunda release: put the new published files in the
-//! reference folder and run
-//! `CAMUNDA8_BLESS=1 cargo test --test contracts` — the contracts are
-//! rewritten; review the diff, then bless `tests/generated.rs` the same way.
-
-#[path = "../codegen/import.rs"]
-mod import;
+//! reference folder and run `cargo codegen import` (or
+//! `CAMUNDA8_BLESS=1 cargo test -p camunda8-codegen --test inputs`) — the
+//! contracts are rewritten; review the diff, then `cargo codegen generate`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use camunda8_codegen::commands::{self, imported};
+use camunda8_codegen::{APIS, crate_root, import, source};
 use serde_json::Value;
 
-/// `(published file, committed contract)` per API.
-const FILES: [(&str, &str); 4] = [
-    ("admin-api.json", "admin.json"),
-    ("zeebe-8.6.yaml", "zeebe.json"),
-    ("operate-8.6.yaml", "operate.json"),
-    ("orchestration-cluster-v2.yaml", "orchestration.json"),
-];
-
 fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate_root()
 }
 
 /// The reference folder, or `None` (with a notice) when it is absent outside CI.
 fn reference_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CAMUNDA8_REFERENCE_OPENAPI") {
-        Some(d) => PathBuf::from(d),
-        None => manifest().join("../shared/reference/openapi"),
-    };
+    let dir = commands::default_reference_dir();
     if dir.is_dir() {
         return Some(dir);
     }
@@ -47,14 +35,10 @@ fn reference_dir() -> Option<PathBuf> {
     None
 }
 
-fn published(dir: &std::path::Path, file: &str) -> Value {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if file.ends_with(".json") {
-        serde_json::from_str(&text).unwrap()
-    } else {
-        serde_norway::from_str(&text).unwrap()
-    }
+/// The published spec of `api` in `dir`, parsed.
+fn published(dir: &std::path::Path, api: &str) -> Value {
+    let path = source::find(dir, api).unwrap_or_else(|e| panic!("{e}"));
+    source::parse(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -62,23 +46,20 @@ fn committed_contracts_match_the_importer() {
     let Some(dir) = reference_dir() else { return };
     let bless = std::env::var_os("CAMUNDA8_BLESS").is_some_and(|v| v == "1");
     let mut stale = Vec::new();
-    for (source, contract) in FILES {
-        let expected = import::to_contract_text(&import::import(&published(&dir, source)));
-        let path = manifest().join("openapi").join(contract);
-        let actual = std::fs::read_to_string(&path).unwrap_or_default();
-        if actual != expected {
-            if bless {
-                std::fs::create_dir_all(manifest().join("openapi")).unwrap();
-                std::fs::write(&path, &expected).unwrap();
-                eprintln!("blessed {}", path.display());
-            } else {
-                stale.push(contract);
-            }
+    for output in imported(&manifest(), &dir).unwrap() {
+        if output.is_current() {
+            continue;
+        }
+        if bless {
+            output.write().unwrap();
+            eprintln!("blessed {}", output.path.display());
+        } else {
+            stale.push(output.path);
         }
     }
     assert!(
         stale.is_empty(),
-        "contracts differ from the importer's output: {stale:?}; run CAMUNDA8_BLESS=1 cargo test --test contracts"
+        "contracts differ from the importer's output: {stale:?}; run `cargo codegen import`"
     );
 }
 
@@ -158,7 +139,7 @@ fn walk(value: &Value, ptr: &str, is_name_map: bool, out: &mut BTreeSet<String>)
 #[test]
 fn importer_keeps_every_wire_element() {
     let Some(dir) = reference_dir() else { return };
-    for (source, _) in FILES {
+    for source in APIS {
         let spec = published(&dir, source);
         let before = wire_elements(&spec);
         let after = wire_elements(&import::import(&spec));
@@ -205,8 +186,9 @@ fn prose_left(value: &Value, ptr: &str, name_map: bool, out: &mut Vec<String>) {
 
 #[test]
 fn committed_contracts_hold_no_prose() {
-    for (_, contract) in FILES {
-        let path = manifest().join("openapi").join(contract);
+    for api in APIS {
+        let contract = format!("{api}.json");
+        let path = manifest().join("openapi").join(&contract);
         let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let mut left = Vec::new();
         prose_left(&spec, "", false, &mut left);

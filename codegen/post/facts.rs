@@ -166,31 +166,19 @@ pub fn document_operations(
 ) -> Vec<String> {
     let mut documented = Vec::new();
     let mut summarized = 0;
-    for item in items {
-        let syn::Item::Impl(block) = item else {
+    for f in crate::items::client_methods(items) {
+        let name = f.sig.ident.to_string();
+        if let Some(summary) = crate::summaries::summary(api, &name) {
+            let text = format!("{summary}\n");
+            f.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+            summarized += 1;
+        }
+        let Some(lines) = facts.get(&name) else {
             continue;
         };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for inner in &mut block.items {
-            let syn::ImplItem::Fn(f) = inner else {
-                continue;
-            };
-            let name = f.sig.ident.to_string();
-            if let Some(summary) = crate::summaries::summary(api, &name) {
-                let text = format!("{summary}\n");
-                f.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
-                summarized += 1;
-            }
-            let Some(lines) = facts.get(&name) else {
-                continue;
-            };
-            let text = format!("\n\n# Facts from the contract\n\n{}\n", lines.join("\n"));
-            f.attrs.push(syn::parse_quote!(#[doc = #text]));
-            documented.push(name);
-        }
+        let text = format!("\n\n# Facts from the contract\n\n{}\n", lines.join("\n"));
+        f.attrs.push(syn::parse_quote!(#[doc = #text]));
+        documented.push(name);
     }
     let mut changes = Vec::new();
     if summarized > 0 {

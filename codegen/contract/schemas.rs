@@ -37,7 +37,7 @@ pub fn open_objects(spec: &mut Value) -> Vec<String> {
     visit_schemas(spec, &mut |schema, ptr, _| {
         if let Some(obj) = schema.as_object_mut()
             && obj.get("additionalProperties") == Some(&Value::Bool(false))
-            // Closed on purpose by `closed_optional_branches` (codegen/unions.rs).
+            // Closed on purpose by `closed_optional_branches` (codegen/contract/unions.rs).
             && !obj.contains_key("x-camunda8-closed")
         {
             obj.remove("additionalProperties");
@@ -169,7 +169,7 @@ pub fn identifier_schema_names(spec: &mut Value) -> Vec<String> {
 /// value a string), if `schema` is one.
 pub fn string_enum(schema: &Value) -> Option<Vec<String>> {
     let obj = schema.as_object()?;
-    // A discriminator tag (`x-camunda8-tag`, see codegen/unions.rs) stays a
+    // A discriminator tag (`x-camunda8-tag`, see codegen/contract/unions.rs) stays a
     // closed inline enum: with a catch-all, every union variant would match.
     if obj.contains_key("x-camunda8-tag") {
         return None;

@@ -1,42 +1,12 @@
-//! Each normalization step and erratum, on small synthetic specs.
+//! Each contract step (`codegen/contract/`) and erratum, on small synthetic
+//! specs.
 
-#![allow(dead_code)]
-
-#[path = "../codegen/enums.rs"]
-mod enums;
-#[path = "../codegen/errata.rs"]
-mod errata;
-#[path = "../codegen/facts.rs"]
-mod facts;
-#[path = "../codegen/keys.rs"]
-mod keys;
-#[path = "../codegen/media.rs"]
-mod media;
-#[path = "../codegen/multipart.rs"]
-mod multipart;
-#[path = "../codegen/names.rs"]
-mod names;
-#[path = "../codegen/naming.rs"]
-mod naming;
-#[path = "../codegen/normalize.rs"]
-mod normalize;
-#[path = "../codegen/nullable.rs"]
-mod nullable;
-#[path = "../codegen/schemas.rs"]
-mod schemas;
-#[path = "../codegen/secrets.rs"]
-mod secrets;
-#[path = "../codegen/summaries.rs"]
-mod summaries;
-#[path = "../codegen/unions.rs"]
-mod unions;
-#[path = "../codegen/versions.rs"]
-mod versions;
-#[path = "../codegen/walk.rs"]
-mod walk;
-#[path = "../codegen/words.rs"]
-mod words;
-
+use camunda8_codegen::contract::{
+    self, enums, errata, keys, media, multipart, nullable, operation_names, schemas, secrets,
+    unions, versions,
+};
+use camunda8_codegen::post::facts;
+use camunda8_codegen::{walk, words};
 use serde_json::{Value, json};
 
 fn spec(paths: Value, schemas: Value) -> Value {
@@ -133,7 +103,7 @@ fn derived_names() {
     ];
     for (method, path, expected) in cases {
         assert_eq!(
-            naming::derive_name(method, path),
+            operation_names::derive_name(method, path),
             expected,
             "{method} {path}"
         );
@@ -151,7 +121,7 @@ fn name_operations_fills_missing_and_replaces_springdoc_ids() {
         json!({"/a/{id}": {"get": op(None)}, "/b": {"get": op(Some("ListTheBs"))}}),
         json!({}),
     );
-    let changes = naming::name_operations(&mut s);
+    let changes = operation_names::name_operations(&mut s);
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(s["paths"]["/a/{id}"]["get"]["operationId"], "get_a");
     assert_eq!(s["paths"]["/b"]["get"]["operationId"], "ListTheBs");
@@ -164,8 +134,8 @@ fn name_operations_fills_missing_and_replaces_springdoc_ids() {
         }),
         json!({}),
     );
-    assert!(naming::has_generic_ids(&s));
-    assert_eq!(naming::name_operations(&mut s).len(), 3);
+    assert!(operation_names::has_generic_ids(&s));
+    assert_eq!(operation_names::name_operations(&mut s).len(), 3);
     assert_eq!(
         s["paths"]["/v1/dogs/{key}"]["get"]["operationId"],
         "get_dog"
@@ -175,13 +145,13 @@ fn name_operations_fills_missing_and_replaces_springdoc_ids() {
         "search_cats"
     );
     // Idempotent.
-    assert!(naming::name_operations(&mut s).is_empty());
+    assert!(operation_names::name_operations(&mut s).is_empty());
     // Unique even when two paths derive the same name.
     let mut s = spec(
         json!({"/x/{a}": {"get": op(None)}, "/xs/{a}": {"get": op(None)}}),
         json!({}),
     );
-    naming::name_operations(&mut s);
+    operation_names::name_operations(&mut s);
     assert_eq!(s["paths"]["/x/{a}"]["get"]["operationId"], "get_x");
     assert_eq!(s["paths"]["/xs/{a}"]["get"]["operationId"], "get_x_2");
 }
@@ -453,7 +423,7 @@ fn operate_errata() {
 }
 
 fn contract(api: &str) -> Value {
-    let path = format!("{}/openapi/{api}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = camunda8_codegen::crate_root().join(format!("openapi/{api}.json"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -461,12 +431,12 @@ fn contract(api: &str) -> Value {
 fn pipeline_is_idempotent_on_the_contracts() {
     for api in ["admin", "zeebe", "operate", "orchestration"] {
         let mut s = contract(api);
-        let first = normalize::normalize(api, &mut s);
+        let first = contract::normalize(api, &mut s);
         assert!(
             first.iter().any(|r| !r.changes.is_empty()),
             "{api}: nothing normalized?"
         );
-        let again = normalize::normalize(api, &mut s);
+        let again = contract::normalize(api, &mut s);
         for report in again {
             assert!(
                 report.changes.is_empty(),
@@ -492,7 +462,7 @@ fn pipeline_is_idempotent_on_the_contracts() {
 #[test]
 fn zeebe_mixed_error_kinds_are_unified() {
     let mut s = contract("zeebe");
-    normalize::normalize("zeebe", &mut s);
+    contract::normalize("zeebe", &mut s);
     let r = &s["paths"]["/user-tasks/{userTaskKey}/completion"]["post"]["responses"];
     for code in ["400", "404", "409"] {
         assert_eq!(

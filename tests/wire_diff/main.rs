@@ -66,9 +66,7 @@
 //! the crate's root. Without it the test fails (CI always installs it).
 #![cfg(feature = "orchestration")]
 
-#[path = "wire_diff/compare.rs"]
 mod compare;
-#[path = "wire_diff/recorder.rs"]
 mod recorder;
 
 use std::collections::BTreeMap;
@@ -828,7 +826,7 @@ async fn typescript_and_camunda8_send_the_same_requests() {
     eprintln!("{report}");
     assert!(
         failures.is_empty(),
-        "{} wire difference(s) against the list in tests/wire_diff.rs:\n{}",
+        "{} wire difference(s) against the list in tests/wire_diff/main.rs:\n{}",
         failures.len(),
         failures.join("\n")
     );

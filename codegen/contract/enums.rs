@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use crate::schemas::{string_enum, unique_name};
+use crate::contract::schemas::{string_enum, unique_name};
 use crate::walk::visit_schemas;
 use crate::words::pascal;
 

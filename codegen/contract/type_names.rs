@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::schemas::unique_name;
+use crate::contract::schemas::unique_name;
 use crate::walk::visit_operations;
 use crate::words::{pascal, words};
 
@@ -247,7 +247,7 @@ pub fn array_item_names(spec: &mut Value) -> Vec<String> {
 pub fn shared_enums(spec: &mut Value) -> Vec<String> {
     let mut groups: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for (name, schema) in schemas(spec) {
-        if let Some(mut values) = crate::schemas::string_enum(&schema) {
+        if let Some(mut values) = crate::contract::schemas::string_enum(&schema) {
             values.sort();
             groups.entry(values).or_default().push(name);
         }

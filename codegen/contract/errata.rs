@@ -1,10 +1,10 @@
 //! Errata: corrections of mistakes in Camunda's published specs.
 //!
 //! Each erratum is one function with the evidence for it. They are applied
-//! to the spec before the generic normalization steps (and are usable from
-//! tests, e.g. to run a mock server on the corrected published spec):
-//! `#[path = "../codegen/errata.rs"] mod errata;` — the module needs only
-//! `serde_json`.
+//! to the spec before the contract steps of [`STEPS`](super::STEPS) (see
+//! [`normalize`](super::normalize)). The crate's tests that run a mock
+//! server on the corrected published spec use them too, through this
+//! package as a dev-dependency (`camunda8_codegen::contract::errata`).
 //!
 //! An erratum that finds nothing to change reports nothing; it never fails,
 //! so a later spec version that fixed the mistake passes through untouched.
@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 /// One erratum: a name and the function applying it.
-type Erratum = (&'static str, fn(&mut Value) -> Vec<String>);
+pub type Erratum = (&'static str, fn(&mut Value) -> Vec<String>);
 
 /// The errata of one API (`"admin"`, `"zeebe"`, `"operate"`).
 pub fn errata_for(api: &str) -> &'static [Erratum] {
