@@ -193,6 +193,26 @@ pub fn generate(
             why: "an operation builder's setter keeps the conversion's error (a key's reason, the pattern it missed) and names the type as a user writes it, not as spaced tokens (codegen/setter_errors.rs)",
             changes: crate::setter_errors::setter_errors_say_why(&mut file),
         },
+        Report {
+            name: "optional_setters_take_str",
+            why: "a builder setter of an optional text or key member takes crate::IntoOptional (src/optional.rs): `&str`, `String`, the key, `Some`/`None` (codegen/optional_setters.rs)",
+            changes: crate::optional_setters::optional_setters_take_str(&mut file),
+        },
+        Report {
+            name: "unions_from_branch_builders",
+            why: "a union (ProcessInstanceCreationInstruction, …) converts from each branch and each branch's builder, so `.body(Branch::builder()…)` works (codegen/union_builders.rs)",
+            changes: crate::union_builders::unions_from_branch_builders(&mut file),
+        },
+        Report {
+            name: "filters_from_values",
+            why: "a filter property converts from the plain value (`\"x\".into()`, a key, a number, a date, an enum); its branches are `Exact` and `Advanced`, the old names deprecated constants (codegen/filter_values.rs)",
+            changes: crate::filter_values::filters_from_values(&mut file),
+        },
+        Report {
+            name: "names_users_guess",
+            why: "operations renamed to what users search for (one table), old names deprecated aliases; byte-returning methods say how to read the bytes (codegen/method_renames.rs)",
+            changes: crate::method_renames::names_users_guess(api, &mut file),
+        },
     ];
     Ok((prettyplease::unparse(&file), reports))
 }
