@@ -7,7 +7,8 @@
 //! `CreationDateExactMatch`, and building one took
 //! `StringFilterProperty::from(NameExactMatch("x".into()))`.
 //!
-//! For every such union (two branches, the second one of operators) the
+//! For every such union (two branches, the second one of operators: an
+//! `Advanced…Filter`, or `BasicStringFilter`) the
 //! step
 //! * renames the branches `Exact` and `Advanced`; the old names stay as
 //!   deprecated associated constants, so `StringFilterProperty::NameExactMatch(v)`
@@ -58,7 +59,10 @@ pub fn filters_from_values(file: &mut syn::File) -> Vec<String> {
         let (Some(exact), Some(advanced)) = (branch(&e.variants[0]), branch(&e.variants[1])) else {
             continue;
         };
-        if !crate::items::last_ident(&advanced).is_some_and(|a| a.starts_with("Advanced")) {
+        // The operators' branch: `Advanced…Filter`, or `BasicStringFilter`.
+        if !crate::items::last_ident(&advanced)
+            .is_some_and(|a| a.starts_with("Advanced") || a.ends_with("Filter"))
+        {
             continue;
         }
         let old = [

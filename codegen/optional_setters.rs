@@ -28,18 +28,24 @@ pub fn optional_setters_take_str(file: &mut syn::File) -> Vec<String> {
                     Ok(Some(self))
                 }
             }
+            // a key that takes any text converts infallibly; one shape for all keys
+            #[allow(clippy::unnecessary_fallible_conversions)]
             impl<'a> crate::IntoOptional<#ty> for &'a str {
                 type Error = <#ty as ::std::convert::TryFrom<&'a str>>::Error;
                 fn into_optional(self) -> ::std::result::Result<::std::option::Option<#ty>, Self::Error> {
                     <#ty as ::std::convert::TryFrom<&'a str>>::try_from(self).map(Some)
                 }
             }
+            // a key that takes any text converts infallibly; one shape for all keys
+            #[allow(clippy::unnecessary_fallible_conversions)]
             impl crate::IntoOptional<#ty> for ::std::string::String {
                 type Error = <#ty as ::std::convert::TryFrom<::std::string::String>>::Error;
                 fn into_optional(self) -> ::std::result::Result<::std::option::Option<#ty>, Self::Error> {
                     <#ty as ::std::convert::TryFrom<::std::string::String>>::try_from(self).map(Some)
                 }
             }
+            // a key that takes any text converts infallibly; one shape for all keys
+            #[allow(clippy::unnecessary_fallible_conversions)]
             impl<'a> crate::IntoOptional<#ty> for &'a ::std::string::String {
                 type Error = <#ty as ::std::convert::TryFrom<&'a ::std::string::String>>::Error;
                 fn into_optional(self) -> ::std::result::Result<::std::option::Option<#ty>, Self::Error> {
