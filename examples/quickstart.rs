@@ -21,8 +21,7 @@ use std::time::Duration;
 use camunda8::Camunda;
 use camunda8::orchestration::eventually;
 use camunda8::orchestration::types::{
-    ProcessInstanceCreationInstruction, ProcessInstanceCreationInstructionById,
-    ProcessInstanceSearchQueryFilter,
+    ProcessInstanceCreationInstructionById, ProcessInstanceSearchQueryFilter,
 };
 
 /// A minimal executable process: start, then end. Deployed from memory.
@@ -108,7 +107,7 @@ async fn orchestrate(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>
         .variables(Some(variables.into()));
     let instance = orchestration
         .create_process_instance()
-        .body(ProcessInstanceCreationInstruction::Id(start.try_into()?))
+        .body(start)
         .send()
         .await?
         .into_inner();

@@ -94,6 +94,7 @@ pub mod config;
 mod endpoint;
 mod error;
 pub mod hooks;
+mod optional;
 mod own_line;
 mod problem;
 mod redact;
@@ -125,6 +126,7 @@ pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;
 pub use config::{ApiSettings, AuthMethod, AuthStrategy, Config, ResolvedConfig, TokenSettings};
 pub use error::{Error, Result};
+pub use optional::IntoOptional;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 

@@ -167,6 +167,9 @@ fn every_client_method_has_its_facts_block() {
                 if !matches!(f.vis, syn::Visibility::Public(_))
                     || f.sig.ident == "new"
                     || f.sig.ident == "new_with_client"
+                    // a deprecated alias of a renamed operation
+                    // (step names_users_guess) points to the new name
+                    || f.attrs.iter().any(|a| a.path().is_ident("deprecated"))
                 {
                     continue;
                 }

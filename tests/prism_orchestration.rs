@@ -37,6 +37,7 @@ use camunda8::hooks::Inner;
 use camunda8::orchestration::{ByteStream, Client, types};
 use camunda8::{ApiError, ResponseValue, Secret};
 use camunda8_codegen::contract::{errata, operation_names};
+use camunda8_codegen::post::renames;
 use camunda8_codegen::source;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -442,7 +443,7 @@ impl Run {
         );
         let operations: BTreeSet<String> = operation_names::method_names(&contract())
             .into_iter()
-            .map(|(_, _, name)| name)
+            .map(|(_, _, name)| renames::renamed("orchestration", &name))
             .collect();
         let missing: Vec<_> = operations.difference(&self.called).collect();
         let unknown: Vec<_> = self.called.difference(&operations).collect();
@@ -1122,7 +1123,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
         .element_instance_key(ELEMENT_INSTANCE_KEY)
         .body(body::<types::IncidentSearchQuery>(json!({"filter": {"processDefinitionId": "order-process", "processInstanceKey": "2251799813690746"}, "sort": [{"field": "incidentKey", "order": "DESC"}], "page": {"limit": 20}}))));
     // PUT /element-instances/{elementInstanceKey}/variables
-    call!(run, v2, create_element_instance_variables
+    call!(run, v2, set_variables
         .element_instance_key(ELEMENT_INSTANCE_KEY)
         .body(body::<types::SetVariableRequest>(json!({"variables": {"orderId": "ORD-2026-00417", "amount": 1249.5, "express": true}}))));
     // GET /exporting
@@ -1367,7 +1368,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     call!(run, v2, create_mapping_rule
         .body(body::<types::MappingRuleCreateRequest>(json!({"claimName": "groups", "claimValue": "accounting", "mappingRuleId": "okta-accounting", "name": "Okta accounting group"}))));
     // POST /mapping-rules/search
-    call!(run, v2, search_mapping_rule
+    call!(run, v2, search_mapping_rules
         .body(body::<types::MappingRuleSearchQueryRequest>(json!({"filter": {"name": "Okta accounting group"}, "sort": [{"field": "mappingRuleId", "order": "DESC"}], "page": {"limit": 20}}))));
     // DELETE /mapping-rules/{mappingRuleId}
     call!(
@@ -1588,7 +1589,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     call!(
         run,
         v2,
-        get_process_instance_statistics.process_instance_key(PROCESS_INSTANCE_KEY)
+        get_process_instance_element_statistics.process_instance_key(PROCESS_INSTANCE_KEY)
     );
     // GET /process-instances/{processInstanceKey}/statistics/wait-states
     call!(
@@ -1610,7 +1611,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /resources/{resourceKey}
     call!(run, v2, get_resource.resource_key(RESOURCE_KEY));
     // GET /resources/{resourceKey}/content
-    call!(run, v2, get_resource_content.resource_key(RESOURCE_KEY));
+    call!(run, v2, get_resource_content_json.resource_key(RESOURCE_KEY));
     // GET /resources/{resourceKey}/content/binary
     let raw = call!(
         run,
@@ -2064,7 +2065,7 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
     let mut run = Run::new("examples");
     for (_, _, name) in operation_names::method_names(&contract()) {
         if name != "unassign_user_task" {
-            run.called.insert(name);
+            run.called.insert(renames::renamed("orchestration", &name));
         }
     }
     run.finish(OPERATIONS);
@@ -2076,7 +2077,7 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
 fn a_call_outside_the_contract_fails_the_coverage_check() {
     let mut run = Run::new("examples");
     for (_, _, name) in operation_names::method_names(&contract()) {
-        run.called.insert(name);
+        run.called.insert(renames::renamed("orchestration", &name));
     }
     run.called.insert("start_process".to_string());
     run.finish(OPERATIONS);

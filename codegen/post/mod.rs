@@ -95,6 +95,26 @@ pub const STEPS: &[Step] = &[
         why: "an operation builder's setter keeps the conversion's error (a key's reason, the pattern it missed) and names the type as a user writes it, not as spaced tokens (codegen/post/setter_errors.rs)",
         run: |file, _| Ok(setter_errors::setter_errors_say_why(file)),
     },
+    Step {
+        name: "optional_setters_take_str",
+        why: "a builder setter of an optional text or key member takes crate::IntoOptional (src/optional.rs): `&str`, `String`, the key, `Some`/`None` (codegen/post/optional_setters.rs)",
+        run: |file, _| Ok(optional_setters::optional_setters_take_str(file)),
+    },
+    Step {
+        name: "unions_from_branch_builders",
+        why: "a union (ProcessInstanceCreationInstruction, …) converts from each branch and each branch's builder, so `.body(Branch::builder()…)` works (codegen/post/union_builders.rs)",
+        run: |file, _| Ok(union_builders::unions_from_branch_builders(file)),
+    },
+    Step {
+        name: "filters_from_values",
+        why: "a filter property converts from the plain value (`\"x\".into()`, a key, a number, a date, an enum); its branches are `Exact` and `Advanced`, the old names deprecated constants (codegen/post/filter_values.rs)",
+        run: |file, _| Ok(filter_values::filters_from_values(file)),
+    },
+    Step {
+        name: "names_users_guess",
+        why: "operations renamed to what users search for (one table, codegen/post/renames.rs), old names deprecated aliases; byte-returning methods say how to read the bytes (codegen/post/method_renames.rs)",
+        run: |file, inputs| Ok(method_renames::names_users_guess(&inputs.api, file)),
+    },
 ];
 
 /// One post-processing step.
@@ -160,9 +180,14 @@ pub mod doc_examples;
 pub mod docs;
 pub mod error_type;
 pub mod facts;
+pub mod filter_values;
 pub mod headers;
+pub mod method_renames;
 pub mod optional_body;
+pub mod optional_setters;
+pub mod renames;
 pub mod scope;
 pub mod servers;
 pub mod setter_errors;
+pub mod union_builders;
 pub mod url;

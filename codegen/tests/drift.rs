@@ -98,8 +98,14 @@ fn summaries_cover_every_search_and_name_real_methods() {
             );
         }
         for method in methods.iter().filter(|m| m.starts_with("search_")) {
+            // A method renamed by step names_users_guess is summarized
+            // under the contract's name (the summary is attached first).
+            let contract_name = camunda8_codegen::post::renames::RENAMES
+                .iter()
+                .find(|(a, _, new, _)| *a == api && *new == method.as_str())
+                .map_or(method.as_str(), |(_, old, _, _)| *old);
             assert!(
-                seen.contains(&(api, method.as_str())),
+                seen.contains(&(api, contract_name)),
                 "{api}: search {method} has no summary"
             );
         }

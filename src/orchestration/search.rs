@@ -105,7 +105,7 @@ cursor_search! {
     search_users_for_group: SearchUsersForGroup -> GroupUserResult, ProblemDetail;
     search_incidents: SearchIncidents -> IncidentResult, ProblemDetail;
     search_jobs: SearchJobs -> JobSearchResult, ProblemDetail;
-    search_mapping_rule: SearchMappingRule -> MappingRuleResult, ProblemDetail;
+    search_mapping_rules: SearchMappingRules -> MappingRuleResult, ProblemDetail;
     search_message_subscriptions: SearchMessageSubscriptions -> MessageSubscriptionResult, ProblemDetail;
     search_process_definitions: SearchProcessDefinitions -> ProcessDefinitionResult, ProblemDetail;
     search_process_definition_variable_names: SearchProcessDefinitionVariableNames -> ProcessDefinitionVariableNameSearchResult, ProblemDetail;

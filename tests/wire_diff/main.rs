@@ -553,7 +553,7 @@ async fn rust_intents(recorder: &Recorder, camunda: &Camunda) -> Vec<String> {
             .map_err(err)
     });
     intent!("set_variables", async {
-        o.create_element_instance_variables()
+        o.set_variables()
             .element_instance_key(ELEMENT_INSTANCE)
             .body(from_json::<types::SetVariableRequest>(
                 json!({"variables": {"approved": true, "note": "ok"}, "local": true}),
