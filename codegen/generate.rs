@@ -26,6 +26,7 @@ pub fn generate(
             crate::secrets::SECRET_SCHEMA
         ))
         .is_some();
+    let has_variables = crate::variables::has_variables(&spec);
     let facts = crate::facts::collect(api, &spec);
     let servers = crate::servers::collect(&spec).map_err(|e| format!("{api}: {e}"))?;
     let optional_bodies = crate::optional_body::collect(&spec);
@@ -62,6 +63,13 @@ pub fn generate(
             crate::secrets::SECRET_SCHEMA,
             "crate::Secret",
             std::iter::empty(),
+        );
+    }
+    if has_variables {
+        settings.with_replacement(
+            crate::variables::VARIABLES_SCHEMA,
+            crate::variables::VARIABLES_TYPE,
+            [TypeImpl::Default].into_iter(),
         );
     }
     let tokens = catch_unwind(AssertUnwindSafe(|| {
@@ -103,6 +111,9 @@ pub fn generate(
         syn::parse_str(&crate::names::render_aliases(&former_names, &existing))
             .map_err(|e| format!("{api}: rendered aliases do not parse: {e}"))?;
     types.1.extend(aliases.items);
+    if has_variables {
+        types.1.push(crate::variables::reexport());
+    }
     // A key type checks its values against the contract's pattern with
     // regress at run time; a pattern regress cannot compile fails here, at
     // generation, instead of leaving the key unchecked.
@@ -192,6 +203,11 @@ pub fn generate(
             name: "setter_errors_say_why",
             why: "an operation builder's setter keeps the conversion's error (a key's reason, the pattern it missed) and names the type as a user writes it, not as spaced tokens (codegen/setter_errors.rs)",
             changes: crate::setter_errors::setter_errors_say_why(&mut file),
+        },
+        Report {
+            name: "variables_setters",
+            why: "the builder setter of an optional free-form member takes crate::IntoVariables: a json!({…}) object, a Map, Variables or an Option of it (codegen/variables.rs)",
+            changes: crate::variables::variables_setters(&mut file),
         },
     ];
     Ok((prettyplease::unparse(&file), reports))

@@ -39,6 +39,7 @@ mod source;
 pub mod summaries;
 mod unions;
 mod url;
+mod variables;
 mod versions;
 mod walk;
 mod words;

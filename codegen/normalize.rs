@@ -125,6 +125,11 @@ pub const STEPS: &[Step] = &[
         run: crate::nullable::nullable_components,
     },
     Step {
+        name: "shared_variables",
+        why: "every free-form object member (variables, custom headers, custom properties) is one type, crate::Variables; the former per-member types become deprecated aliases (codegen/variables.rs)",
+        run: crate::variables::shared_variables,
+    },
+    Step {
         name: "semantic_keys",
         why: "identifiers with a custom string format reference one component per format (typed keys)",
         run: crate::keys::semantic_keys,
