@@ -112,7 +112,7 @@ pub fn generate(
             .map_err(|e| format!("{api}: rendered aliases do not parse: {e}"))?;
     types.1.extend(aliases.items);
     if has_variables {
-        types.1.push(crate::variables::reexport());
+        types.1.push(crate::variables_setters::reexport());
     }
     // A key type checks its values against the contract's pattern with
     // regress at run time; a pattern regress cannot compile fails here, at
@@ -206,8 +206,8 @@ pub fn generate(
         },
         Report {
             name: "variables_setters",
-            why: "the builder setter of an optional free-form member takes crate::IntoVariables: a json!({…}) object, a Map, Variables or an Option of it (codegen/variables.rs)",
-            changes: crate::variables::variables_setters(&mut file),
+            why: "the builder setter of an optional free-form member takes crate::IntoVariables: a json!({…}) object, a Map, Variables or an Option of it (codegen/variables_setters.rs)",
+            changes: crate::variables_setters::variables_setters(&mut file),
         },
     ];
     Ok((prettyplease::unparse(&file), reports))

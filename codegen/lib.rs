@@ -40,6 +40,7 @@ pub mod summaries;
 mod unions;
 mod url;
 mod variables;
+mod variables_setters;
 mod versions;
 mod walk;
 mod words;

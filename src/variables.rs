@@ -285,7 +285,11 @@ mod tests {
             })
             .ok(),
             Some(Variables::new().with("id", "A").with("amount", 3)),
-            Some([("id", json!("A")), ("amount", json!(3))].into_iter().collect()),
+            Some(
+                [("id", json!("A")), ("amount", json!(3))]
+                    .into_iter()
+                    .collect(),
+            ),
         ];
         for form in forms {
             let form = form.expect("every form converts");
@@ -304,7 +308,10 @@ mod tests {
         }
         let decoded: Variables = serde_json::from_str(r#"{"a":[1]}"#).unwrap_or_default();
         assert_eq!(decoded.get("a"), Some(&json!([1])));
-        assert_eq!(decoded.get_as::<Vec<i32>>("a").and_then(Result::ok), Some(vec![1]));
+        assert_eq!(
+            decoded.get_as::<Vec<i32>>("a").and_then(Result::ok),
+            Some(vec![1])
+        );
     }
 
     #[test]
@@ -316,7 +323,9 @@ mod tests {
             (json!("x"), "a string"),
             (json!([1]), "an array"),
         ] {
-            let error = Variables::try_from(value.clone()).err().map(|e| e.to_string());
+            let error = Variables::try_from(value.clone())
+                .err()
+                .map(|e| e.to_string());
             assert_eq!(
                 error.as_deref(),
                 Some(format!("variables must be a JSON object, not {found}").as_str())

@@ -30,6 +30,8 @@ mod secrets;
 mod summaries;
 #[path = "../codegen/unions.rs"]
 mod unions;
+#[path = "../codegen/variables.rs"]
+mod variables;
 #[path = "../codegen/versions.rs"]
 mod versions;
 #[path = "../codegen/walk.rs"]

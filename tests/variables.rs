@@ -117,8 +117,16 @@ async fn variables_go_in_as_json_map_struct_or_variables_and_come_back_as_a_stru
             .unwrap_or_else(|e| panic!("{form}: {e}"))
             .into_inner();
         // Read back into a struct, and as the map it is.
-        assert_eq!(instance.variables.to::<Order>().ok(), Some(order()), "{form}");
-        assert_eq!(instance.variables.get("orderId"), Some(&json!("A-1")), "{form}");
+        assert_eq!(
+            instance.variables.to::<Order>().ok(),
+            Some(order()),
+            "{form}"
+        );
+        assert_eq!(
+            instance.variables.get("orderId"),
+            Some(&json!("A-1")),
+            "{form}"
+        );
     }
     // The wire is the object itself, whatever the form.
     let sent: Vec<Value> = server

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::error::WorkerError;
 use super::wire::{ActivatedJob, ActivationRequest, ActivationResult};
-use crate::orchestration::keys::{JobKey, JobLeaseToken};
 use crate::Variables;
+use crate::orchestration::keys::{JobKey, JobLeaseToken};
 use crate::orchestration::types;
 
 /// The generated client, plus the hand-sent activation.

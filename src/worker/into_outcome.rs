@@ -41,7 +41,10 @@ mod tests {
             Ok(Outcome::LeaveAlone)
         ));
         assert_eq!(
-            Err::<Outcome, _>("no stock").into_outcome().err().as_deref(),
+            Err::<Outcome, _>("no stock")
+                .into_outcome()
+                .err()
+                .as_deref(),
             Some("no stock")
         );
     }

@@ -12,11 +12,11 @@ use super::client::JobClient;
 use super::error::WorkerError;
 use super::stats::Counters;
 use super::wire::ActivatedJob;
-use crate::{Variables, VariablesError};
 use crate::orchestration::keys::{
     ElementId, ElementInstanceKey, JobKey, JobLeaseToken, ProcessDefinitionId,
     ProcessDefinitionKey, ProcessInstanceKey, TenantId,
 };
+use crate::{Variables, VariablesError};
 
 /// An activated job, handed to the handler.
 ///
@@ -216,14 +216,12 @@ pub enum Outcome {
 
 /// Variables as a JSON object (what the API takes), or why not.
 fn to_json<T: Serialize>(value: &T) -> Option<Result<Variables, String>> {
-    Some(
-        Variables::from_serialize(value).map_err(|e| match e {
-            VariablesError::NotAnObject { found } => {
-                format!("job variables must serialize to a JSON object, not {found}")
-            }
-            VariablesError::Serialize(e) => format!("job variables could not be serialized: {e}"),
-        }),
-    )
+    Some(Variables::from_serialize(value).map_err(|e| match e {
+        VariablesError::NotAnObject { found } => {
+            format!("job variables must serialize to a JSON object, not {found}")
+        }
+        VariablesError::Serialize(e) => format!("job variables could not be serialized: {e}"),
+    }))
 }
 
 impl Outcome {

@@ -111,11 +111,8 @@ impl WorkerBuilder {
             return Err(invalid);
         }
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| WorkerError::NoRuntime)?;
-        let handler: activation::HandlerFn = Arc::new(move |job| {
-            handler(job)
-                .map(IntoOutcome::into_outcome)
-                .boxed()
-        });
+        let handler: activation::HandlerFn =
+            Arc::new(move |job| handler(job).map(IntoOutcome::into_outcome).boxed());
         let max = self.config.max_jobs as usize;
         let shared = Arc::new(activation::Shared {
             config: self.config,
