@@ -27,6 +27,7 @@ pub fn generate(
             crate::contract::secrets::SECRET_SCHEMA
         ))
         .is_some();
+    let has_variables = crate::contract::variables::has_variables(&spec);
     let inputs = crate::post::Inputs::collect(api, &spec)?;
     let former_names = crate::contract::type_names::aliases(&spec);
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec)
@@ -59,6 +60,13 @@ pub fn generate(
             crate::contract::secrets::SECRET_SCHEMA,
             "crate::Secret",
             std::iter::empty(),
+        );
+    }
+    if has_variables {
+        settings.with_replacement(
+            crate::contract::variables::VARIABLES_SCHEMA,
+            crate::contract::variables::VARIABLES_TYPE,
+            [TypeImpl::Default].into_iter(),
         );
     }
     let tokens = catch_unwind(AssertUnwindSafe(|| {
@@ -102,6 +110,9 @@ pub fn generate(
     ))
     .map_err(|e| format!("{api}: rendered aliases do not parse: {e}"))?;
     types.1.extend(aliases.items);
+    if has_variables {
+        types.1.push(crate::post::variables_setters::reexport());
+    }
     // A key type checks its values against the contract's pattern with
     // regress at run time; a pattern regress cannot compile fails here, at
     // generation, instead of leaving the key unchecked.

@@ -23,6 +23,15 @@ use camunda8::orchestration::eventually;
 use camunda8::orchestration::types::{
     ProcessInstanceCreationInstructionById, ProcessInstanceSearchQueryFilter,
 };
+use serde_json::json;
+
+/// The variables the instance starts with, read back from the answer.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Order {
+    order_id: String,
+    amount: f64,
+}
 
 /// A minimal executable process: start, then end. Deployed from memory.
 const ORDER_PROCESS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -99,21 +108,23 @@ async fn orchestrate(camunda: &Camunda) -> Result<(), Box<dyn std::error::Error>
         process.process_definition_key,
     );
 
-    let mut variables = serde_json::Map::new();
-    variables.insert("orderId".into(), "A-1042".into());
-    variables.insert("amount".into(), 129.9.into());
+    // Variables in one expression: a `json!({…})` here; a struct goes
+    // through `Variables::from_serialize(&order)?`.
     let start = ProcessInstanceCreationInstructionById::builder()
         .process_definition_id(process.process_definition_id.clone())
-        .variables(Some(variables.into()));
+        .variables(json!({ "orderId": "A-1042", "amount": 129.9 }));
     let instance = orchestration
         .create_process_instance()
         .body(start)
         .send()
         .await?
         .into_inner();
+    // Every variables member is a `camunda8::Variables`: read it back
+    // into a struct.
+    let order: Order = instance.variables.to()?;
     println!(
-        "orchestration: started instance {}",
-        instance.process_instance_key
+        "orchestration: started instance {} (order {}, amount {})",
+        instance.process_instance_key, order.order_id, order.amount
     );
 
     // Searches read a secondary store that catches up a moment later.

@@ -105,6 +105,7 @@ mod secret;
 pub mod text;
 pub mod tls;
 pub mod urls;
+mod variables;
 #[cfg(feature = "orchestration")]
 pub mod worker;
 
@@ -129,6 +130,7 @@ pub use error::{Error, Result};
 pub use optional::IntoOptional;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use variables::{IntoVariables, Variables, VariablesError};
 
 /// progenitor's response type, as returned by every successful API call.
 pub use progenitor_client::ResponseValue;
@@ -141,8 +143,9 @@ pub use progenitor_client::ResponseValue;
 pub use chrono;
 
 /// The JSON library of the generated types: free-form members (variables,
-/// custom headers, custom properties) are `serde_json::Map` and
-/// `serde_json::Value`. Re-exported for the same reason as [`chrono`].
+/// custom headers, custom properties) are [`Variables`], a
+/// `serde_json::Map`, built from and read into `serde_json::Value`s.
+/// Re-exported for the same reason as [`chrono`].
 pub use serde_json;
 
 /// The byte buffer type of binary answers: a `ByteStream` (document

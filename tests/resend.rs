@@ -43,7 +43,7 @@ fn completion(size: usize) -> UserTaskCompletionRequest {
     variables.insert("approved".into(), json!(true));
     UserTaskCompletionRequest {
         action: Some("complete".into()),
-        variables: Some(variables),
+        variables: Some(variables.into()),
     }
 }
 

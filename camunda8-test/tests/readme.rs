@@ -14,12 +14,12 @@ async fn doubles_the_amount() {
         .worker("payment")
         .unwrap()
         .spawn(|job: Job| async move {
-            let amount = job.variables::<serde_json::Value>()?["amount"]
-                .as_i64()
-                .unwrap_or(0);
-            Ok::<_, serde_json::Error>(Outcome::complete_with(
-                &serde_json::json!({ "paid": amount * 2 }),
-            ))
+            match job.variables::<serde_json::Value>() {
+                Ok(v) => Outcome::complete_with(
+                    &serde_json::json!({ "paid": v["amount"].as_i64().unwrap_or(0) * 2 }),
+                ),
+                Err(e) => Outcome::fail(e.to_string()),
+            }
         })
         .unwrap();
     engine
@@ -43,9 +43,7 @@ async fn a_failed_job_keeps_its_message() {
     let worker = camunda
         .worker("flaky")
         .unwrap()
-        .spawn(|_job: Job| async move {
-            Ok::<_, std::convert::Infallible>(Outcome::fail("card declined"))
-        })
+        .spawn(|_job: Job| async move { Outcome::fail("card declined") })
         .unwrap();
     engine
         .wait_for(Duration::from_secs(5), |s| s.incidents == 1)

@@ -110,6 +110,11 @@ pub const STEPS: &[Step] = &[
         run: nullable::nullable_components,
     },
     Step {
+        name: "shared_variables",
+        why: "every free-form object member (variables, custom headers, custom properties) is one type, crate::Variables; the former per-member types become deprecated aliases (codegen/contract/variables.rs)",
+        run: variables::shared_variables,
+    },
+    Step {
         name: "semantic_keys",
         why: "identifiers with a custom string format reference one component per format (typed keys)",
         run: keys::semantic_keys,
@@ -204,4 +209,5 @@ pub mod schemas;
 pub mod secrets;
 pub mod type_names;
 pub mod unions;
+pub mod variables;
 pub mod versions;

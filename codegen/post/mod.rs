@@ -115,6 +115,11 @@ pub const STEPS: &[Step] = &[
         why: "operations renamed to what users search for (one table, codegen/post/renames.rs), old names deprecated aliases; byte-returning methods say how to read the bytes (codegen/post/method_renames.rs)",
         run: |file, inputs| Ok(method_renames::names_users_guess(&inputs.api, file)),
     },
+    Step {
+        name: "variables_setters",
+        why: "the builder setter of an optional free-form member takes crate::IntoVariables: a json!({…}) object, a Map, Variables or an Option of it (codegen/post/variables_setters.rs)",
+        run: |file, _| Ok(variables_setters::variables_setters(file)),
+    },
 ];
 
 /// One post-processing step.
@@ -190,4 +195,5 @@ pub mod scope;
 pub mod servers;
 pub mod setter_errors;
 pub mod union_builders;
+pub mod variables_setters;
 pub mod url;

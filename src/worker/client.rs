@@ -10,15 +10,13 @@
 use std::time::Duration;
 
 use progenitor_client::{ClientInfo as _, OperationInfo};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::WorkerError;
 use super::wire::{ActivatedJob, ActivationRequest, ActivationResult};
+use crate::Variables;
 use crate::orchestration::keys::{JobKey, JobLeaseToken};
 use crate::orchestration::types;
-
-/// The variables of an outcome: a JSON object.
-pub(crate) type Variables = Map<String, Value>;
 
 /// The generated client, plus the hand-sent activation.
 #[derive(Clone, Debug)]
@@ -180,7 +178,7 @@ impl JobClient {
             business_id: None,
             job_lease_token: lease,
             result: None,
-            variables: variables.map(types::JobCompletionRequestVariables),
+            variables,
         };
         self.api
             .complete_job()
@@ -206,7 +204,7 @@ impl JobClient {
             retry_back_off: failure
                 .retry_back_off
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-            variables: failure.variables.map(types::JobFailRequestVariables),
+            variables: failure.variables,
         };
         self.api
             .fail_job()
@@ -231,7 +229,7 @@ impl JobClient {
             error_code: code,
             error_message: message,
             job_lease_token: lease,
-            variables: variables.map(types::JobErrorRequestVariables),
+            variables,
         };
         self.api
             .throw_job_error()

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use super::client::{JobClient, Variables};
+use super::client::JobClient;
 use super::error::WorkerError;
 use super::stats::Counters;
 use super::wire::ActivatedJob;
@@ -16,6 +16,7 @@ use crate::orchestration::keys::{
     ElementId, ElementInstanceKey, JobKey, JobLeaseToken, ProcessDefinitionId,
     ProcessDefinitionKey, ProcessInstanceKey, TenantId,
 };
+use crate::{Variables, VariablesError};
 
 /// An activated job, handed to the handler.
 ///
@@ -25,7 +26,7 @@ use crate::orchestration::keys::{
 pub struct Job {
     wire: ActivatedJob,
     variables: Value,
-    headers: Map<String, Value>,
+    headers: Variables,
     pub(crate) lease: Arc<Lease>,
 }
 
@@ -148,8 +149,10 @@ impl Job {
         UNIX_EPOCH + Duration::from_millis(ms)
     }
 
-    /// The custom headers modelled on the task.
-    pub fn custom_headers(&self) -> &Map<String, Value> {
+    /// The custom headers modelled on the task (a JSON object; read
+    /// them with `get`, iterate them, or decode them with
+    /// [`Variables::to`]).
+    pub fn custom_headers(&self) -> &Variables {
         &self.headers
     }
 
@@ -213,21 +216,12 @@ pub enum Outcome {
 
 /// Variables as a JSON object (what the API takes), or why not.
 fn to_json<T: Serialize>(value: &T) -> Option<Result<Variables, String>> {
-    Some(match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(format!(
-            "job variables must serialize to a JSON object, not {}",
-            match other {
-                Value::Null => "null",
-                Value::Bool(_) => "a boolean",
-                Value::Number(_) => "a number",
-                Value::String(_) => "a string",
-                Value::Array(_) => "an array",
-                Value::Object(_) => "an object",
-            }
-        )),
-        Err(e) => Err(format!("job variables could not be serialized: {e}")),
-    })
+    Some(Variables::from_serialize(value).map_err(|e| match e {
+        VariablesError::NotAnObject { found } => {
+            format!("job variables must serialize to a JSON object, not {found}")
+        }
+        VariablesError::Serialize(e) => format!("job variables could not be serialized: {e}"),
+    }))
 }
 
 impl Outcome {

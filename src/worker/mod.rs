@@ -14,11 +14,15 @@
 //!     .worker("payment")?
 //!     .max_concurrent_jobs(32)
 //!     .spawn(|job| async move {
-//!         let order: Order = job.variables()?;
-//!         if order.amount > 10_000.0 {
-//!             return Ok::<_, serde_json::Error>(Outcome::throw_error("TOO_LARGE", "needs approval"));
+//!         // A handler that cannot fail returns an `Outcome`; one that can,
+//!         // a `Result<Outcome, E>` (an `Err` fails the job).
+//!         match job.variables::<Order>() {
+//!             Ok(order) if order.amount > 10_000.0 => {
+//!                 Outcome::throw_error("TOO_LARGE", "needs approval")
+//!             }
+//!             Ok(_) => Outcome::complete_with(&serde_json::json!({ "paid": true })),
+//!             Err(e) => Outcome::fail(format!("not an order: {e}")),
 //!         }
-//!         Ok(Outcome::complete_with(&serde_json::json!({ "paid": true })))
 //!     })?;
 //! // … later:
 //! let report = worker.shutdown(std::time::Duration::from_secs(10)).await;
@@ -40,8 +44,9 @@
 //!   the token renewed at once (in [`crate::hooks`]), backpressure is
 //!   retried there first ([`crate::RetryPolicy`]), and the client-wide
 //!   [backpressure gate](crate::backpressure) slows all callers together.
-//! - **Outcomes.** A handler returns an [`Outcome`]: complete, fail, throw a
-//!   BPMN error, or leave the job alone. A handler `Err` fails the job with
+//! - **Outcomes.** A handler returns an [`Outcome`] (or a `Result` of one,
+//!   see [`IntoOutcome`]): complete, fail, throw a BPMN error, or leave the
+//!   job alone. A handler `Err` fails the job with
 //!   retries minus one and the error's message; so does a panic, and the
 //!   worker goes on. Outcomes are retried on transient failures while the
 //!   job's deadline allows; a 404 or 409 (the job timed out and went
@@ -65,6 +70,7 @@ mod config;
 mod error;
 mod extension;
 mod handle;
+mod into_outcome;
 mod job;
 mod report;
 mod stats;
@@ -84,30 +90,29 @@ pub use config::{
 };
 pub use error::WorkerError;
 pub use handle::{ShutdownReport, WorkerHandle};
+pub use into_outcome::IntoOutcome;
 pub use job::{Job, Outcome};
 pub use stats::WorkerStats;
 
 impl WorkerBuilder {
     /// Starts the worker on the current Tokio runtime with `handler`, an
-    /// async function of a [`Job`] returning an [`Outcome`] or an error
-    /// (which fails the job with retries minus one and the error's message).
+    /// async function of a [`Job`] returning an [`Outcome`], or a
+    /// `Result<Outcome, E>` whose error fails the job with retries minus one
+    /// and the error's message (see [`IntoOutcome`]).
     ///
     /// Fails when a setting is invalid or no runtime is running.
-    pub fn spawn<F, Fut, E>(self, handler: F) -> Result<WorkerHandle, WorkerError>
+    pub fn spawn<F, Fut>(self, handler: F) -> Result<WorkerHandle, WorkerError>
     where
         F: Fn(Job) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Outcome, E>> + Send + 'static,
-        E: std::fmt::Display + Send + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoOutcome,
     {
         if let Some(invalid) = self.invalid {
             return Err(invalid);
         }
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| WorkerError::NoRuntime)?;
-        let handler: activation::HandlerFn = Arc::new(move |job| {
-            handler(job)
-                .map(|result| result.map_err(|e| e.to_string()))
-                .boxed()
-        });
+        let handler: activation::HandlerFn =
+            Arc::new(move |job| handler(job).map(IntoOutcome::into_outcome).boxed());
         let max = self.config.max_jobs as usize;
         let shared = Arc::new(activation::Shared {
             config: self.config,

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::client::{Failure, Variables};
+use super::client::Failure;
 use super::error::WorkerError;
 use super::job::{Lease, Outcome};
 use super::stats::Counters;
+use crate::Variables;
 use crate::backoff::Backoff;
 
 /// How a handler ended.

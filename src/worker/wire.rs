@@ -9,7 +9,7 @@
 //! generated client.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::orchestration::keys::{
     ElementId, ElementInstanceKey, JobKey, ProcessDefinitionId, ProcessDefinitionKey,
@@ -56,7 +56,7 @@ pub(crate) struct ActivatedJob {
     #[serde(default)]
     pub process_definition_version: Option<i32>,
     #[serde(default)]
-    pub custom_headers: Option<Map<String, Value>>,
+    pub custom_headers: Option<crate::Variables>,
     pub retries: i32,
     pub deadline: i64,
     #[serde(default)]
