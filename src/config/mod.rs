@@ -9,9 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use resolve::{
-    ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings, proxy_settings,
-};
+pub use crate::http_client::proxy_settings;
+pub use resolve::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings};
 
 use crate::Secret;
 use crate::auth::{Clock, TokenBodyFormat};

@@ -287,51 +287,14 @@ fn system_clock() -> Arc<dyn Clock> {
 }
 
 impl ResolvedConfig {
-    /// A client builder with this configuration's timeouts and TLS material
-    /// applied ([`tls::apply`](crate::tls::apply)): the starting point for
-    /// both API and token clients. Fails with [`Error::Tls`] naming the file
-    /// when the TLS material cannot be used.
-    ///
-    /// Proxies: see [`proxy_settings`].
+    /// A client builder with this configuration's timeouts, TLS material
+    /// and proxy policy applied: the starting point for a client of your
+    /// own that should behave like the crate's. The crate's own clients are
+    /// built from the same settings (`src/http_client.rs` says what each
+    /// adds on top). Fails with [`Error::Tls`] naming the file when the
+    /// TLS material cannot be used.
     pub fn http_client_builder(&self) -> Result<reqwest::ClientBuilder> {
-        let builder = proxy_settings(reqwest::Client::builder())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.request_timeout);
-        crate::tls::apply(builder, &self.tls)
-    }
-}
-
-/// The proxy variables reqwest reads (`NO_PROXY` only matters with one of
-/// them).
-const PROXY_VARIABLES: [&str; 6] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
-/// Applies the proxy policy to a client builder (API and token clients).
-///
-/// reqwest asks its proxy matcher about every request to an `http` URL
-/// (for proxy headers), a cost per request that buys nothing when no proxy
-/// is configured. So unless the `system-proxy` feature is on (proxy
-/// settings of macOS and Windows, read by reqwest), a process with none of
-/// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` (either case) set gets a client
-/// without proxy lookup; with one of them set, reqwest's usual handling of
-/// those variables and `NO_PROXY` applies.
-pub fn proxy_settings(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    if cfg!(feature = "system-proxy") {
-        return builder;
-    }
-    let configured = PROXY_VARIABLES
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
-    if configured {
-        builder
-    } else {
-        builder.no_proxy()
+        crate::http_client::configured(self)
     }
 }
 
