@@ -2,15 +2,17 @@
 //! SDKs use, adjusted with builder methods, then checked and completed by
 //! [`Config::resolve`].
 
+mod credentials;
 mod env;
 mod resolve;
+mod resolved;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::http_client::proxy_settings;
-pub use resolve::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings};
+pub use resolved::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings};
 
 use crate::Secret;
 use crate::auth::{Clock, TokenBodyFormat};
