@@ -12,7 +12,8 @@ use super::{
     DEFAULT_ZEEBE_AUDIENCE,
 };
 use crate::auth::{ClientCredentials, TokenBodyFormat};
-use crate::urls::{self, quote};
+use crate::error::quote;
+use crate::urls;
 use crate::{Error, Result, Secret};
 
 /// Where OAuth tokens come from, for every API: the token endpoint and the

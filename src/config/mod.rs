@@ -2,6 +2,7 @@
 //! SDKs use, adjusted with builder methods, then checked and completed by
 //! [`Config::resolve`].
 
+pub(crate) mod address;
 mod credentials;
 mod env;
 mod resolve;

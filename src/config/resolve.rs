@@ -20,9 +20,10 @@ use crate::auth::{
     Clock, DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER, SystemClock,
     TokenBodyFormat,
 };
+use crate::error::quote;
 use crate::retry::RetryPolicy;
 use crate::tls::TlsSettings;
-use crate::urls::{self, Api, ClusterId, Region, quote};
+use crate::urls::{self, Api, ClusterId, Region};
 use crate::{Error, Result};
 
 /// The cluster's addresses, configured or derived from region and cluster

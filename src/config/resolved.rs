@@ -13,9 +13,10 @@ use url::Url;
 
 use super::env::var;
 use crate::auth::{ClientCredentials, Clock};
+use crate::error::quote;
 use crate::retry::RetryPolicy;
 use crate::tls::TlsSettings;
-use crate::urls::{self, Api, quote};
+use crate::urls::{self, Api};
 use crate::{Error, Result, Secret};
 
 /// How Zeebe and Operate requests authenticate (`CAMUNDA_AUTH_STRATEGY`).
