@@ -378,7 +378,8 @@ impl Parts<'_> {
                     username.clone(),
                     password.clone(),
                     Arc::clone(&self.config.tokens.clock),
-                ),
+                )
+                .failure_memory(self.config.tokens.failure_memory),
                 limit: self.config.request_timeout,
             },
             AuthMethod::None => Authenticator::None,

@@ -249,7 +249,7 @@ pub struct TokenSettings {
     /// How long before expiry a token is refreshed in the background.
     pub refresh_margin: Duration,
     /// How long a refused token request, or an API's refusal of a fresh
-    /// token, is remembered.
+    /// token or of a fresh login's cookie, is remembered.
     pub failure_memory: Duration,
     /// Connect timeout of one token request or cookie login.
     pub connect_timeout: Duration,
