@@ -223,7 +223,7 @@ impl Camunda {
 
     /// Obtain the credential of every configured API now (a token per
     /// audience, a session cookie), so that wrong credentials fail at start
-    /// with a typed [`Error`] rather than at the first call (where the same
+    /// with a typed [`Error`](crate::Error) rather than at the first call (where the same
     /// typed error arrives as [`crate::ApiError::Auth`]). APIs that are not
     /// configured are skipped.
     pub async fn authenticate(&self) -> Result<()> {
