@@ -10,10 +10,7 @@ use progenitor_client::ClientInfo as _;
 use crate::auth::{Authenticator, CallCounters, CookieSession, TokenCache, TokenStats};
 use crate::config::{ApiSettings, AuthMethod, Config, ResolvedConfig};
 use crate::hooks::Inner;
-use crate::{Error, Result, tls};
-
-/// The `User-Agent` of requests sent through a client this crate built.
-const USER_AGENT: &str = concat!("camunda8-rust/", env!("CARGO_PKG_VERSION"));
+use crate::{Result, http_client};
 
 /// The entry point: one HTTP connection pool, one token cache, and a client
 /// per Camunda API, each pointed at its base URL and carrying its own
@@ -145,36 +142,16 @@ impl Camunda {
         // The crate's own client: requests get the crate's user agent.
         let user_agent = http
             .is_none()
-            .then(|| http::HeaderValue::from_static(USER_AGENT));
+            .then(|| http::HeaderValue::from_static(http_client::USER_AGENT));
         let http = match http {
             Some(http) => http,
-            None => config
-                .http_client_builder()?
-                // The call resends refused requests itself, from the
-                // template it keeps anyway (`src/refused.rs`); reqwest would
-                // copy every request for the same purpose.
-                .retry(crate::refused::reqwest_retry_off())
-                .build()
-                .map_err(|e| Error::HttpClient {
-                    reason: e.to_string(),
-                })?,
+            None => http_client::api_client(&config)?,
         };
-        // Token requests and cookie logins: same TLS settings, but no
-        // redirects (a redirected login would lose its Set-Cookie, a
-        // redirected token request would carry the secret elsewhere) and the
-        // token layer's own timeouts.
-        let settings = &config.tokens;
         let auth_http = match auth_http {
             Some(auth_http) => auth_http,
-            None => TokenCache::http_client_with_timeouts(
-                tls::apply(
-                    crate::config::proxy_settings(reqwest::Client::builder()),
-                    &config.tls,
-                )?,
-                settings.connect_timeout,
-                settings.request_timeout,
-            )?,
+            None => http_client::auth_client(&config)?,
         };
+        let settings = &config.tokens;
         let tokens = TokenCache::builder()
             .http_client(auth_http.clone())
             .disk_cache_dir(config.token_cache_dir.clone())
@@ -246,7 +223,7 @@ impl Camunda {
 
     /// Obtain the credential of every configured API now (a token per
     /// audience, a session cookie), so that wrong credentials fail at start
-    /// with a typed [`Error`] rather than at the first call (where the same
+    /// with a typed [`Error`](crate::Error) rather than at the first call (where the same
     /// typed error arrives as [`crate::ApiError::Auth`]). APIs that are not
     /// configured are skipped.
     pub async fn authenticate(&self) -> Result<()> {
@@ -401,7 +378,8 @@ impl Parts<'_> {
                     username.clone(),
                     password.clone(),
                     Arc::clone(&self.config.tokens.clock),
-                ),
+                )
+                .failure_memory(self.config.tokens.failure_memory),
                 limit: self.config.request_timeout,
             },
             AuthMethod::None => Authenticator::None,

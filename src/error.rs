@@ -160,3 +160,30 @@ impl Error {
 
 /// Short alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How much of a refused value an error quotes.
+const MAX_QUOTED: usize = 80;
+
+/// Cuts a value for quoting in an error ([`Error::InvalidValue`],
+/// [`Error::InsecureUrl`]): a pasted blob stays one readable line.
+pub(crate) fn quote(value: &str) -> String {
+    if value.chars().count() <= MAX_QUOTED {
+        value.to_owned()
+    } else {
+        let mut cut: String = value.chars().take(MAX_QUOTED).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_cuts_long_values() {
+        let long = "x".repeat(200);
+        assert_eq!(quote(&long).chars().count(), MAX_QUOTED + 1);
+        assert_eq!(quote("short"), "short");
+    }
+}

@@ -94,6 +94,7 @@ pub mod config;
 mod endpoint;
 mod error;
 pub mod hooks;
+mod http_client;
 mod optional;
 mod own_line;
 mod problem;

@@ -1,7 +1,7 @@
 //! Custom TLS material: extra trusted root certificates (a self-signed or
 //! private CA) and a client certificate for mutual TLS, loaded from PEM files
-//! and applied to every HTTP client the crate builds (API calls and token
-//! requests alike).
+//! and checked here; [`apply`] adds them to every HTTP client the crate
+//! builds (API calls and token requests alike).
 
 use std::path::{Path, PathBuf};
 
@@ -114,62 +114,17 @@ fn build_identity(chain: &[u8], key: &[u8]) -> reqwest::Result<reqwest::Identity
     reqwest::Identity::from_pem(&joined)
 }
 
-/// Adds the configured root certificates (to the built-in ones) and client
-/// identity to a client builder; used for API and token clients alike. With
-/// empty settings the builder is returned unchanged.
-pub fn apply(
-    builder: reqwest::ClientBuilder,
-    settings: &TlsSettings,
-) -> Result<reqwest::ClientBuilder> {
-    let identity = match (&settings.cert_chain_path, &settings.private_key_path) {
-        (Some(chain), Some(key)) => Some((chain, key)),
-        (Some(chain), None) => {
-            return Err(tls_error(
-                chain,
-                "a client certificate chain needs its private key (CAMUNDA_CUSTOM_PRIVATE_KEY_PATH)",
-            ));
-        }
-        (None, Some(key)) => {
-            return Err(tls_error(
-                key,
-                "a private key needs its certificate chain (CAMUNDA_CUSTOM_CERT_CHAIN_PATH)",
-            ));
-        }
-        (None, None) => None,
-    };
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    {
-        let mut builder = builder;
-        if let Some(path) = &settings.root_cert_path {
-            builder = builder.tls_certs_merge(load_root_certificates(path)?);
-        }
-        if let Some((chain, key)) = identity {
-            builder = builder.identity(load_identity(chain, key)?);
-        }
-        Ok(builder)
-    }
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    {
-        let first = settings
-            .root_cert_path
-            .as_ref()
-            .or(identity.map(|(c, _)| c));
-        match first {
-            Some(path) => Err(tls_error(
-                path,
-                "this build has no TLS backend (enable the `rustls` or `native-tls` feature)",
-            )),
-            None => Ok(builder),
-        }
-    }
-}
+/// Adds the configured root certificates and client identity to a client
+/// builder: defined with the rest of the crate's client building
+/// (`src/http_client.rs`), kept reachable as `camunda8::tls::apply`.
+pub use crate::http_client::apply_tls as apply;
 
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| tls_error(path, &format!("cannot read the file: {e}")))
 }
 
-fn tls_error(path: &Path, reason: &str) -> Error {
+pub(crate) fn tls_error(path: &Path, reason: &str) -> Error {
     Error::Tls {
         path: path.display().to_string(),
         reason: reason.to_owned(),

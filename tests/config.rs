@@ -811,3 +811,42 @@ fn debug_shows_urls_without_credentials_query_or_fragment() {
     );
     check(format!("{session:?}"));
 }
+
+/// Steps of the resolution no other test reaches: the exact-address switch
+/// read from its variable, and a cookie login for an API without an address
+/// (nothing to derive the login endpoint from).
+#[test]
+fn exact_orchestration_address_and_cookie_login_without_an_address() {
+    let r = resolve(&[
+        ("CAMUNDA_REST_ADDRESS", "https://gw.example.com/prefix"),
+        ("CAMUNDA_REST_ADDRESS_EXACT", "true"),
+        ("CAMUNDA_COOKIE_AUTH_USERNAME", "demo"),
+        ("CAMUNDA_COOKIE_AUTH_PASSWORD", "pw"),
+    ]);
+    assert!(r.orchestration.exact);
+    assert_eq!(
+        r.orchestration.api_base().as_deref(),
+        Some("https://gw.example.com/prefix")
+    );
+    match &r.orchestration.auth {
+        Some(AuthMethod::Cookie { login_url, .. }) => {
+            assert_eq!(
+                login_url.as_str(),
+                "https://gw.example.com/prefix/api/login"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(r.operate.base_url, None);
+    assert_eq!(r.operate.auth, None);
+    assert_names(
+        &r.operate.require_auth().unwrap_err(),
+        &["CAMUNDA_COOKIE_AUTH_URL"],
+    );
+
+    let e = resolve_err(&[
+        ("CAMUNDA_REST_ADDRESS", "https://gw.example.com/prefix"),
+        ("CAMUNDA_REST_ADDRESS_EXACT", "perhaps"),
+    ]);
+    assert_names(&e, &["CAMUNDA_REST_ADDRESS_EXACT"]);
+}

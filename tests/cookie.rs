@@ -1,5 +1,6 @@
 //! Operate session-cookie login against a fake Operate.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -227,7 +228,10 @@ async fn a_rejected_cookie_triggers_exactly_one_relogin() {
     assert_eq!(s.header().await.unwrap(), "OPERATE-SESSION=second");
     assert_eq!(logins(&server.received_requests().await.unwrap()), 2);
 
-    // If the new login yields the very cookie that was rejected, retrying is pointless.
+    // If the new login yields the very cookie that was rejected, retrying is
+    // pointless. (`second` accepted first: a fresh cookie rejected before
+    // that gets no login at all, see below.)
+    s.accepted(&second);
     assert_eq!(s.relogin_after_rejection(&second).await.unwrap(), None);
     assert_eq!(s.login_count(), 3);
 }
@@ -312,4 +316,115 @@ impl Clock for TestClock {
     fn now(&self) -> SystemTime {
         *self.0.lock().unwrap()
     }
+}
+
+/// A login endpoint that hands out a new session each time:
+/// `OPERATE-SESSION=1`, then `=2`, …
+fn login_counting() -> Mock {
+    let issued = AtomicUsize::new(0);
+    Mock::given(method("POST"))
+        .and(path("/api/login"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(204).insert_header("set-cookie", format!("OPERATE-SESSION={n}"))
+        })
+}
+
+fn manual_clock() -> Arc<TestClock> {
+    Arc::new(TestClock(Mutex::new(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+    )))
+}
+
+#[tokio::test]
+async fn a_cookie_rejected_right_after_a_fresh_login_is_remembered() {
+    let server = MockServer::start().await;
+    login_counting().mount(&server).await;
+    let now = manual_clock();
+    let s = CookieSession::with_clock(
+        reqwest::Client::new(),
+        login_url(&server),
+        "demo user".to_owned(),
+        Secret::new(PASSWORD),
+        now.clone(),
+    )
+    .failure_memory(Duration::from_secs(30));
+    let first = s.header().await.unwrap();
+    assert_eq!(first, "OPERATE-SESSION=1");
+    // The first cookie rejected: a login, as before.
+    let second = s.relogin_after_rejection(&first).await.unwrap().unwrap();
+    assert_eq!(second, "OPERATE-SESSION=2");
+    assert_eq!(s.login_count(), 2);
+
+    // The fresh cookie rejected too, before any request with it was
+    // accepted: the server refuses fresh cookies; no login for 30 s.
+    for _ in 0..3 {
+        assert_eq!(s.relogin_after_rejection(&second).await.unwrap(), None);
+        assert_eq!(s.header().await.unwrap(), second);
+    }
+    assert_eq!(s.login_count(), 2);
+    *now.0.lock().unwrap() += Duration::from_secs(29);
+    assert_eq!(s.relogin_after_rejection(&second).await.unwrap(), None);
+    assert_eq!(s.login_count(), 2);
+
+    // Once the memory has passed, a rejection logs in again.
+    *now.0.lock().unwrap() += Duration::from_secs(2);
+    let third = s.relogin_after_rejection(&second).await.unwrap().unwrap();
+    assert_eq!(third, "OPERATE-SESSION=3");
+    assert_eq!(s.login_count(), 3);
+
+    // A fresh cookie that was accepted is out of probation: its own
+    // rejection, later, is its end, and logs in again.
+    s.accepted(&third);
+    let fourth = s.relogin_after_rejection(&third).await.unwrap().unwrap();
+    assert_eq!(fourth, "OPERATE-SESSION=4");
+    assert_eq!(s.login_count(), 4);
+    assert_eq!(logins(&server.received_requests().await.unwrap()), 4);
+}
+
+#[cfg(feature = "operate")]
+#[tokio::test]
+async fn calls_to_a_server_that_refuses_every_cookie_do_not_log_in_each_time() {
+    let server = MockServer::start().await;
+    login_counting().mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/v1/process-definitions/search"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let now = manual_clock();
+    let camunda = camunda8::Config::new()
+        .operate_url(server.uri())
+        .cookie_credentials("demo user", PASSWORD)
+        .token_failure_memory(Duration::from_secs(30))
+        .clock(now.clone())
+        .build()
+        .unwrap();
+    let call = || async {
+        camunda
+            .operate()
+            .unwrap()
+            .search_process_definitions()
+            .body(camunda8::operate::types::QueryProcessDefinition::default())
+            .send()
+            .await
+            .unwrap_err()
+            .status()
+    };
+    let logins_so_far = || async { logins(&server.received_requests().await.unwrap()) };
+
+    // The first call logs in, is refused, logs in again and is refused again.
+    assert_eq!(call().await, Some(http::StatusCode::UNAUTHORIZED));
+    assert_eq!(logins_so_far().await, 2);
+    // The next ones fail with the 401 at once, without a login.
+    for _ in 0..4 {
+        assert_eq!(call().await, Some(http::StatusCode::UNAUTHORIZED));
+    }
+    assert_eq!(logins_so_far().await, 2);
+    // After the failure memory, one call tries a login again.
+    *now.0.lock().unwrap() += Duration::from_secs(31);
+    assert_eq!(call().await, Some(http::StatusCode::UNAUTHORIZED));
+    assert_eq!(logins_so_far().await, 3);
+    assert_eq!(call().await, Some(http::StatusCode::UNAUTHORIZED));
+    assert_eq!(logins_so_far().await, 3);
 }

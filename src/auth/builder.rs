@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::cache::TokenCache;
 use super::clock::{Clock, SystemClock};
-use super::http::build_client;
 use super::retry::TokenRetry;
 use crate::config::{DEFAULT_TOKEN_CONNECT_TIMEOUT, DEFAULT_TOKEN_REQUEST_TIMEOUT};
+use crate::http_client::token_client;
 use crate::{Error, Result};
 
 /// Default margin before expiry at which a token is refreshed (±20 %).
@@ -181,7 +181,7 @@ impl TokenCacheBuilder {
         }
         let http = match self.http_client.clone() {
             Some(client) => client,
-            None => build_client(
+            None => token_client(
                 reqwest::Client::builder(),
                 self.connect_timeout,
                 self.request_timeout,

@@ -8,13 +8,13 @@ use super::builder::TokenCacheBuilder;
 use super::clock::Clock;
 use super::credentials::ClientCredentials;
 use super::disk::DiskCache;
-use super::http::build_client;
 use super::key::CacheKey;
 use super::retry::TokenRetry;
 use super::source::{Slot, TokenSource};
 use super::stats::{Counters, TokenStats};
 use crate::Result;
 use crate::config::{DEFAULT_TOKEN_CONNECT_TIMEOUT, DEFAULT_TOKEN_REQUEST_TIMEOUT};
+use crate::http_client::token_client;
 
 /// Caches OAuth2 client-credentials tokens, one per (token URL, client id,
 /// audience, scope).
@@ -57,7 +57,7 @@ impl TokenCache {
     /// to [`TokenCacheBuilder::http_client`] after adding TLS settings to
     /// `builder`.
     pub fn default_http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
-        build_client(
+        token_client(
             builder,
             DEFAULT_TOKEN_CONNECT_TIMEOUT,
             DEFAULT_TOKEN_REQUEST_TIMEOUT,
@@ -71,7 +71,7 @@ impl TokenCache {
         connect: Duration,
         total: Duration,
     ) -> Result<reqwest::Client> {
-        build_client(builder, connect, total)
+        token_client(builder, connect, total)
     }
 
     pub(crate) fn from_builder(builder: TokenCacheBuilder, http: reqwest::Client) -> Self {

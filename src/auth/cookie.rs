@@ -8,16 +8,23 @@
 //! injectable clock) or after the server rejected it, and lets concurrent
 //! callers share one login. Neither the password nor a cookie value is ever
 //! logged, printed by `Debug`, or put in an error.
+//!
+//! Like a token renewed after a 401 (`source.rs`), a cookie from a login
+//! that followed a rejection is on probation until a request carrying it is
+//! accepted: a server that rejects it before that, within the failure
+//! memory of the login, rejects every fresh cookie (the user lacks the
+//! permission, say), and logging in again would only cost a login per call.
+//! That is remembered: for the failure memory, rejections get no new login.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use http::HeaderValue;
 use url::Url;
 
-use super::{Clock, SystemClock};
+use super::{Clock, DEFAULT_FAILURE_MEMORY, SystemClock};
 use crate::{Error, Result, Secret};
 
 /// A cookie is considered expired this long before its stated end, so that a
@@ -39,7 +46,22 @@ struct Inner {
     /// The current session. Holding this lock while logging in is what makes
     /// concurrent callers wait for a single login.
     state: tokio::sync::Mutex<Option<Session>>,
+    /// The failure memory. A lock of its own, never held across an await,
+    /// because [`CookieSession::accepted`] is synchronous.
+    probation: Mutex<Probation>,
     logins: AtomicU64,
+}
+
+/// What the session remembers of rejections.
+struct Probation {
+    /// How long a rejected fresh cookie is remembered.
+    memory: Duration,
+    /// The cookie of the last login that followed a rejection, and when it
+    /// was logged in; `None` once a request carrying it was accepted.
+    renewal: Option<(HeaderValue, SystemTime)>,
+    /// The server rejected a cookie on probation: until then, a rejection
+    /// gets no new login.
+    rejecting_until: Option<SystemTime>,
 }
 
 struct Session {
@@ -96,6 +118,11 @@ impl CookieSession {
                 password,
                 clock,
                 state: tokio::sync::Mutex::new(None),
+                probation: Mutex::new(Probation {
+                    memory: DEFAULT_FAILURE_MEMORY,
+                    renewal: None,
+                    rejecting_until: None,
+                }),
                 logins: AtomicU64::new(0),
             }),
         }
@@ -117,17 +144,34 @@ impl CookieSession {
         Ok(header)
     }
 
+    /// How long a cookie the server rejected right after the login that
+    /// replaced a rejected one is remembered (default
+    /// [`DEFAULT_FAILURE_MEMORY`], 30 s; zero turns the memory off): meanwhile
+    /// [`relogin_after_rejection`](Self::relogin_after_rejection) answers
+    /// `None` without logging in. Applies to every clone of the session.
+    pub fn failure_memory(self, memory: Duration) -> Self {
+        self.probation().memory = memory;
+        self
+    }
+
     /// Called after the server answered 401 to a request that carried
     /// `rejected`. If another caller has already replaced that cookie, the
     /// current one is returned without a new login; otherwise this logs in
-    /// again (once) and returns the new header. `Ok(None)` means the fresh
-    /// login produced the very cookie that was rejected, so retrying the
-    /// request is pointless.
+    /// again (once) and returns the new header. `Ok(None)` means retrying
+    /// the request is pointless: the fresh login produced the very cookie
+    /// that was rejected, or the server rejects fresh cookies (one from a
+    /// login after a rejection was itself rejected before any request
+    /// carrying it was [`accepted`](Self::accepted), within the failure
+    /// memory of that login), which is remembered for the failure memory,
+    /// during which no login is sent.
     pub async fn relogin_after_rejection(
         &self,
         rejected: &HeaderValue,
     ) -> Result<Option<HeaderValue>> {
         let mut state = self.inner.state.lock().await;
+        if self.rejecting(rejected) {
+            return Ok(None);
+        }
         if let Some(session) = state.as_ref()
             && session.header != rejected
             && !self.expired(session)
@@ -137,8 +181,66 @@ impl CookieSession {
         *state = None;
         let session = self.login().await?;
         let header = session.header.clone();
+        self.probation().renewal = Some((header.clone(), self.inner.clock.now()));
         *state = Some(session);
         Ok((header != rejected).then_some(header))
+    }
+
+    /// Call when the server accepted a request that carried `cookie`
+    /// (answered it with anything but 401, 403, 429 or a 5xx): a cookie
+    /// from a login after a rejection is then out of probation, and its own
+    /// rejection, later, is taken for its end and logged in again. Other
+    /// cookies are not affected. API calls of a [`Camunda`](crate::Camunda)
+    /// report the retry that follows a login after a rejection this way.
+    pub fn accepted(&self, cookie: &HeaderValue) {
+        let mut probation = self.probation();
+        if probation
+            .renewal
+            .as_ref()
+            .is_some_and(|(renewal, _)| renewal == cookie)
+        {
+            probation.renewal = None;
+        }
+    }
+
+    /// Whether a rejection of `rejected` is to get no new login: within a
+    /// remembered refusal, or the start of one (`rejected` is the cookie on
+    /// probation, logged in less than the failure memory ago).
+    fn rejecting(&self, rejected: &HeaderValue) -> bool {
+        let now = self.inner.clock.now();
+        let mut probation = self.probation();
+        match probation.rejecting_until {
+            Some(until) if now < until => return true,
+            Some(_) => probation.rejecting_until = None,
+            None => {}
+        }
+        let memory = probation.memory;
+        let fresh_one_refused = probation
+            .renewal
+            .as_ref()
+            .is_some_and(|(renewal, logged_in)| {
+                renewal == rejected
+                    && now.duration_since(*logged_in).unwrap_or(Duration::ZERO) < memory
+            });
+        if fresh_one_refused && !memory.is_zero() {
+            probation.rejecting_until = Some(now + memory);
+            tracing::warn!(
+                url = %crate::redact::redact_url(&self.inner.login_url),
+                username = %self.inner.username,
+                memory_ms = u64::try_from(memory.as_millis()).unwrap_or(u64::MAX),
+                "the server rejected the cookie of a fresh login before accepting any request \
+                 with it (missing permissions?); no new login after a 401 for a while"
+            );
+            return true;
+        }
+        false
+    }
+
+    fn probation(&self) -> std::sync::MutexGuard<'_, Probation> {
+        self.inner
+            .probation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// How many login requests this session has sent (successful or not).

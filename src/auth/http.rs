@@ -25,24 +25,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = crate::config::DEFAULT_TOKEN_CONNE
 #[deprecated(note = "use camunda8::config::DEFAULT_TOKEN_REQUEST_TIMEOUT")]
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = crate::config::DEFAULT_TOKEN_REQUEST_TIMEOUT;
 
-/// Applies the settings every token client needs to `builder`: no redirects
-/// (a token request carries the client secret and must not be replayed to
-/// another host) and connect/total timeouts.
-pub(crate) fn build_client(
-    builder: reqwest::ClientBuilder,
-    connect_timeout: Duration,
-    timeout: Duration,
-) -> crate::Result<reqwest::Client> {
-    builder
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout)
-        .timeout(timeout)
-        .build()
-        .map_err(|e| crate::Error::HttpClient {
-            reason: e.to_string(),
-        })
-}
-
 /// A transport failure: the request got no HTTP response.
 #[derive(Debug, thiserror::Error)]
 #[error("{kind}: {message}")]

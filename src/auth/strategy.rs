@@ -126,13 +126,15 @@ impl Authenticator {
 
 impl Authenticator {
     /// After the API accepted a request retried with `sent` (the renewed
-    /// credential): a token renewed after a 401 is out of probation, so
-    /// that its own 401, when it expires, renews it again
-    /// ([`TokenSource::accepted`]). Cookies have no probation: a cookie
-    /// rejected with 401 is always logged in again.
+    /// credential): a token renewed after a 401, or a cookie from a login
+    /// after a 401, is out of probation, so that its own 401, when it
+    /// expires, renews it again ([`TokenSource::accepted`],
+    /// [`CookieSession::accepted`]).
     pub(crate) fn accepted(&self, sent: &HeaderValue) {
-        if let Authenticator::OAuth { source, .. } = self {
-            source.accepted_header(sent);
+        match self {
+            Authenticator::OAuth { source, .. } => source.accepted_header(sent),
+            Authenticator::Cookie { session, .. } => session.accepted(sent),
+            Authenticator::None | Authenticator::Static(_) => {}
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use crate::urls::quote;
+use crate::error::quote;
 use crate::{Error, Result};
 
 /// Every variable name used here, as constants so that a typo is a compile error.

@@ -2,16 +2,18 @@
 //! SDKs use, adjusted with builder methods, then checked and completed by
 //! [`Config::resolve`].
 
+pub(crate) mod address;
+mod credentials;
 mod env;
 mod resolve;
+mod resolved;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use resolve::{
-    ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings, proxy_settings,
-};
+pub use crate::http_client::proxy_settings;
+pub use resolved::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenSettings};
 
 use crate::Secret;
 use crate::auth::{Clock, TokenBodyFormat};
@@ -501,7 +503,10 @@ impl Config {
     /// answer), or an API's 401 to a token renewed after a 401 before it
     /// accepted any request carrying it, is remembered: meanwhile no token
     /// request is sent for that client and audience (default 30 s;
-    /// Camunda's auth service locks out clients that ask too often).
+    /// Camunda's auth service locks out clients that ask too often). The
+    /// same for cookie login: a 401 to the cookie of a login that followed
+    /// a 401, before any request carrying it was accepted, means no new
+    /// login after a 401 for this long.
     pub fn token_failure_memory(mut self, memory: Duration) -> Self {
         self.set.token_failure_memory = Some(memory);
         self
