@@ -2,15 +2,13 @@
 //! server): parameters sent, retries, rate limits, refusals, bad bodies,
 //! expiry rules, redirects.
 
-mod support;
-
 use std::time::Duration;
 
-use camunda8::Error;
-use camunda8::auth::{TokenBodyFormat, TokenCache};
-use support::token_fixtures::{
+use crate::support::token_fixtures::{
     ManualClock, SECRET, credentials, fast_builder, jwt_expiring, token_body,
 };
+use camunda8::Error;
+use camunda8::auth::{TokenBodyFormat, TokenCache};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -3,13 +3,11 @@
 //! cookie login works through the Operate client, empty error bodies become
 //! typed problems, and nothing secret is printed.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use camunda8::{ApiError, AuthStrategy, Camunda, Config, RetryPolicy};
 use serde_json::json;
-use support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

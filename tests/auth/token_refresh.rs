@@ -1,12 +1,10 @@
 //! Refresh, single flight and key separation of the token cache.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::token_fixtures::{ManualClock, credentials, fast_builder, token_body};
 use camunda8::Error;
 use camunda8::auth::{AccessToken, Clock, TokenSource};
-use support::token_fixtures::{ManualClock, credentials, fast_builder, token_body};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

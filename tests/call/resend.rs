@@ -6,14 +6,12 @@
 //! answer, and a request whose answer came from elsewhere (a redirect) is
 //! never sent again from its template.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal};
 use camunda8::zeebe::types::UserTaskCompletionRequest;
 use camunda8::{Camunda, Config, RetryPolicy, Secret};
 use serde_json::{Map, Value, json};
-use support::token_fixtures::{jwt_expiring, mount_token_then_renewal};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
