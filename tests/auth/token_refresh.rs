@@ -2,17 +2,13 @@
 
 use std::time::Duration;
 
-use crate::support::token_fixtures::{ManualClock, credentials, fast_builder, token_body};
+use crate::support::token_fixtures::{
+    ManualClock, credentials, fast_builder, token_body, token_server,
+};
 use camunda8::Error;
 use camunda8::auth::{AccessToken, Clock, TokenSource};
 use wiremock::matchers::{body_string_contains, method};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn server() -> (MockServer, String) {
-    let server = MockServer::start().await;
-    let url = format!("{}/oauth/token", server.uri());
-    (server, url)
-}
+use wiremock::{Mock, ResponseTemplate};
 
 fn ok(token: &str, expires_in: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(token_body(token, Some(expires_in)))
@@ -31,7 +27,7 @@ async fn eventually(source: &TokenSource, want: &str) {
 
 #[tokio::test]
 async fn refreshes_in_the_background_before_expiry() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("first", 300))
         .up_to_n_times(1)
@@ -67,7 +63,7 @@ async fn refreshes_in_the_background_before_expiry() {
 
 #[tokio::test]
 async fn expired_token_is_fetched_again_in_the_foreground() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("first", 60))
         .up_to_n_times(1)
@@ -88,7 +84,7 @@ async fn expired_token_is_fetched_again_in_the_foreground() {
 
 #[tokio::test]
 async fn failing_refresh_keeps_serving_until_expiry() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("valid", 300))
         .up_to_n_times(1)
@@ -129,7 +125,7 @@ async fn failing_refresh_keeps_serving_until_expiry() {
 
 #[tokio::test]
 async fn refresh_after_rejection_fetches_a_new_token_once() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("rejected-one", 300))
         .up_to_n_times(1)
@@ -168,7 +164,7 @@ async fn refresh_after_rejection_fetches_a_new_token_once() {
 /// a 401) reaches every thread's next call.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewed_token_reaches_the_views_of_every_thread() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("before-renewal", 300))
         .up_to_n_times(1)
@@ -235,7 +231,7 @@ async fn a_renewed_token_reaches_the_views_of_every_thread() {
 /// failure memory), one after `accepted` is its expiry (renewed).
 #[tokio::test]
 async fn a_renewal_the_api_accepted_is_renewed_again_on_its_own_401() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let count = issued.clone();
     Mock::given(method("POST"))
@@ -272,7 +268,7 @@ async fn a_renewal_the_api_accepted_is_renewed_again_on_its_own_401() {
 
 #[tokio::test]
 async fn refresh_after_rejection_reports_an_unchanged_token() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("always-the-same", 300))
         .mount(&server)
@@ -305,7 +301,7 @@ async fn thousand_callers(source: &TokenSource) -> Vec<Result<AccessToken, Error
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_cold_callers_make_one_request() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("shared", 300).set_delay(Duration::from_millis(200)))
         .mount(&server)
@@ -324,7 +320,7 @@ async fn a_thousand_cold_callers_make_one_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_callers_share_one_failing_fetch() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(50)))
         .mount(&server)
@@ -343,8 +339,8 @@ async fn a_thousand_callers_share_one_failing_fetch() {
 
 #[tokio::test]
 async fn keys_never_share_or_overwrite_tokens() {
-    let (other_server, other_url) = server().await;
-    let (server, url) = server().await;
+    let (other_server, other_url) = token_server().await;
+    let (server, url) = token_server().await;
     for (needle, token) in [
         ("audience=zeebe", "for-zeebe"),
         ("audience=operate", "for-operate"),

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
+use crate::support::retries::fast_retries;
 use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
-use camunda8::{ApiError, AuthStrategy, Camunda, Config, RetryPolicy};
+use camunda8::{ApiError, AuthStrategy, Camunda, Config};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -16,14 +17,6 @@ const CLIENT_SECRET: &str = "facade-client-secret-0xC0FFEE";
 
 fn far_future() -> std::time::SystemTime {
     std::time::SystemTime::now() + Duration::from_secs(3600)
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .max_attempts(4)
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(5))
-        .max_elapsed(Duration::from_secs(5))
 }
 
 async fn oauth_camunda(server: &MockServer) -> Camunda {
