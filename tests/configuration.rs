@@ -1,10 +1,9 @@
-//! Configuration: `Config` and its resolution (builder, environment
-//! variables read through an injected map, files), the HTTP client it
-//! builds, TLS material and the SaaS URLs.
+//! Configuration: `Config` from variables (read from a map, never the
+//! process environment) and builder methods, the user's own HTTP client,
+//! TLS material from PEM files, and base URLs.
 //!
 //! One test binary for the area; each module below is the file of one
-//! concern, in tests/configuration/ (named so, not `config`, because
-//! tests/config.rs was the former single file).
+//! concern, in tests/configuration/.
 
 mod support;
 
