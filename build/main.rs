@@ -42,7 +42,7 @@ fn run() -> Result<(), String> {
     let custom = std::env::var_os("CAMUNDA8_OPENAPI_DIR")
         .filter(|v| !v.is_empty())
         .map(|d| manifest.join(d));
-    // Tells tests/generated.rs which specs the build's code comes from.
+    // Tells tests/types/generated.rs which specs the build's code comes from.
     let from = custom
         .as_ref()
         .map(|d| d.display().to_string())

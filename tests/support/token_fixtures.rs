@@ -102,3 +102,14 @@ pub async fn mount_token_then_renewal(server: &wiremock::MockServer, first: &str
         .mount(server)
         .await;
 }
+
+/// The path of the token endpoint on the stand-in authorization servers.
+pub const TOKEN_PATH: &str = "/oauth/token";
+
+/// A stand-in authorization server, nothing mounted yet, and its token URL
+/// (at [`TOKEN_PATH`]).
+pub async fn token_server() -> (wiremock::MockServer, String) {
+    let server = wiremock::MockServer::start().await;
+    let url = format!("{}{TOKEN_PATH}", server.uri());
+    (server, url)
+}

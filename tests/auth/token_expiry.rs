@@ -10,16 +10,14 @@
 //! Calls go in rounds of [`TASKS`] concurrent ones, the clock moving
 //! [`STEP`] between rounds.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use crate::support::token_fixtures::{ManualClock, token_body};
 use camunda8::auth::Clock;
 use camunda8::{Camunda, Config};
-use support::token_fixtures::{ManualClock, token_body};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

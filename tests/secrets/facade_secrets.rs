@@ -2,12 +2,10 @@
 //! failed attempt, Basic and Bearer), nothing secret reaches the logs, the
 //! errors or `Debug` output, while the request spans are there.
 
-mod support;
-
+use crate::support::log_capture::{LogBuffer, exclusive};
+use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use base64::Engine as _;
 use camunda8::{AuthStrategy, Config};
-use support::log_capture::LogBuffer;
-use support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -19,8 +17,8 @@ const TOPOLOGY: &str = r#"{"brokers":[],"clusterSize":1,"partitionsCount":1,"rep
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_logs_errors_or_debug() {
-    let logs = LogBuffer::default();
-    logs.install_globally();
+    let turn = exclusive();
+    let logs = turn.logs;
     let server = MockServer::start().await;
     let far = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
     let (first, second) = (jwt_expiring(far, "first"), jwt_expiring(far, "second"));
@@ -248,6 +246,7 @@ async fn call_all(camunda: &camunda8::Camunda) -> Vec<String> {
 
 #[tokio::test]
 async fn no_secret_in_any_error_of_any_api() {
+    let _turn = exclusive();
     let logs = LogBuffer::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
     let server = MockServer::start().await;

@@ -1,17 +1,15 @@
 //! The on-disk token cache: file modes, atomic writes, expiry on read,
 //! corrupt files, unusable directories, and several processes sharing it.
 
-mod support;
-
 use std::fs;
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::log_capture::LogBuffer;
+use crate::support::token_fixtures::{ManualClock, SECRET, credentials, fast_builder, token_body};
 use camunda8::auth::TokenCache;
-use support::log_capture::LogBuffer;
-use support::token_fixtures::{ManualClock, SECRET, credentials, fast_builder, token_body};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -312,11 +310,14 @@ async fn processes_starting_together_make_one_request() {
     let url = format!("{}/oauth/token", server.uri());
     let tmp = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
+    // this test's name in the binary: its module path without the crate
+    let (_crate, module) = module_path!().split_once("::").unwrap();
+    let own_name = format!("{module}::processes_starting_together_make_one_request");
     let children: Vec<_> = (0..CHILDREN)
         .map(|_| {
             tokio::process::Command::new(&exe)
                 .args([
-                    "processes_starting_together_make_one_request",
+                    own_name.as_str(),
                     "--exact",
                     "--nocapture",
                     "--test-threads=1",

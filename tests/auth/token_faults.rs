@@ -2,25 +2,16 @@
 //! server): parameters sent, retries, rate limits, refusals, bad bodies,
 //! expiry rules, redirects.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::token_fixtures::{
+    ManualClock, SECRET, TOKEN_PATH, credentials, fast_builder, jwt_expiring, token_body,
+    token_server,
+};
 use camunda8::Error;
 use camunda8::auth::{TokenBodyFormat, TokenCache};
-use support::token_fixtures::{
-    ManualClock, SECRET, credentials, fast_builder, jwt_expiring, token_body,
-};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const TOKEN_PATH: &str = "/oauth/token";
-
-async fn server() -> (MockServer, String) {
-    let server = MockServer::start().await;
-    let url = format!("{}{TOKEN_PATH}", server.uri());
-    (server, url)
-}
 
 async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
@@ -32,7 +23,7 @@ fn ok(token: &str, expires_in: Option<u64>) -> ResponseTemplate {
 
 #[tokio::test]
 async fn form_request_carries_every_parameter() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .and(header("content-type", "application/x-www-form-urlencoded"))
@@ -63,7 +54,7 @@ fn clock_now(clock: &ManualClock) -> std::time::SystemTime {
 
 #[tokio::test]
 async fn json_request_carries_every_parameter() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .and(header("content-type", "application/json"))
@@ -88,7 +79,7 @@ async fn json_request_carries_every_parameter() {
 
 #[tokio::test]
 async fn timeouts_are_retried_then_reported() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("slow", Some(300)).set_delay(Duration::from_secs(3)))
         .mount(&server)
@@ -148,7 +139,7 @@ fn paused_time_client() -> reqwest::Client {
 
 #[tokio::test]
 async fn rate_limit_waits_for_retry_after_seconds() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "7"))
         .up_to_n_times(1)
@@ -186,7 +177,7 @@ async fn rate_limit_waits_for_retry_after_seconds() {
 
 #[tokio::test]
 async fn rate_limit_with_http_date() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     let clock = ManualClock::new(); // 2026-01-01 00:00:00 UTC
     Mock::given(method("POST"))
         .respond_with(
@@ -218,7 +209,7 @@ async fn rate_limit_with_http_date() {
 
 #[tokio::test]
 async fn long_retry_after_fails_at_once_and_is_respected() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
         .mount(&server)
@@ -246,7 +237,7 @@ async fn long_retry_after_fails_at_once_and_is_respected() {
 
 #[tokio::test]
 async fn server_error_then_success() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
         .up_to_n_times(1)
@@ -268,7 +259,7 @@ async fn server_error_then_success() {
 
 #[tokio::test]
 async fn server_errors_exhaust_the_retries() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
@@ -288,7 +279,7 @@ async fn server_errors_exhaust_the_retries() {
 
 /// Fetches once from a server answering `response`; returns the error.
 async fn invalid_answer(response: ResponseTemplate) -> (Error, usize) {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(response)
         .mount(&server)
@@ -350,7 +341,7 @@ async fn wrong_token_type_is_invalid_and_the_token_is_not_quoted() {
 
 #[tokio::test]
 async fn token_type_is_case_insensitive() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             serde_json::json!({"access_token": "t", "token_type": "BEARER", "expires_in": 60}),
@@ -371,7 +362,7 @@ async fn unexpected_status_without_oauth_error_is_invalid() {
 
 #[tokio::test]
 async fn opaque_token_without_expires_in_lives_sixty_seconds() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("opaque-token", None))
         .mount(&server)
@@ -394,7 +385,7 @@ async fn expiry_is_the_earlier_of_exp_and_expires_in() {
     let clock = ManualClock::new();
     let now = clock_now(&clock);
     for (exp_in, expires_in, want) in [(100, 3600, 100), (3600, 100, 100)] {
-        let (server, url) = server().await;
+        let (server, url) = token_server().await;
         let token = jwt_expiring(now + Duration::from_secs(exp_in), "s");
         Mock::given(method("POST"))
             .respond_with(ok(&token, Some(expires_in)))
@@ -417,7 +408,7 @@ async fn refused_credentials_are_remembered_for_thirty_seconds() {
         (400, "unauthorized_client"),
         (400, "invalid_grant"),
     ] {
-        let (server, url) = server().await;
+        let (server, url) = token_server().await;
         Mock::given(method("POST"))
             .respond_with(
                 ResponseTemplate::new(status).set_body_json(serde_json::json!({
@@ -465,7 +456,7 @@ async fn refused_credentials_are_remembered_for_thirty_seconds() {
 
 #[tokio::test]
 async fn redirects_are_not_followed() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .respond_with(
@@ -497,7 +488,7 @@ async fn redirects_are_not_followed() {
 
 #[tokio::test]
 async fn transient_failures_are_shared_for_a_short_while() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)

@@ -6,26 +6,17 @@
 //! answer, and a request whose answer came from elsewhere (a redirect) is
 //! never sent again from its template.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::retries::fast_retries;
+use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal};
 use camunda8::zeebe::types::UserTaskCompletionRequest;
-use camunda8::{Camunda, Config, RetryPolicy, Secret};
+use camunda8::{Camunda, Config, Secret};
 use serde_json::{Map, Value, json};
-use support::token_fixtures::{jwt_expiring, mount_token_then_renewal};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const COMPLETION: &str = "/zeebe/v1/user-tasks/2251799813685249/completion";
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .max_attempts(4)
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(5))
-        .max_elapsed(Duration::from_secs(5))
-}
 
 fn bearer_camunda(server: &MockServer) -> Camunda {
     Config::new()

@@ -3,13 +3,12 @@
 //! cookie login works through the Operate client, empty error bodies become
 //! typed problems, and nothing secret is printed.
 
-mod support;
-
 use std::time::Duration;
 
-use camunda8::{ApiError, AuthStrategy, Camunda, Config, RetryPolicy};
+use crate::support::retries::fast_retries;
+use crate::support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
+use camunda8::{ApiError, AuthStrategy, Camunda, Config};
 use serde_json::json;
-use support::token_fixtures::{jwt_expiring, mount_token_then_renewal, token_body};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -18,14 +17,6 @@ const CLIENT_SECRET: &str = "facade-client-secret-0xC0FFEE";
 
 fn far_future() -> std::time::SystemTime {
     std::time::SystemTime::now() + Duration::from_secs(3600)
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .max_attempts(4)
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(5))
-        .max_elapsed(Duration::from_secs(5))
 }
 
 async fn oauth_camunda(server: &MockServer) -> Camunda {

@@ -116,7 +116,7 @@ fn certificates_the_backend_refuses_are_reported_at_load_time() {
 
 /// A P-256 PKCS#8 key unrelated to every fixture certificate (generated with
 /// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).
-const MISMATCHED_KEY: &str = include_str!("fixtures/tls/unrelated-key.pem");
+const MISMATCHED_KEY: &str = include_str!("../fixtures/tls/unrelated-key.pem");
 
 #[test]
 fn half_an_identity_is_refused() {

@@ -1,14 +1,12 @@
 //! The token cache against a real OAuth2 server (`oauth2-mock-server`).
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::support::oauth2_server::OAuth2Server;
+use crate::support::token_fixtures::credentials;
 use base64::Engine as _;
 use camunda8::auth::{SystemClock, TokenBodyFormat, TokenCache, jwt_expiry};
-use support::oauth2_server::OAuth2Server;
-use support::token_fixtures::credentials;
 
 fn claims(token: &str) -> serde_json::Value {
     let payload = token.split('.').nth(1).expect("a JWT");

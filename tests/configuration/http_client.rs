@@ -5,13 +5,11 @@
 
 #![cfg(feature = "zeebe")]
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
+use crate::support::token_fixtures::{jwt_expiring, token_body};
 use camunda8::{Camunda, Config};
 use reqwest::header::{HeaderMap, HeaderValue};
-use support::token_fixtures::{jwt_expiring, token_body};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

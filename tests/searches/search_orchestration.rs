@@ -9,17 +9,16 @@
 
 #![cfg(feature = "orchestration")]
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-
+use crate::support::retries::one_quick_retry;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use camunda8::orchestration::types::ProcessInstanceSearchQuery;
 use camunda8::search::SearchError;
-use camunda8::{ApiError, AuthStrategy, Camunda, Config, RetryPolicy};
+use camunda8::{ApiError, AuthStrategy, Camunda, Config};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -160,12 +159,7 @@ fn camunda(server: &MockServer) -> Camunda {
     Config::new()
         .orchestration_url(server.uri())
         .auth_strategy(AuthStrategy::None)
-        .retry_policy(
-            RetryPolicy::new()
-                .max_attempts(2)
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(2)),
-        )
+        .retry_policy(one_quick_retry())
         .build()
         .expect("client")
 }

@@ -1,14 +1,14 @@
 //! The client secret and tokens never appear in logs (any level), errors or
 //! `Debug` output, whatever the token endpoint answers.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::log_capture::{LogBuffer, exclusive};
+use crate::support::token_fixtures::{
+    ManualClock, SECRET, credentials, fast_builder, jwt, token_body,
+};
 use camunda8::Error;
 use camunda8::auth::TokenBodyFormat;
-use support::log_capture::LogBuffer;
-use support::token_fixtures::{ManualClock, SECRET, credentials, fast_builder, jwt, token_body};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,8 +30,8 @@ impl Printed {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_or_token_is_ever_printed() {
-    let logs = LogBuffer::default();
-    logs.install_globally();
+    let turn = exclusive();
+    let logs = turn.logs;
     let known_token = jwt(serde_json::json!({"exp": 4_000_000_000u64, "sub": "known-subject"}));
     let opaque_token = "opaque-known-token-value";
     let mut printed = Printed::default();
@@ -204,6 +204,7 @@ async fn no_secret_or_token_is_ever_printed() {
 /// none of them.
 #[tokio::test]
 async fn unexpected_token_shapes_quote_no_value() {
+    let _turn = exclusive();
     let logs = LogBuffer::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
     let server = MockServer::start().await;

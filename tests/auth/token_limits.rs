@@ -4,14 +4,12 @@
 //! per call, a token said to live 0 s is not fetched per call; and the
 //! counters that show it.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::token_fixtures::{ManualClock, token_body};
 use camunda8::{Camunda, Config, Error, RetryPolicy};
-use support::token_fixtures::{ManualClock, token_body};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};

@@ -1,20 +1,14 @@
 //! Refresh, single flight and key separation of the token cache.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::token_fixtures::{
+    ManualClock, credentials, fast_builder, token_body, token_server,
+};
 use camunda8::Error;
 use camunda8::auth::{AccessToken, Clock, TokenSource};
-use support::token_fixtures::{ManualClock, credentials, fast_builder, token_body};
 use wiremock::matchers::{body_string_contains, method};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn server() -> (MockServer, String) {
-    let server = MockServer::start().await;
-    let url = format!("{}/oauth/token", server.uri());
-    (server, url)
-}
+use wiremock::{Mock, ResponseTemplate};
 
 fn ok(token: &str, expires_in: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(token_body(token, Some(expires_in)))
@@ -33,7 +27,7 @@ async fn eventually(source: &TokenSource, want: &str) {
 
 #[tokio::test]
 async fn refreshes_in_the_background_before_expiry() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("first", 300))
         .up_to_n_times(1)
@@ -69,7 +63,7 @@ async fn refreshes_in_the_background_before_expiry() {
 
 #[tokio::test]
 async fn expired_token_is_fetched_again_in_the_foreground() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("first", 60))
         .up_to_n_times(1)
@@ -90,7 +84,7 @@ async fn expired_token_is_fetched_again_in_the_foreground() {
 
 #[tokio::test]
 async fn failing_refresh_keeps_serving_until_expiry() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("valid", 300))
         .up_to_n_times(1)
@@ -131,7 +125,7 @@ async fn failing_refresh_keeps_serving_until_expiry() {
 
 #[tokio::test]
 async fn refresh_after_rejection_fetches_a_new_token_once() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("rejected-one", 300))
         .up_to_n_times(1)
@@ -170,7 +164,7 @@ async fn refresh_after_rejection_fetches_a_new_token_once() {
 /// a 401) reaches every thread's next call.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewed_token_reaches_the_views_of_every_thread() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("before-renewal", 300))
         .up_to_n_times(1)
@@ -237,7 +231,7 @@ async fn a_renewed_token_reaches_the_views_of_every_thread() {
 /// failure memory), one after `accepted` is its expiry (renewed).
 #[tokio::test]
 async fn a_renewal_the_api_accepted_is_renewed_again_on_its_own_401() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let count = issued.clone();
     Mock::given(method("POST"))
@@ -274,7 +268,7 @@ async fn a_renewal_the_api_accepted_is_renewed_again_on_its_own_401() {
 
 #[tokio::test]
 async fn refresh_after_rejection_reports_an_unchanged_token() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("always-the-same", 300))
         .mount(&server)
@@ -307,7 +301,7 @@ async fn thousand_callers(source: &TokenSource) -> Vec<Result<AccessToken, Error
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_cold_callers_make_one_request() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ok("shared", 300).set_delay(Duration::from_millis(200)))
         .mount(&server)
@@ -326,7 +320,7 @@ async fn a_thousand_cold_callers_make_one_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_callers_share_one_failing_fetch() {
-    let (server, url) = server().await;
+    let (server, url) = token_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(50)))
         .mount(&server)
@@ -345,8 +339,8 @@ async fn a_thousand_callers_share_one_failing_fetch() {
 
 #[tokio::test]
 async fn keys_never_share_or_overwrite_tokens() {
-    let (other_server, other_url) = server().await;
-    let (server, url) = server().await;
+    let (other_server, other_url) = token_server().await;
+    let (server, url) = token_server().await;
     for (needle, token) in [
         ("audience=zeebe", "for-zeebe"),
         ("audience=operate", "for-operate"),

@@ -5,11 +5,9 @@
 //! on a client that still returned progenitor's error (which printed the
 //! whole body) and fails there.
 
-mod support;
-
+use crate::support::log_capture::{LogBuffer, exclusive};
 use camunda8::admin::Client;
 use camunda8::hooks::Inner;
-use support::log_capture::LogBuffer;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -18,17 +16,6 @@ const CLIENT_SECRET: &str = "nS8-Zq~client~secret~value";
 const SHORT_SECRET: &str = "pw-77";
 const CONNECTOR_SECRET: &str = "conn3ctor-s3cr3t-value";
 const NUMERIC_SECRET: &str = "987654321012";
-
-/// The process-wide TRACE log of this test binary (reqwest's and hyper's
-/// `log` records included), shared by its tests.
-fn logs() -> &'static LogBuffer {
-    static LOGS: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = LogBuffer::default();
-        logs.install_globally();
-        logs
-    })
-}
 
 /// Formats `error` both ways and checks the logs, for every secret.
 fn assert_hidden(printed: &str, logs: &LogBuffer, secrets: &[&str]) {
@@ -51,7 +38,9 @@ async fn respond(server: &MockServer, verb: &str, at: String, template: Response
 
 #[tokio::test]
 async fn create_client_decode_failure_hides_the_client_secret() {
-    let logs = logs();
+    // the process-wide TRACE log (reqwest's and hyper's `log` records included)
+    let turn = exclusive();
+    let logs = turn.logs;
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     let clients = format!("/clusters/{CLUSTER}/clients");
@@ -104,7 +93,9 @@ async fn create_client_decode_failure_hides_the_client_secret() {
 
 #[tokio::test]
 async fn get_secrets_decode_failure_hides_the_secret_values() {
-    let logs = logs();
+    // the process-wide TRACE log (reqwest's and hyper's `log` records included)
+    let turn = exclusive();
+    let logs = turn.logs;
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     let secrets = format!("/clusters/{CLUSTER}/secrets");
@@ -152,7 +143,9 @@ async fn get_secrets_decode_failure_hides_the_secret_values() {
 
 #[tokio::test]
 async fn error_bodies_with_secrets_are_redacted_and_bounded() {
-    let logs = logs();
+    // the process-wide TRACE log (reqwest's and hyper's `log` records included)
+    let turn = exclusive();
+    let logs = turn.logs;
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Inner::default());
     // An undeclared status whose body echoes credentials under various keys,
