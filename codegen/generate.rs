@@ -139,7 +139,7 @@ pub fn generate(
         },
         Report {
             name: "url_from_parsed_base",
-            why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/endpoint.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/url.rs)",
+            why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/call/url.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/url.rs)",
             changes: crate::url::url_from_parsed_base(&mut file),
         },
         Report {
@@ -149,7 +149,7 @@ pub fn generate(
         },
         Report {
             name: "decode_moves_headers",
-            why: "answers are decoded by crate::call::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/decode.rs)",
+            why: "answers are decoded by crate::call::decode::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/decode.rs)",
             changes: crate::decode::decode_moves_headers(&mut file),
         },
         Report {

@@ -151,9 +151,9 @@ impl Camunda {
             None => config
                 .http_client_builder()?
                 // The call resends refused requests itself, from the
-                // template it keeps anyway (`src/refused.rs`); reqwest would
+                // template it keeps anyway (`src/call/classify.rs`); reqwest would
                 // copy every request for the same purpose.
-                .retry(crate::refused::reqwest_retry_off())
+                .retry(crate::call::classify::reqwest_retry_off())
                 .build()
                 .map_err(|e| Error::HttpClient {
                     reason: e.to_string(),
@@ -377,7 +377,7 @@ impl Parts<'_> {
                 Arc::clone(self.calls),
                 tenant,
                 self.user_agent.clone(),
-                crate::endpoint::ParsedBase::new(&base),
+                crate::call::url::ParsedBase::new(&base),
             ),
         ))
     }

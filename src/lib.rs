@@ -86,22 +86,15 @@
 mod api_error;
 pub mod auth;
 mod backoff;
-pub mod backpressure;
 mod bytes_find;
 mod call;
 mod client;
 pub mod config;
-mod endpoint;
 mod error;
-pub mod hooks;
 mod own_line;
-mod problem;
 mod redact;
-mod refused;
-pub mod retry;
 pub mod search;
 mod secret;
-pub mod text;
 pub mod tls;
 pub mod urls;
 #[cfg(feature = "orchestration")]
@@ -120,6 +113,9 @@ pub mod zeebe;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+// The call pipeline's public parts, at the paths users know them by.
+pub use call::{backpressure, hooks, retry, text};
 
 pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;

@@ -17,7 +17,7 @@ use crate::auth::{
     ClientCredentials, Clock, DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER,
     SystemClock, TokenBodyFormat,
 };
-use crate::retry::RetryPolicy;
+use crate::call::retry::RetryPolicy;
 use crate::tls::TlsSettings;
 use crate::urls::{self, Api, ClusterId, Region, quote};
 use crate::{Error, Result, Secret};

@@ -17,7 +17,7 @@ use super::keys::{
 };
 use super::types::{FormResult, ProblemDetail};
 use crate::ApiError;
-use crate::text::{body_text, get_text};
+use crate::call::text::{body_text, get_text};
 
 /// What the XML requests ask for: the type the contract declares for their
 /// success answer (`src/text.rs` says why they are sent by hand).
@@ -32,7 +32,7 @@ async fn xml_answer(
     match response.status().as_u16() {
         200 => Ok(ResponseValue::stream(response)),
         400 | 401 | 403 | 404 | 500 => Err(progenitor_client::Error::ErrorResponse(
-            crate::call::from_response(response).await?,
+            crate::call::decode::from_response(response).await?,
         )),
         _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
     }

@@ -26,8 +26,8 @@ use progenitor_client::{
 };
 use reqwest::header::{ACCEPT, HeaderValue};
 
+use super::hooks::Inner;
 use crate::ApiError;
-use crate::hooks::Inner;
 
 /// Sends `GET` to `parts` (the operation's path, parameters encoded) under
 /// `client`'s base URL, asking for `accept`, through the client's hooks;
@@ -79,7 +79,7 @@ pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String,
     }
     String::from_utf8(bytes).map_err(|e| {
         let reason = format!("response body is not UTF-8 text: {}", e.utf8_error());
-        crate::call::decode_error(None, status, &reason, e.as_bytes(), &[])
+        super::error::decode_error(None, status, &reason, e.as_bytes(), &[])
     })
 }
 
@@ -121,7 +121,7 @@ impl crate::operate::Client {
         match response.status().as_u16() {
             200 => Ok(ResponseValue::stream(response)),
             400 | 403 | 404 | 500 => Err(ProgenitorError::ErrorResponse(
-                crate::call::from_response(response).await?,
+                crate::call::decode::from_response(response).await?,
             )),
             _ => Err(ProgenitorError::UnexpectedResponse(response)),
         }
