@@ -23,3 +23,5 @@ mod generated {
 }
 
 pub use generated::*;
+
+mod csv;

@@ -25,3 +25,4 @@ mod generated {
 pub use generated::*;
 
 mod search;
+mod xml;
