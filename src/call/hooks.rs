@@ -15,8 +15,9 @@ use reqwest::{Request, Response};
 
 use super::backpressure::Gate;
 use super::retry::RetryPolicy;
+use super::stats::CallCounters;
 use super::url::ParsedBase;
-use crate::auth::{Authenticator, CallCounters};
+use crate::auth::Authenticator;
 
 /// Per-API state carried by each generated client: how to authenticate and
 /// how to retry. Cheap to clone.

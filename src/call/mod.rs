@@ -30,7 +30,8 @@
 //! Steps 3 to 5 run in one loop, `attempts.rs`: its [`send`](attempts)
 //! function is the `exec` hook (the first attempt, written by hand for the
 //! common answer), and `attempts::attempts` calls classify, retry or renew,
-//! and send, in that order, until an answer stands. [`hooks`] holds the
+//! and send, in that order, until an answer stands. `stats.rs` counts the
+//! resends ([`CallStats`](crate::CallStats)). [`hooks`] holds the
 //! state every generated client carries and progenitor's hooks, which hand
 //! each request to steps 2 and 3.
 
@@ -47,6 +48,7 @@ pub(crate) mod record;
 mod renew;
 pub mod retry;
 mod send;
+pub(crate) mod stats;
 pub(crate) mod template;
 pub mod text;
 pub(crate) mod url;

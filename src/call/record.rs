@@ -34,7 +34,7 @@ tokio::task_local! {
     static CALL: RefCell<Record>;
 }
 
-/// What the hooks saw during one call.
+/// What the phases saw during one call.
 ///
 /// Kept small: tokio moves a task-local value into its thread-local slot
 /// and back on every poll of the call, so what only a failing call needs

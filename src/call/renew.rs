@@ -15,8 +15,9 @@ use http::{HeaderName, HeaderValue, StatusCode};
 
 use super::record;
 use super::send::CallRequests;
+use super::stats::CallCounters;
 use super::template::Template;
-use crate::auth::{Attached, Authenticator, CallCounters};
+use crate::auth::{Attached, Authenticator};
 
 /// Puts a renewed credential on the template of `requests` and returns
 /// it; `None` when there is none or the request cannot be sent again.

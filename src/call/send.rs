@@ -15,8 +15,8 @@ use super::backpressure::{Gated, Permit};
 use super::hooks::Inner;
 use super::record;
 use super::retry::{Attempt, Resend};
+use super::stats::CallCounters;
 use super::template::Template;
-use crate::auth::CallCounters;
 
 /// An attempt answered: its span (the status recorded), the answer, and
 /// the gate's permit if one is still held.
