@@ -27,10 +27,10 @@
 //!    in the call's record (`record.rs`), every body redacted
 //!    (`src/redact.rs`).
 //!
-//! Steps 3 to 5 run in one loop, `attempts.rs`: its [`send`](attempts)
-//! function is the `exec` hook (the first attempt, written by hand for the
-//! common answer), and `attempts::attempts` calls classify, retry or renew,
-//! and send, in that order, until an answer stands. `stats.rs` counts the
+//! Steps 3 to 5 run in one loop, `attempts.rs`: `attempts::send` is the
+//! `exec` hook (the first attempt, written by hand for the common answer),
+//! and `attempts::attempts` calls classify, retry or renew, and send, in
+//! that order, until an answer stands. `stats.rs` counts the
 //! resends ([`CallStats`](crate::CallStats)). [`hooks`] holds the
 //! state every generated client carries and progenitor's hooks, which hand
 //! each request to steps 2 and 3.
