@@ -3,7 +3,7 @@
 //! Every `send()` of every generated client (and the hand-written helpers in
 //! [`crate::text`]) fails with `ApiError<E>`, where `E` is the operation's
 //! typed problem body (`()` when the contract declares errors without a
-//! body). It is built from what the call actually did (see `src/call.rs`):
+//! body). It is built from what the call actually did (see `src/call/record.rs` and `src/call/error.rs`):
 //! the request's method and URL, how many attempts were made, the status,
 //! the body the server sent (redacted by `src/redact.rs` and bounded), and,
 //! when the credential could not be obtained, the typed [`crate::Error`].

@@ -1,5 +1,5 @@
 //! Finding a byte string inside another: whether a response body names
-//! `RESOURCE_EXHAUSTED` (src/retry.rs), whether a file holds a PEM block
+//! `RESOURCE_EXHAUSTED` (src/call/classify.rs), whether a file holds a PEM block
 //! (src/tls.rs). Neither input is text for sure, so `str::contains` does not fit.
 
 /// Whether `needle` occurs in `haystack`. An empty needle occurs in any

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use progenitor_client::ClientInfo as _;
 
-use crate::auth::{Authenticator, CallCounters, CookieSession, TokenCache, TokenStats};
+use crate::auth::{Authenticator, CookieSession, TokenCache, TokenStats};
+use crate::call::stats::{CallCounters, CallStats};
 use crate::config::{ApiSettings, AuthMethod, Config, ResolvedConfig};
 use crate::hooks::Inner;
 use crate::{Result, http_client};
@@ -253,13 +254,24 @@ impl Camunda {
         &self.shared.http
     }
 
-    /// Counters of the token cache (token requests sent, cache hits, …, in
-    /// total and per audience) and of the API clients (backpressure retries,
-    /// renewals after a 401).
+    /// Counters of the token cache: token requests sent, cache hits, …, in
+    /// total and per audience. (Its `backpressure_retries` and
+    /// `renewals_after_401`, deprecated, are [`call_stats`](Self::call_stats)'s.)
     pub fn token_stats(&self) -> TokenStats {
         let mut stats = self.shared.tokens.stats();
-        self.shared.calls.fill(&mut stats);
+        let calls = self.call_stats();
+        #[allow(deprecated)]
+        {
+            stats.backpressure_retries = calls.backpressure_retries;
+            stats.renewals_after_401 = calls.renewals_after_401;
+        }
         stats
+    }
+
+    /// Counters of the API clients: requests sent again after backpressure,
+    /// and after a 401 with a renewed credential.
+    pub fn call_stats(&self) -> CallStats {
+        self.shared.calls.snapshot()
     }
 }
 
@@ -354,7 +366,7 @@ impl Parts<'_> {
                 Arc::clone(self.calls),
                 tenant,
                 self.user_agent.clone(),
-                crate::endpoint::ParsedBase::new(&base),
+                crate::call::url::ParsedBase::new(&base),
             ),
         ))
     }

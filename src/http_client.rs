@@ -39,7 +39,7 @@ pub(crate) const USER_AGENT: &str = concat!("camunda8-rust/", env!("CARGO_PKG_VE
 /// The API client of a configuration: its timeouts, TLS material and proxy
 /// policy ([`configured`]), without reqwest's own resending.
 pub(crate) fn api_client(config: &ResolvedConfig) -> Result<reqwest::Client> {
-    build(configured(config)?.retry(crate::refused::reqwest_retry_off()))
+    build(configured(config)?.retry(crate::call::classify::reqwest_retry_off()))
 }
 
 /// The auth client of a configuration: its TLS material and proxy policy,

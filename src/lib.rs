@@ -18,8 +18,19 @@
 //! - [`Camunda`]: the entry point that builds every client from one
 //!   [`Config`], sharing one connection pool and one token cache;
 //! - [`auth`]: OAuth2 tokens (fetched, cached, refreshed), cookie login;
-//! - [`hooks`]: where a request gets its credential and is retried;
-//! - [`urls`]: how base URLs are built from region and cluster id;
+//! - the call pipeline, `src/call/`: every API call's path from the
+//!   generated `send()` to its result, one file per phase in the order a
+//!   request meets them (listed in `src/call/mod.rs`). A request's URL is
+//!   built in `src/call/url.rs`, from the client's base URL parsed once;
+//!   its credential is attached in `src/call/credential.rs`; it is sent
+//!   again in one loop, `src/call/attempts.rs`, after backpressure (the
+//!   policy and its waits: [`retry`]; the adaptive gate: [`backpressure`]),
+//!   after an HTTP/2 refusal, and once after a 401 with a renewed
+//!   credential. Its public parts: [`hooks`] (the state every generated
+//!   client carries), [`retry`], [`backpressure`], [`text`] (non-JSON
+//!   bodies), [`CallStats`];
+//! - [`urls`]: how the configured base URLs are built from region and
+//!   cluster id (a request's URL is built in the call pipeline);
 //! - [`search`]: every search of every API as a stream of items (or pages,
 //!   or a capped `Vec`), following the API's own cursor;
 //! - [`ApiError`]: the error of every API call, and [`Error`], the error of
@@ -86,24 +97,17 @@
 mod api_error;
 pub mod auth;
 mod backoff;
-pub mod backpressure;
 mod bytes_find;
 mod call;
 mod client;
 pub mod config;
-mod endpoint;
 mod error;
-pub mod hooks;
 mod http_client;
 mod optional;
 mod own_line;
-mod problem;
 mod redact;
-mod refused;
-pub mod retry;
 pub mod search;
 mod secret;
-pub mod text;
 pub mod tls;
 pub mod urls;
 mod variables;
@@ -123,6 +127,10 @@ pub mod zeebe;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+// The call pipeline's public parts, at the paths users know them by.
+pub use call::stats::CallStats;
+pub use call::{backpressure, hooks, retry, text};
 
 pub use api_error::{ApiError, RequestInfo};
 pub use client::Camunda;

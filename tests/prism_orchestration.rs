@@ -1611,7 +1611,11 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // GET /resources/{resourceKey}
     call!(run, v2, get_resource.resource_key(RESOURCE_KEY));
     // GET /resources/{resourceKey}/content
-    call!(run, v2, get_resource_content_json.resource_key(RESOURCE_KEY));
+    call!(
+        run,
+        v2,
+        get_resource_content_json.resource_key(RESOURCE_KEY)
+    );
     // GET /resources/{resourceKey}/content/binary
     let raw = call!(
         run,

@@ -137,7 +137,7 @@ pub fn zeebe_changeset_dates_clearable(spec: &mut Value) -> Vec<String> {
 /// not a JSON string literal in quotes: decoding it as JSON fails on the
 /// first byte. Correction: the body is `text/csv` (a string schema), which
 /// the generated client returns unparsed as a byte stream; the hand-written
-/// `admin::Client::activity_csv` (src/text.rs) reads it as text.
+/// `admin::Client::activity_csv` (src/admin/csv.rs) reads it as text.
 pub fn admin_activity_csv_is_text(spec: &mut Value) -> Vec<String> {
     let ptr = "/paths/~1activity~1csv/get/responses/200/content";
     let Some(content) = spec.pointer_mut(ptr).and_then(Value::as_object_mut) else {
@@ -166,7 +166,7 @@ pub fn admin_activity_csv_is_text(spec: &mut Value) -> Vec<String> {
 /// Evidence: RFC 9457 section 3.1 makes every member optional ("consumers
 /// MUST NOT assume" any is present; `type` defaults to `about:blank`).
 /// Error bodies from proxies and load balancers in front of a cluster, and
-/// the minimal body `src/problem.rs` supplies for an empty error response,
+/// the minimal body `src/call/error_body.rs` supplies for an empty error response,
 /// carry only some of them; as published, such an error could not be
 /// decoded and the caller would get a decoding error instead of the
 /// server's status and message. Correction: no member is required.

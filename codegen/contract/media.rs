@@ -154,7 +154,7 @@ fn is_success(code: &str) -> bool {
 /// `Error::ErrorResponse(ResponseValue<ProblemDetail>)` with status 404 —
 /// typed and matchable like the others.
 ///
-/// Contract with the transport hook (`src/hooks.rs`): a server that sends an
+/// Contract with the call pipeline (`src/call/error_body.rs`): a server that sends an
 /// error status with an empty body would fail JSON decoding, so the hook
 /// fills in an RFC 7807 body (`{"status":404,"title":"Not Found"}`: the
 /// status and its canonical reason) before the generated code decodes it.

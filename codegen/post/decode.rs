@@ -1,11 +1,11 @@
 //! Post-processing step `decode_moves_headers`: every
 //! `ResponseValue::from_response(response)` in the generated code becomes
-//! `crate::call::from_response(response)`.
+//! `crate::call::decode::from_response(response)`.
 //!
 //! Why: progenitor's runtime copies the response's header map before it
 //! reads the body (`response.headers().clone()`: two allocations and a
 //! reference-count increment per header, on every answer decoded). The
-//! crate's own function (`src/call.rs`) takes the headers out of the
+//! crate's own function (`src/call/decode.rs`) takes the headers out of the
 //! response instead, which it owns, and otherwise does the same: read the
 //! body, decode it with serde_json, keep the bytes in
 //! `InvalidResponsePayload` when they do not decode.
@@ -16,7 +16,7 @@ use syn::visit_mut::VisitMut;
 const PROGENITOR: [&str; 2] = ["ResponseValue", "from_response"];
 
 /// The crate's replacement.
-const OWN: &str = "crate::call::from_response";
+const OWN: &str = "crate::call::decode::from_response";
 
 struct Rewrite {
     changed: usize,
@@ -79,7 +79,8 @@ mod tests {
         );
         let text = prettyplease::unparse(&file);
         assert_eq!(
-            text.matches("crate::call::from_response(response)").count(),
+            text.matches("crate::call::decode::from_response(response)")
+                .count(),
             2
         );
         assert!(text.contains("ResponseValue::empty(response)"));

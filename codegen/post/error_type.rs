@@ -12,7 +12,7 @@
 //! Result<ResponseValue<T>, Error<E>>`), progenitor's `send` is renamed to a
 //! private `send_raw`, and a new public `send` with the same documentation
 //! runs it inside `crate::call::run`, which maps the error with what the
-//! hooks recorded (`src/call.rs`). The new `send` also passes the places
+//! phases recorded (`src/call/record.rs`, `src/call/error.rs`). The new `send` also passes the places
 //! where the operation's contract holds secret values (fields that the step
 //! `secret_fields` made `SecretString`, in any response of the operation),
 //! so that a body kept in an error is redacted there even where the key

@@ -33,7 +33,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "url_from_parsed_base",
-        why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/endpoint.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/post/url.rs)",
+        why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/call/url.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/post/url.rs)",
         run: |file, _| Ok(url::url_from_parsed_base(file)),
     },
     Step {
@@ -43,7 +43,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "decode_moves_headers",
-        why: "answers are decoded by crate::call::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/post/decode.rs)",
+        why: "answers are decoded by crate::call::decode::from_response, which takes the response's headers instead of copying them (progenitor's from_response copies the header map on every answer; codegen/post/decode.rs)",
         run: |file, _| Ok(decode::decode_moves_headers(file)),
     },
     Step {
@@ -195,5 +195,5 @@ pub mod scope;
 pub mod servers;
 pub mod setter_errors;
 pub mod union_builders;
-pub mod variables_setters;
 pub mod url;
+pub mod variables_setters;

@@ -18,7 +18,7 @@
 //! - `.body_map(f)` applies `f` to the body set so far, or to the body
 //!   builder's default when none is (so `body_map` works as before);
 //! - `send()` converts a body that is set, as before, and builds the
-//!   request with `crate::call::optional_json`, which adds the JSON body
+//!   request with `crate::call::body::optional_json`, which adds the JSON body
 //!   when there is one and the empty object `{}` when there is none (what
 //!   Camunda's TypeScript client sends; the contract allows it, and no
 //!   body at all).
@@ -155,7 +155,7 @@ impl VisitMut for InImpl {
             && matches!(call.args.first(), Some(syn::Expr::Reference(r)) if is_body_path(&r.expr))
         {
             let receiver = &call.receiver;
-            *expr = syn::parse_quote!(crate::call::optional_json(#receiver, body.as_ref()));
+            *expr = syn::parse_quote!(crate::call::body::optional_json(#receiver, body.as_ref()));
             self.json += 1;
         }
     }
@@ -330,7 +330,7 @@ mod tests {
             "self.body=::std::option::Option::Some(value.try_into()",
             "self.body=::std::option::Option::Some(self.body.unwrap_or_else(||::std::result::Result::Ok(::std::default::Default::default())).map(f))",
             "letbody=matchbody{::std::option::Option::Some(body)=>{::std::option::Option::Some(body.and_then(",
-            "crate::call::optional_json(client.client.post(url).header(ACCEPT,json),body.as_ref())",
+            "crate::call::body::optional_json(client.client.post(url).header(ACCEPT,json),body.as_ref())",
             "step`optional_bodies`",
         ] {
             assert!(text.contains(expected), "{expected} in {text}");

@@ -160,7 +160,7 @@ mod tests {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => crate::call::from_response(response).await,
+                    200u16 => crate::call::decode::from_response(response).await,
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -193,7 +193,7 @@ mod tests {
                         result?
                     };
                     match response.status().as_u16() {
-                        200u16 => crate::call::from_response(response).await,
+                        200u16 => crate::call::decode::from_response(response).await,
                         _ => Err(Error::UnexpectedResponse(response)),
                     }
                 }

@@ -19,7 +19,7 @@
 //! finds the path segments the API's server has and the operation's does
 //! not (`/v2`), and the ones the operation's adds. The generated request
 //! code then builds its URL on the client's base with those segments
-//! replaced (`crate::endpoint::Rebase`, src/endpoint.rs): the configured
+//! replaced (`crate::call::url::Rebase`, src/call/url.rs): the configured
 //! address keeps its host, port and path prefix, and loses only its `/v2`.
 //! A difference this cannot express (another scheme or host, or path
 //! variables in the part that differs) fails generation with the
@@ -137,11 +137,11 @@ pub fn collect(spec: &Value) -> Result<BTreeMap<String, Rebase>, String> {
     Ok(out)
 }
 
-/// The generated code's `crate::endpoint::Rebase::new("/v2", "")`.
+/// The generated code's `crate::call::url::Rebase::new("/v2", "")`.
 fn rebase_expr(rebase: &Rebase) -> syn::Expr {
     let strip = syn::LitStr::new(&rebase.strip, Span::call_site());
     let add = syn::LitStr::new(&rebase.add, Span::call_site());
-    syn::parse_quote!(crate::endpoint::Rebase::new(#strip, #add))
+    syn::parse_quote!(crate::call::url::Rebase::new(#strip, #add))
 }
 
 /// Rewrites the URL of one operation's request code to its own server.
@@ -158,9 +158,9 @@ impl VisitMut for OnServer<'_> {
             // FixedPath::new(path) → FixedPath::rebased(path, Rebase::new(…))
             syn::Expr::Call(call)
                 if matches!(&*call.func, syn::Expr::Path(p)
-                    if quote::quote!(#p).to_string() == "crate :: endpoint :: FixedPath :: new") =>
+                    if quote::quote!(#p).to_string() == "crate :: call :: url :: FixedPath :: new") =>
             {
-                *call.func = syn::parse_quote!(crate::endpoint::FixedPath::rebased);
+                *call.func = syn::parse_quote!(crate::call::url::FixedPath::rebased);
                 call.args.push(rebase);
                 self.changed += 1;
             }
@@ -339,7 +339,7 @@ mod tests {
             impl<'a> GetClusterStatus<'a> {
                 async fn send_raw(self) {
                     let url = {
-                        static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new("/cluster/v2/status");
+                        static PATH: crate::call::url::FixedPath = crate::call::url::FixedPath::new("/cluster/v2/status");
                         client.inner.fixed_endpoint(&client.baseurl, &PATH).map_err(Error::InvalidRequest)?
                     };
                     let info = OperationInfo { operation_id: "get_cluster_status" };
@@ -354,7 +354,7 @@ mod tests {
             impl<'a> GetTopology<'a> {
                 async fn send_raw(self) {
                     let url = {
-                        static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new("/topology");
+                        static PATH: crate::call::url::FixedPath = crate::call::url::FixedPath::new("/topology");
                         client.inner.fixed_endpoint(&client.baseurl, &PATH).map_err(Error::InvalidRequest)?
                     };
                     let info = OperationInfo { operation_id: "get_topology" };
@@ -381,12 +381,12 @@ mod tests {
         let text = prettyplease::unparse(&file).replace(char::is_whitespace, "");
         assert!(
             text.contains(
-                "FixedPath::rebased(\"/cluster/v2/status\",crate::endpoint::Rebase::new(\"/v2\",\"\")"
+                "FixedPath::rebased(\"/cluster/v2/status\",crate::call::url::Rebase::new(\"/v2\",\"\")"
             ),
             "{text}"
         );
         assert!(
-            text.contains(".rebased_endpoint(&client.baseurl,crate::endpoint::Rebase::new(\"/v2\",\"\"),&[\"/cluster/v2/backups/\""),
+            text.contains(".rebased_endpoint(&client.baseurl,crate::call::url::Rebase::new(\"/v2\",\"\"),&[\"/cluster/v2/backups/\""),
             "{text}"
         );
         // Other operations keep the fast path.

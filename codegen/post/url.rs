@@ -20,12 +20,12 @@
 //!
 //! ```text
 //! let url = {
-//!     static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new("/topology");
+//!     static PATH: crate::call::url::FixedPath = crate::call::url::FixedPath::new("/topology");
 //!     client.inner.fixed_endpoint(&client.baseurl, &PATH).map_err(Error::InvalidRequest)?
 //! };
 //! ```
 //!
-//! `Inner::endpoint` and `Inner::fixed_endpoint` (`src/endpoint.rs`) give
+//! `Inner::endpoint` and `Inner::fixed_endpoint` (`src/call/url.rs`) give
 //! the same URL; a URL that does not parse is progenitor's `InvalidRequest`
 //! error instead of reqwest's builder error. Only a `format!` whose template has nothing but
 //! `{}` placeholders, whose first argument is `client.baseurl` and whose
@@ -96,7 +96,7 @@ fn rewrite(mac: &syn::Macro) -> Option<syn::Expr> {
         let path = syn::LitStr::new(pieces[1], Span::call_site());
         return Some(syn::parse_quote! {
             {
-                static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new(#path);
+                static PATH: crate::call::url::FixedPath = crate::call::url::FixedPath::new(#path);
                 client
                     .inner
                     .fixed_endpoint(&client.baseurl, &PATH)
@@ -200,7 +200,7 @@ mod tests {
                 "2 request URLs built by Inner::endpoint (1 fixed paths kept after their first use)"
             ]
         );
-        let fixed = "static PATH: crate::endpoint::FixedPath = crate::endpoint::FixedPath::new(\n            \"/topology\",\n        );\n        client\n            .inner\n            .fixed_endpoint(&client.baseurl, &PATH)\n            .map_err(Error::InvalidRequest)?";
+        let fixed = "static PATH: crate::call::url::FixedPath = crate::call::url::FixedPath::new(\n            \"/topology\",\n        );\n        client\n            .inner\n            .fixed_endpoint(&client.baseurl, &PATH)\n            .map_err(Error::InvalidRequest)?";
         assert!(text.contains(fixed), "{text}");
         assert!(
             text.contains("&[\"/a/\", &encode_path(&a), &encode_path(&b)]"),

@@ -64,7 +64,6 @@ pub use credentials::{ClientCredentials, TokenBodyFormat};
 #[allow(deprecated)]
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use source::TokenSource;
-pub(crate) use stats::CallCounters;
 pub use stats::{AudienceStats, TokenStats};
 pub(crate) use strategy::{Attached, Authenticator};
 pub use token::{AccessToken, DEFAULT_LIFETIME, InvalidTokenValue, jwt_expiry};

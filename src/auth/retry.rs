@@ -10,8 +10,8 @@ use super::exchange::{Failure, exchange_once};
 use super::token::AccessToken;
 use crate::Error;
 use crate::backoff::{Backoff, Jitter};
+use crate::call::retry::parse_retry_after;
 use crate::redact::redact_url;
-use crate::retry::parse_retry_after;
 
 /// How token requests are retried. (Not [`crate::RetryPolicy`], which
 /// retries API calls refused for backpressure.)

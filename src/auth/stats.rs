@@ -1,5 +1,6 @@
-//! Counters the token cache and the API clients keep (for tests, benchmarks
-//! and metrics).
+//! Counters the token cache keeps (for tests, benchmarks and metrics). The
+//! API clients' own counts (retries, renewals) are
+//! [`CallStats`](crate::CallStats), `src/call/stats.rs`.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,12 +23,20 @@ pub struct TokenStats {
     /// the client ids and token URLs that use it.
     pub audiences: BTreeMap<String, AudienceStats>,
     /// API requests re-sent because the server signalled backpressure (429,
-    /// 503, `RESOURCE_EXHAUSTED`). Counted by the API clients of a
-    /// [`Camunda`](crate::Camunda); always 0 from
+    /// 503, `RESOURCE_EXHAUSTED`), filled in by
+    /// [`Camunda::token_stats`](crate::Camunda::token_stats); always 0 from
     /// [`TokenCache::stats`](crate::auth::TokenCache::stats).
+    #[deprecated(
+        since = "0.1.0",
+        note = "a call count, not a token count: use `Camunda::call_stats().backpressure_retries`"
+    )]
     pub backpressure_retries: u64,
     /// API requests re-sent once with a renewed credential after a 401.
-    /// Counted like `backpressure_retries`.
+    /// Filled in like `backpressure_retries`.
+    #[deprecated(
+        since = "0.1.0",
+        note = "a call count, not a token count: use `Camunda::call_stats().renewals_after_401`"
+    )]
     pub renewals_after_401: u64,
     /// 401s after which no new token was fetched because the API had
     /// refused, shortly after it was fetched, a token renewed after a 401
@@ -95,24 +104,5 @@ impl AudienceStats {
         self.cache_hits += other.cache_hits;
         self.disk_hits += other.disk_hits;
         self.remembered_failures += other.remembered_failures;
-    }
-}
-
-/// What the API clients of one [`Camunda`](crate::Camunda) count.
-#[derive(Debug, Default)]
-pub(crate) struct CallCounters {
-    pub(crate) backpressure_retries: AtomicU64,
-    pub(crate) renewals_after_401: AtomicU64,
-}
-
-impl CallCounters {
-    pub(crate) fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Adds these counts to `stats`.
-    pub(crate) fn fill(&self, stats: &mut TokenStats) {
-        stats.backpressure_retries = self.backpressure_retries.load(Ordering::Relaxed);
-        stats.renewals_after_401 = self.renewals_after_401.load(Ordering::Relaxed);
     }
 }

@@ -17,7 +17,7 @@ pub use resolved::{ApiSettings, AuthMethod, AuthStrategy, ResolvedConfig, TokenS
 
 use crate::Secret;
 use crate::auth::{Clock, TokenBodyFormat};
-use crate::retry::RetryPolicy;
+use crate::call::retry::RetryPolicy;
 
 /// The default OAuth2 token endpoint (Camunda SaaS).
 pub const DEFAULT_OAUTH_URL: &str = "https://login.cloud.camunda.io/oauth/token";

@@ -20,8 +20,8 @@ use crate::auth::{
     Clock, DEFAULT_FAILURE_MEMORY, DEFAULT_MIN_LIFETIME, DEFAULT_REFRESH_BUFFER, SystemClock,
     TokenBodyFormat,
 };
+use crate::call::retry::RetryPolicy;
 use crate::error::quote;
-use crate::retry::RetryPolicy;
 use crate::tls::TlsSettings;
 use crate::urls::{self, Api, ClusterId, Region};
 use crate::{Error, Result};

@@ -7,7 +7,7 @@
 //! methods give such operations the meaning the contract states: the XML as
 //! text, and "no form" / "no XML" as `None`. The XML requests are sent by
 //! hand so that they ask for `text/xml`, the contract's success type (see
-//! `src/text.rs`).
+//! `src/call/text.rs`).
 
 use progenitor_client::{ByteStream, ResponseValue, encode_path};
 
@@ -17,10 +17,10 @@ use super::keys::{
 };
 use super::types::{FormResult, ProblemDetail};
 use crate::ApiError;
-use crate::text::{body_text, get_text};
+use crate::call::text::{body_text, get_text};
 
 /// What the XML requests ask for: the type the contract declares for their
-/// success answer (`src/text.rs` says why they are sent by hand).
+/// success answer (`src/call/text.rs` says why they are sent by hand).
 const XML: &str = "text/xml";
 
 /// The answer to a request for a model's XML: the document (200), the
@@ -32,7 +32,7 @@ async fn xml_answer(
     match response.status().as_u16() {
         200 => Ok(ResponseValue::stream(response)),
         400 | 401 | 403 | 404 | 500 => Err(progenitor_client::Error::ErrorResponse(
-            crate::call::from_response(response).await?,
+            crate::call::decode::from_response(response).await?,
         )),
         _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
     }

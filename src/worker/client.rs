@@ -2,7 +2,7 @@
 //! updates go through the generated Orchestration Cluster API client;
 //! activation is sent by hand through the same request path (credential,
 //! backpressure retries and gate, renewal after a 401; see
-//! [`crate::hooks`]) for two reasons: a long poll needs an HTTP timeout of
+//! `src/call/mod.rs`) for two reasons: a long poll needs an HTTP timeout of
 //! its own (longer than the poll, whatever the client-wide request timeout
 //! is), and decoding only the fields a worker uses keeps it working against
 //! every server version (see `wire.rs`).
@@ -124,8 +124,7 @@ impl JobClient {
             .build()
             .map_err(transport)?;
         *http_request.timeout_mut() = Some(http_timeout);
-        inner
-            .attach::<()>(&mut http_request)
+        crate::call::credential::attach::<()>(inner, &mut http_request)
             .await
             .map_err(|e| WorkerError::Authentication {
                 operation: OP,
@@ -135,10 +134,15 @@ impl JobClient {
         let info = OperationInfo {
             operation_id: "activate_jobs",
         };
-        let response = inner
-            .send(self.api.client(), http_request, &info, "orchestration")
-            .await
-            .map_err(transport)?;
+        let response = crate::call::attempts::send(
+            inner,
+            self.api.client(),
+            http_request,
+            &info,
+            "orchestration",
+        )
+        .await
+        .map_err(transport)?;
         let status = response.status();
         let body = response.bytes().await.map_err(transport)?;
         if !status.is_success() {

@@ -41,8 +41,8 @@
 //!   undecodable answer) is logged once per streak and followed by a wait
 //!   between the back-off floor and a ceiling doubling up to the cap, so the
 //!   worker polls again within one cap of the server's recovery. A 401 has
-//!   the token renewed at once (in [`crate::hooks`]), backpressure is
-//!   retried there first ([`crate::RetryPolicy`]), and the client-wide
+//!   the token renewed at once (in the call pipeline, `src/call/renew.rs`),
+//!   backpressure is retried there first ([`crate::RetryPolicy`]), and the client-wide
 //!   [backpressure gate](crate::backpressure) slows all callers together.
 //! - **Outcomes.** A handler returns an [`Outcome`] (or a `Result` of one,
 //!   see [`IntoOutcome`]): complete, fail, throw a BPMN error, or leave the

@@ -151,7 +151,8 @@ async fn api_refusing_every_token_costs_a_bounded_number_of_token_requests() {
     assert!(stats.token_requests <= 3, "{stats:?}");
     assert_eq!(stats.token_requests, issued.load(Ordering::SeqCst) as u64);
     assert!(stats.renewals_suppressed >= 97, "{stats:?}");
-    assert!(stats.renewals_after_401 >= 1, "{stats:?}");
+    let calls = camunda.call_stats();
+    assert!(calls.renewals_after_401 >= 1, "{calls:?}");
 }
 
 #[tokio::test]
@@ -315,9 +316,16 @@ async fn stats_count_per_audience_backpressure_retries_and_renewals() {
         .await
         .unwrap();
     camunda.authenticate().await.unwrap();
+    let calls = camunda.call_stats();
+    assert_eq!(calls.backpressure_retries, 1, "{calls:?}");
+    assert_eq!(calls.renewals_after_401, 1, "{calls:?}");
     let stats = camunda.token_stats();
-    assert_eq!(stats.backpressure_retries, 1, "{stats:?}");
-    assert_eq!(stats.renewals_after_401, 1, "{stats:?}");
+    // The deprecated copies in the token statistics, kept for one release.
+    #[allow(deprecated)]
+    {
+        assert_eq!(stats.backpressure_retries, calls.backpressure_retries);
+        assert_eq!(stats.renewals_after_401, calls.renewals_after_401);
+    }
     let zeebe = stats.audiences["zeebe.camunda.io"];
     let operate = stats.audiences["operate.camunda.io"];
     // Zeebe: first token, the renewal after the 401

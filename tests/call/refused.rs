@@ -120,7 +120,7 @@ async fn a_refused_creation_is_sent_again_with_its_body() {
     assert_eq!(bodies.len(), 1);
     assert_eq!(bodies[0]["processDefinitionId"], "order");
     // A resend after a refusal is not a backpressure retry.
-    assert_eq!(camunda.token_stats().backpressure_retries, 0);
+    assert_eq!(camunda.call_stats().backpressure_retries, 0);
 }
 
 #[tokio::test]

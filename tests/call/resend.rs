@@ -1,7 +1,7 @@
 //! Requests sent again within one call (after backpressure, with a renewed
 //! credential after a 401) are the request first sent: same method, URL,
 //! headers and body, small or large, except for the renewed credential.
-//! They are rebuilt from the call's template (`src/hooks/template.rs`),
+//! They are rebuilt from the call's template (`src/call/template.rs`),
 //! which keeps no copy of the URL: the URL comes back with the first
 //! answer, and a request whose answer came from elsewhere (a redirect) is
 //! never sent again from its template.

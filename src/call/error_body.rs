@@ -1,11 +1,11 @@
-//! Error responses: their body is kept for the call's error, and an empty
-//! one gets a problem document.
+//! Phase 6, the error body: an error response's body is kept for the
+//! call's error, and an empty one gets a problem document.
 //!
 //! progenitor drops the body of an error response whose contract declares
 //! no body type (the Administration API declares all its errors so), so the
-//! `exec` hook reads every 4xx/5xx body here and records it for the call's
-//! [`crate::ApiError`] (`src/call.rs`), handing progenitor a response with
-//! the same bytes.
+//! attempt loop's end (`attempts.rs`) reads every 4xx/5xx body here and
+//! records it for the call's [`crate::ApiError`] (`record.rs`), handing
+//! progenitor a response with the same bytes.
 //!
 //! Camunda's servers also answer some errors (a Zeebe 404, a gateway's 502)
 //! with an empty body while the contract types error bodies as RFC 7807

@@ -1,4 +1,5 @@
-//! What a request is sent again from, kept without copying the request.
+//! Phase 3, before the first attempt: what a request is sent again from,
+//! kept without copying the request.
 //!
 //! A request may have to be sent more than once: refused unprocessed, under
 //! backpressure, or with a renewed credential after a 401. reqwest consumes

@@ -4,15 +4,13 @@
 //! DMN XML of Operate and of the Orchestration Cluster API, the
 //! Administration API's CSV) is handed back as a
 //! [`ResponseValue<ByteStream>`]. [`body_text`] collects such a body into a
-//! `String`; with the `operate` feature, [`crate::operate::Client`] also gets
-//! [`process_definition_xml`](crate::operate::Client::process_definition_xml)
-//! and [`decision_requirements_xml`](crate::operate::Client::decision_requirements_xml),
-//! which send the request and return the XML as text; with the `admin`
-//! feature, [`crate::admin::Client`] gets
-//! [`activity_csv`](crate::admin::Client::activity_csv), the organization's
-//! activity log as CSV text. All of them fail with [`ApiError`].
+//! `String`. Each API's own module has the methods that fetch its
+//! documents as text: Operate's BPMN and DMN XML (`src/operate/xml.rs`),
+//! the Orchestration Cluster API's (`src/orchestration/bodies.rs`), the
+//! Administration API's activity CSV (`src/admin/csv.rs`). All of them fail
+//! with [`ApiError`].
 //!
-//! These helpers send their request by hand (`get_text`), through the
+//! Those methods send their request by hand (`get_text`), through the
 //! client's hooks like a generated call (credential, backpressure retries,
 //! renewal after a 401), for one reason: `Accept`. A generated call with a
 //! JSON answer asks for `application/json`; one with another answer asks
@@ -26,8 +24,8 @@ use progenitor_client::{
 };
 use reqwest::header::{ACCEPT, HeaderValue};
 
+use super::hooks::Inner;
 use crate::ApiError;
-use crate::hooks::Inner;
 
 /// Sends `GET` to `parts` (the operation's path, parameters encoded) under
 /// `client`'s base URL, asking for `accept`, through the client's hooks;
@@ -79,77 +77,8 @@ pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String,
     }
     String::from_utf8(bytes).map_err(|e| {
         let reason = format!("response body is not UTF-8 text: {}", e.utf8_error());
-        crate::call::decode_error(None, status, &reason, e.as_bytes(), &[])
+        super::error::decode_error(None, status, &reason, e.as_bytes(), &[])
     })
-}
-
-#[cfg(feature = "operate")]
-impl crate::operate::Client {
-    /// The BPMN XML of the process definition with this key
-    /// (`GET /v1/process-definitions/{key}/xml`), as text.
-    pub async fn process_definition_xml(
-        &self,
-        key: i64,
-    ) -> Result<String, ApiError<crate::operate::types::ProblemDetail>> {
-        let key = progenitor_client::encode_path(&key.to_string());
-        let parts = ["/v1/process-definitions/", &key, "/xml"];
-        let sent = self.operate_xml("get_process_definition_xml", &parts);
-        body_text(crate::call::run(&[], sent).await?).await
-    }
-
-    /// The DMN XML of the decision requirements with this key
-    /// (`GET /v1/drd/{key}/xml`), as text.
-    pub async fn decision_requirements_xml(
-        &self,
-        key: i64,
-    ) -> Result<String, ApiError<crate::operate::types::ProblemDetail>> {
-        let key = progenitor_client::encode_path(&key.to_string());
-        let parts = ["/v1/drd/", &key, "/xml"];
-        let sent = self.operate_xml("get_decision_requirements_xml", &parts);
-        body_text(crate::call::run(&[], sent).await?).await
-    }
-
-    /// An Operate XML document: 200 with `text/xml`, as its contract says;
-    /// its declared errors (400, 403, 404, 500) with the problem body.
-    async fn operate_xml(
-        &self,
-        operation_id: &'static str,
-        parts: &[&str],
-    ) -> Result<ResponseValue<ByteStream>, ProgenitorError<crate::operate::types::ProblemDetail>>
-    {
-        let response = get_text(self, operation_id, parts, "text/xml").await?;
-        match response.status().as_u16() {
-            200 => Ok(ResponseValue::stream(response)),
-            400 | 403 | 404 | 500 => Err(ProgenitorError::ErrorResponse(
-                crate::call::from_response(response).await?,
-            )),
-            _ => Err(ProgenitorError::UnexpectedResponse(response)),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl crate::admin::Client {
-    /// The organization's activity events as CSV (`GET /activity/csv`), as
-    /// text.
-    ///
-    /// The published spec declares this body as a JSON string; an erratum
-    /// (`admin_activity_csv_is_text` in codegen/contract/errata.rs) types it as
-    /// `text/csv`, so the document arrives unparsed, and the request asks
-    /// for `text/csv`.
-    pub async fn activity_csv(&self) -> Result<String, ApiError<()>> {
-        let sent = async {
-            let response = get_text(self, "get_csv", &["/activity/csv"], "text/csv").await?;
-            match response.status().as_u16() {
-                200 => Ok(ResponseValue::stream(response)),
-                403 => Err(ProgenitorError::ErrorResponse(ResponseValue::empty(
-                    response,
-                ))),
-                _ => Err(ProgenitorError::UnexpectedResponse(response)),
-            }
-        };
-        body_text(crate::call::run(&[], sent).await?).await
-    }
 }
 
 #[cfg(test)]

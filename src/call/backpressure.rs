@@ -378,6 +378,20 @@ impl Gate {
     }
 }
 
+/// Tells the gate (if the request went through one) how the attempt that
+/// held `permit` was answered, `backpressure` or normally, and gives the
+/// permit back: a permit is never held while a retry waits.
+pub(crate) fn report(gate: Option<Gated<'_>>, permit: Option<Permit<'_>>, backpressure: bool) {
+    if let (Some(gated), Some(held)) = (gate, &permit) {
+        if backpressure {
+            gated.gate.backpressure(held);
+        } else {
+            gated.gate.success();
+        }
+    }
+    drop(permit);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
-//! Where a request's URL is built: the client's base URL, parsed once, plus
-//! the operation's path.
+//! Phase 1, the URL: where a request's URL is built, from the client's base
+//! URL, parsed once, plus the operation's path.
 //!
 //! progenitor writes `format!("{}/jobs/{}", client.baseurl, key)` and hands
 //! the string to reqwest, which parses the whole URL again for every
