@@ -99,3 +99,39 @@ pub fn client_methods(items: &mut [syn::Item]) -> impl Iterator<Item = &mut syn:
             _ => None,
         })
 }
+
+/// The tokens of a type, bound or item as text without spaces, for
+/// comparing (`::std::string::String`, `T:crate::IntoVariables`).
+pub fn compact(tokens: &impl ToTokens) -> String {
+    tokens
+        .to_token_stream()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A type path as tokens (`crate :: orchestration :: keys :: JobKey`,
+/// `:: chrono :: DateTime < :: chrono :: offset :: Utc >`) as a user
+/// names it: no spaces, each path reduced to its last segment
+/// (`JobKey`, `DateTime<Utc>`).
+pub fn user_type(ty: &str) -> String {
+    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::new();
+    let mut segment = String::new();
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            segment.clear();
+        } else if c.is_alphanumeric() || c == '_' {
+            segment.push(c);
+        } else {
+            out.push_str(&segment);
+            segment.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&segment);
+    out
+}

@@ -23,7 +23,6 @@
 
 use std::collections::BTreeMap;
 
-use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
 /// A conversion into a type: `From` or `TryFrom`, from a type.
@@ -301,31 +300,9 @@ fn with_named_lifetime(ty: &syn::Type) -> (syn::Generics, syn::Type) {
     }
 }
 
+/// A type as a user names it (`DateTime<Utc>`, `JobKey`).
 fn compact(ty: &syn::Type) -> String {
-    let text: String = ty
-        .to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    // Each path as its last segment, as a user names it (`DateTime<Utc>`).
-    let mut out = String::new();
-    let mut segment = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ':' && chars.peek() == Some(&':') {
-            chars.next();
-            segment.clear();
-        } else if c.is_alphanumeric() || c == '_' {
-            segment.push(c);
-        } else {
-            out.push_str(&segment);
-            segment.clear();
-            out.push(c);
-        }
-    }
-    out.push_str(&segment);
-    out
+    crate::items::user_type(&crate::items::compact(ty))
 }
 
 /// Renames `Self::Old` inside the union's own impls and `Union::Old`

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
 /// Rewrites every such setter of `file`; one line per setter changed, and
@@ -95,12 +94,7 @@ fn optional_member(bound: &syn::TypeParamBound) -> Option<syn::Type> {
     let Some(syn::GenericArgument::Type(member)) = inner.args.first() else {
         return None;
     };
-    let text: String = member
-        .to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = crate::items::compact(member);
     let is_text = text == "::std::string::String" || text == "String";
     let is_key = text.starts_with("crate::") && text.contains("::keys::");
     (is_text || is_key).then(|| member.clone())

@@ -121,32 +121,7 @@ fn parse_message(message: &str) -> Option<(String, String)> {
     let rest = message.strip_prefix("conversion to `")?;
     let (ty, rest) = rest.split_once("` for ")?;
     let name = rest.strip_suffix(" failed")?;
-    Some((user_type(ty), name.to_string()))
-}
-
-/// A type path as tokens (`crate :: orchestration :: keys :: JobKey`,
-/// `:: chrono :: DateTime < :: chrono :: offset :: Utc >`) as a user
-/// names it: no spaces, each path reduced to its last segment
-/// (`JobKey`, `DateTime<Utc>`).
-fn user_type(ty: &str) -> String {
-    let compact: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = String::new();
-    let mut segment = String::new();
-    let mut chars = compact.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ':' && chars.peek() == Some(&':') {
-            chars.next();
-            segment.clear();
-        } else if c.is_alphanumeric() || c == '_' {
-            segment.push(c);
-        } else {
-            out.push_str(&segment);
-            segment.clear();
-            out.push(c);
-        }
-    }
-    out.push_str(&segment);
-    out
+    Some((crate::items::user_type(ty), name.to_string()))
 }
 
 #[cfg(test)]
@@ -156,15 +131,18 @@ mod tests {
     #[test]
     fn types_are_named_as_users_write_them() {
         assert_eq!(
-            user_type("crate :: orchestration :: keys :: ProcessInstanceKey"),
+            crate::items::user_type("crate :: orchestration :: keys :: ProcessInstanceKey"),
             "ProcessInstanceKey"
         );
         assert_eq!(
-            user_type(":: chrono :: DateTime < :: chrono :: offset :: Utc >"),
+            crate::items::user_type(":: chrono :: DateTime < :: chrono :: offset :: Utc >"),
             "DateTime<Utc>"
         );
-        assert_eq!(user_type(":: std :: string :: String"), "String");
-        assert_eq!(user_type("bool"), "bool");
+        assert_eq!(
+            crate::items::user_type(":: std :: string :: String"),
+            "String"
+        );
+        assert_eq!(crate::items::user_type("bool"), "bool");
     }
 
     #[test]

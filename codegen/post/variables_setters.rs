@@ -45,16 +45,6 @@ struct Setters {
     changes: Vec<String>,
 }
 
-/// The tokens of a type or bound, without spaces (for comparing).
-fn compact(tokens: &impl quote::ToTokens) -> String {
-    tokens
-        .to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 impl VisitMut for Setters {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
         let before = std::mem::replace(
@@ -75,8 +65,8 @@ impl VisitMut for Setters {
         };
         let bound_here = clause.predicates.iter().any(|p| match p {
             syn::WherePredicate::Type(t) => {
-                compact(&t.bounded_ty) == param.to_string()
-                    && t.bounds.iter().any(|b| compact(b) == wanted)
+                crate::items::compact(&t.bounded_ty) == param.to_string()
+                    && t.bounds.iter().any(|b| crate::items::compact(b) == wanted)
             }
             _ => false,
         });
@@ -164,7 +154,7 @@ mod tests {
             }
         };
         assert_eq!(variables_setters(&mut file), vec!["Completion::variables"]);
-        let text = compact(&file);
+        let text = crate::items::compact(&file);
         assert!(text.contains("whereT:crate::IntoVariables{"), "{text}");
         assert!(text.contains("crate::IntoVariables::into_variables(value).map_err"));
         assert!(text.contains("T:::std::convert::TryInto<crate::Variables>"));
