@@ -55,6 +55,7 @@ impl Backoff {
 
     /// Full jitter between `floor` and `floor · 2^(n-1)`, capped at `cap`
     /// (a cap below the floor counts as the floor).
+    #[cfg_attr(not(feature = "orchestration"), allow(dead_code))] // the worker's poll back-off
     pub(crate) fn from_floor(floor: Duration, cap: Duration) -> Self {
         Self {
             first: floor,

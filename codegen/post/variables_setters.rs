@@ -65,7 +65,7 @@ impl VisitMut for Setters {
         };
         let bound_here = clause.predicates.iter().any(|p| match p {
             syn::WherePredicate::Type(t) => {
-                crate::items::compact(&t.bounded_ty) == param.to_string()
+                param == crate::items::compact(&t.bounded_ty)
                     && t.bounds.iter().any(|b| crate::items::compact(b) == wanted)
             }
             _ => false,

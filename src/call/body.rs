@@ -11,6 +11,10 @@
 /// no body (tests/wire_diff.rs), so it is the form Camunda's gateways are
 /// known to accept; a request without a body and `Content-Type` depends on
 /// how the gateway's framework matches a missing `Content-Type`.
+#[cfg_attr(
+    not(any(feature = "orchestration", feature = "zeebe", feature = "operate")),
+    allow(dead_code)
+)] // the Administration API has no optional request body
 pub(crate) fn optional_json<T: serde::Serialize + ?Sized>(
     request: reqwest::RequestBuilder,
     body: Option<&T>,

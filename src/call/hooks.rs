@@ -96,6 +96,7 @@ impl Inner {
     /// server: `baseurl` with its trailing segments replaced as `rebase`
     /// says, followed by `parts` (`src/call/url.rs`). Called by the
     /// generated code (build step `operation_servers`).
+    #[cfg_attr(not(feature = "orchestration"), allow(dead_code))] // only the Orchestration API has operations on servers of their own
     pub(crate) fn rebased_endpoint(
         &self,
         baseurl: &str,

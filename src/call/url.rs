@@ -128,6 +128,7 @@ pub(crate) struct Rebase {
 
 impl Rebase {
     /// `strip` and `add`: path segments, each empty or starting with `/`.
+    #[cfg_attr(not(feature = "orchestration"), allow(dead_code))] // only the Orchestration API has operations on servers of their own
     pub(crate) const fn new(strip: &'static str, add: &'static str) -> Self {
         Self { strip, add }
     }
@@ -190,6 +191,7 @@ impl FixedPath {
     }
 
     /// The `path` of an operation served on `rebase` of the client's base.
+    #[cfg_attr(not(feature = "orchestration"), allow(dead_code))] // only the Orchestration API has operations on servers of their own
     pub(crate) const fn rebased(path: &'static str, rebase: Rebase) -> Self {
         Self {
             path,
