@@ -78,7 +78,7 @@ fn import(reference: &Path) -> Result<ExitCode, String> {
         println!("the contracts in openapi/ are up to date");
     } else {
         println!(
-            "review the diff of openapi/, then run `cargo codegen generate` (and bless tests/generated.rs)"
+            "review the diff of openapi/, then run `cargo codegen generate` (and bless tests/types/generated.rs)"
         );
     }
     Ok(ExitCode::SUCCESS)

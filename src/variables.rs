@@ -7,7 +7,7 @@
 //! (`JobCompletionRequestVariables`, `MessagePublicationRequestVariables`,
 //! `DocumentMetadataCustomProperties`, …) that accepted none of the others
 //! nor a `serde_json::Value`. The generator's step `shared_variables`
-//! (codegen/variables.rs) points them all at this type; the former names are
+//! (codegen/contract/variables.rs) points them all at this type; the former names are
 //! deprecated aliases of it.
 
 use std::ops::{Deref, DerefMut};

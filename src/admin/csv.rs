@@ -16,7 +16,7 @@ impl Client {
     /// text.
     ///
     /// The published spec declares this body as a JSON string; an erratum
-    /// (`admin_activity_csv_is_text` in codegen/errata.rs) types it as
+    /// (`admin_activity_csv_is_text` in codegen/contract/errata.rs) types it as
     /// `text/csv`, so the document arrives unparsed, and the request asks
     /// for `text/csv`.
     pub async fn activity_csv(&self) -> Result<String, ApiError<()>> {

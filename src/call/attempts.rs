@@ -98,7 +98,7 @@ pub(crate) fn send<'a>(
     }
     // DEBUG, as the attempt's: an application logging at INFO then creates
     // no span per call (at INFO they cost about a fifth of a small call's
-    // throughput under a fmt subscriber; tests/span_levels.rs).
+    // throughput under a fmt subscriber; tests/call/span_levels.rs).
     let span = tracing::debug_span!("camunda8.request", api, operation);
     let gate = state.gate.for_operation(operation);
     let started = TokioTimer.now();

@@ -4,7 +4,7 @@
 /// `request` with `body` as its JSON body when there is one, else with the
 /// empty object `{}`: the generated code of an operation whose request body
 /// the contract does not require calls this where progenitor wrote
-/// `.json(&body)` (step `optional_bodies` in codegen/optional_body.rs).
+/// `.json(&body)` (step `optional_bodies` in codegen/post/optional_body.rs).
 ///
 /// Why `{}` rather than no body, though the contract allows both: it is
 /// what Camunda's TypeScript client sends for these operations when given

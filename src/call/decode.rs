@@ -10,7 +10,7 @@ use super::record::note_url;
 
 /// Decodes a JSON answer (the generated code calls this where progenitor
 /// wrote `ResponseValue::from_response`; step `decode_moves_headers` in
-/// codegen/decode.rs). Same result as progenitor's, but the headers are
+/// codegen/post/decode.rs). Same result as progenitor's, but the headers are
 /// taken out of the response, which is ours, rather than copied, and the
 /// body is read while the response is kept, so that an error about it can
 /// name the URL.

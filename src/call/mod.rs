@@ -65,7 +65,7 @@ use crate::api_error::ApiError;
 /// the phases above) with a call record, mapping its error to
 /// [`ApiError`]. `secret_paths`: where the operation's contract has secret
 /// values (see `src/redact.rs`). Every generated `send()` is this (build
-/// step `own_error_type`, `codegen/error_type.rs`).
+/// step `own_error_type`, `codegen/post/error_type.rs`).
 ///
 /// Built from combinators rather than as an `async fn`: an `async` wrapper
 /// keeps its argument (the whole request future) once as a captured value
