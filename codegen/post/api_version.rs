@@ -20,15 +20,7 @@ pub fn no_api_version_header(items: &mut [syn::Item]) -> Vec<String> {
                 }
             }
             syn::Item::Impl(i) => {
-                let owner = match &*i.self_ty {
-                    syn::Type::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
+                let owner = crate::items::last_ident(&i.self_ty).unwrap_or_default();
                 for inner in &mut i.items {
                     if let syn::ImplItem::Fn(f) = inner
                         && drop_api_version(&mut f.block.stmts)

@@ -182,15 +182,7 @@ fn own_error_type(
                 }
             }
             syn::Item::Impl(block) => {
-                let builder = match &*block.self_ty {
-                    syn::Type::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
+                let builder = crate::items::last_ident(&block.self_ty).unwrap_or_default();
                 let mut added = Vec::new();
                 for inner in &mut block.items {
                     let syn::ImplItem::Fn(send) = inner else {
