@@ -1,8 +1,10 @@
 //! Reading the generated syntax tree: the name a type expression ends in,
 //! which types of a module each struct or enum mentions, the operation a
-//! generated `send_raw` sends, and the methods of `Client`. Shared by the
-//! post-processing steps that need them (`codegen/post/`: `builders.rs`,
-//! `docs.rs`, `facts.rs`, `optional_body.rs`, `servers.rs`).
+//! generated `send_raw` sends, the methods of `Client`, and the type whose
+//! `impl` block a visitor is in ([`Owner`]). Shared by the post-processing
+//! steps that need them (`codegen/post/`: `builders.rs`, `docs.rs`,
+//! `facts.rs`, `optional_body.rs`, `servers.rs`, `accept.rs`, and the
+//! setter and filter steps).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +16,47 @@ pub fn last_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
+    }
+}
+
+/// The type whose `impl` block a `syn::visit_mut::VisitMut` visitor is in:
+/// the owner of the methods and paths it meets there (`Builder::member`
+/// in a step's report, `Self::Branch` read as `Union::Branch`).
+///
+/// A visitor keeps one as a field and calls [`Owner::visit_impl`] from its
+/// `visit_item_impl_mut`, which sets it for the block's content and puts
+/// back the one before (an `impl` inside a function body inside another
+/// `impl` has its own owner, and the outer one holds again after it).
+/// Outside any `impl` block, and in one for a type that is not a path,
+/// there is no owner; it then shows as an empty name.
+#[derive(Debug, Default)]
+pub struct Owner(Option<String>);
+
+impl Owner {
+    /// The owner's name (the last segment of the block's type,
+    /// [`last_ident`]), if there is one.
+    pub fn name(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
+    /// Visits `block` with `visitor`, whose owner (`owner(visitor)`) names
+    /// the block's type meanwhile. Call it from `visit_item_impl_mut`:
+    /// `Owner::visit_impl(self, block, |v| &mut v.owner)`.
+    pub fn visit_impl<V: syn::visit_mut::VisitMut>(
+        visitor: &mut V,
+        block: &mut syn::ItemImpl,
+        owner: fn(&mut V) -> &mut Owner,
+    ) {
+        let before = std::mem::replace(owner(visitor), Owner(last_ident(&block.self_ty)));
+        syn::visit_mut::visit_item_impl_mut(visitor, block);
+        *owner(visitor) = before;
+    }
+}
+
+impl std::fmt::Display for Owner {
+    /// The name, or nothing without an owner.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name().unwrap_or_default())
     }
 }
 
@@ -134,4 +177,64 @@ pub fn user_type(ty: &str) -> String {
     }
     out.push_str(&segment);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Owner;
+    use syn::visit_mut::VisitMut;
+
+    /// Records the owner of every method it meets.
+    #[derive(Default)]
+    struct Methods {
+        owner: Owner,
+        seen: Vec<String>,
+    }
+
+    impl VisitMut for Methods {
+        fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
+            Owner::visit_impl(self, block, |v| &mut v.owner);
+        }
+
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            self.seen.push(format!("{}::{}", self.owner, f.sig.ident));
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+        }
+
+        fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+            self.seen.push(format!("[{}] {}", self.owner, f.sig.ident));
+            syn::visit_mut::visit_item_fn_mut(self, f);
+        }
+    }
+
+    #[test]
+    fn the_owner_is_the_innermost_impl_and_comes_back_after_it() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn free() {}
+            impl super::builder::Outer<'_> {
+                fn first(&self) {
+                    impl Inner {
+                        fn nested(&self) {}
+                    }
+                }
+                fn second(&self) {}
+            }
+            impl<T> Trait for (T, T) {
+                fn tuple(&self) {}
+            }
+        };
+        let mut methods = Methods::default();
+        methods.visit_file_mut(&mut file);
+        assert_eq!(
+            methods.seen,
+            [
+                "[] free",
+                "Outer::first",
+                "Inner::nested",
+                "Outer::second",
+                "::tuple"
+            ]
+        );
+        assert_eq!(methods.owner.name(), None);
+    }
 }

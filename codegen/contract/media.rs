@@ -141,7 +141,9 @@ fn kind(response: &Value) -> Kind {
     }
 }
 
-fn is_success(code: &str) -> bool {
+/// Whether a response code is a success (what `single_success_kind` keeps
+/// one kind of; also read by the post step `accept_success_media_types`).
+pub fn is_success(code: &str) -> bool {
     code.starts_with('2') || code.starts_with('1') || code.starts_with('3')
 }
 

@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 
 use syn::visit_mut::VisitMut;
 
+use crate::items::Owner;
+
 /// A conversion into a type: `From` or `TryFrom`, from a type.
 struct Conversion {
     fallible: bool,
@@ -175,7 +177,7 @@ pub fn filters_from_values(file: &mut syn::File) -> Vec<String> {
             .into_iter()
             .map(|(name, pairs)| (name, pairs.map(|(old, new)| (old, new.to_string()))))
             .collect(),
-        owner: None,
+        owner: Owner::default(),
     };
     rename.visit_file_mut(file);
     if let Some(types) = file.items.iter_mut().find_map(|item| match item {
@@ -309,7 +311,7 @@ fn compact(ty: &syn::Type) -> String {
 /// anywhere.
 struct Rename {
     renames: BTreeMap<String, [(String, String); 2]>,
-    owner: Option<String>,
+    owner: Owner,
 }
 
 impl Rename {
@@ -324,10 +326,7 @@ impl Rename {
 
 impl VisitMut for Rename {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
-        let before = self.owner.take();
-        self.owner = crate::items::last_ident(&block.self_ty);
-        syn::visit_mut::visit_item_impl_mut(self, block);
-        self.owner = before;
+        Owner::visit_impl(self, block, |v| &mut v.owner);
     }
 
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
@@ -338,8 +337,8 @@ impl VisitMut for Rename {
         }
         let parent = path.segments[n - 2].ident.to_string();
         let owner = if parent == "Self" {
-            match &self.owner {
-                Some(o) => o.clone(),
+            match self.owner.name() {
+                Some(o) => o.to_string(),
                 None => return,
             }
         } else {

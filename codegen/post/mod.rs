@@ -32,6 +32,14 @@ pub const STEPS: &[Step] = &[
         run: |file, _| Ok(headers::no_empty_header_map(file)),
     },
     Step {
+        name: "accept_success_media_types",
+        why: "an operation whose success answer is not JSON (XML, CSV, a document's bytes) sends as Accept the media type(s) its contract declares for it, where progenitor sends none and reqwest `*/*`; JSON answers keep progenitor's application/json (codegen/post/accept.rs)",
+        run: |file, inputs| {
+            accept::accept_success_media_types(file, &inputs.accepts)
+                .map_err(|e| format!("{}: {e}", inputs.api))
+        },
+    },
+    Step {
         name: "url_from_parsed_base",
         why: "request URLs are built from the client's base URL parsed once (Inner::endpoint, src/call/url.rs) instead of a formatted string reqwest parses whole, host included, for every request (codegen/post/url.rs)",
         run: |file, _| Ok(url::url_from_parsed_base(file)),
@@ -148,6 +156,9 @@ pub struct Inputs {
     pub items: docs::Facts,
     /// Per operation, the secret members of its answers (`error_type.rs`).
     pub secrets: error_type::SecretPaths,
+    /// Per operation whose success answer is not JSON, the `Accept` its
+    /// request sends (`accept.rs`).
+    pub accepts: accept::Accepts,
 }
 
 impl Inputs {
@@ -160,6 +171,7 @@ impl Inputs {
             optional_bodies: optional_body::collect(spec),
             items: docs::collect(spec),
             secrets: error_type::secret_paths(spec),
+            accepts: accept::collect(spec),
         })
     }
 }
@@ -178,6 +190,7 @@ pub fn post_process(file: &mut syn::File, inputs: &Inputs) -> Result<Vec<Report>
 }
 
 pub mod absent;
+pub mod accept;
 pub mod api_version;
 pub mod builders;
 pub mod decode;

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use syn::visit_mut::VisitMut;
 
+use crate::items::Owner;
+
 /// Rewrites every such setter of `file`; one line per setter changed, and
 /// one per key type given `IntoOptional` impls.
 pub fn optional_setters_take_str(file: &mut syn::File) -> Vec<String> {
@@ -62,7 +64,7 @@ pub fn optional_setters_take_str(file: &mut syn::File) -> Vec<String> {
 
 #[derive(Default)]
 struct Setters {
-    owner: String,
+    owner: Owner,
     changes: Vec<String>,
     /// Key types of rewritten setters, by name.
     keys: BTreeMap<String, syn::Type>,
@@ -102,12 +104,7 @@ fn optional_member(bound: &syn::TypeParamBound) -> Option<syn::Type> {
 
 impl VisitMut for Setters {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
-        let before = std::mem::replace(
-            &mut self.owner,
-            crate::items::last_ident(&block.self_ty).unwrap_or_default(),
-        );
-        syn::visit_mut::visit_item_impl_mut(self, block);
-        self.owner = before;
+        Owner::visit_impl(self, block, |v| &mut v.owner);
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {

@@ -16,6 +16,8 @@
 
 use syn::visit_mut::VisitMut;
 
+use crate::items::Owner;
+
 /// Rewrites every such setter in `file`; one line per setter changed.
 pub fn setter_errors_say_why(file: &mut syn::File) -> Vec<String> {
     let mut visitor = Setters::default();
@@ -25,18 +27,13 @@ pub fn setter_errors_say_why(file: &mut syn::File) -> Vec<String> {
 
 #[derive(Default)]
 struct Setters {
-    owner: String,
+    owner: Owner,
     changes: Vec<String>,
 }
 
 impl VisitMut for Setters {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
-        let before = std::mem::replace(
-            &mut self.owner,
-            crate::items::last_ident(&block.self_ty).unwrap_or_default(),
-        );
-        syn::visit_mut::visit_item_impl_mut(self, block);
-        self.owner = before;
+        Owner::visit_impl(self, block, |v| &mut v.owner);
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {

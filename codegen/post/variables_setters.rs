@@ -13,6 +13,7 @@
 use syn::visit_mut::VisitMut;
 
 use crate::contract::variables::VARIABLES_TYPE;
+use crate::items::Owner;
 
 /// The re-export added to the `types` module: the deprecated aliases name
 /// `Variables`, and `types::Variables` keeps naming the type in an API
@@ -41,18 +42,13 @@ pub fn variables_setters(file: &mut syn::File) -> Vec<String> {
 
 #[derive(Default)]
 struct Setters {
-    owner: String,
+    owner: Owner,
     changes: Vec<String>,
 }
 
 impl VisitMut for Setters {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
-        let before = std::mem::replace(
-            &mut self.owner,
-            crate::items::last_ident(&block.self_ty).unwrap_or_default(),
-        );
-        syn::visit_mut::visit_item_impl_mut(self, block);
-        self.owner = before;
+        Owner::visit_impl(self, block, |v| &mut v.owner);
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {

@@ -12,11 +12,13 @@
 //!
 //! Those methods send their request by hand (`get_text`), through the
 //! client's hooks like a generated call (credential, backpressure retries,
-//! renewal after a 401), for one reason: `Accept`. A generated call with a
-//! JSON answer asks for `application/json`; one with another answer asks
-//! for nothing, and the HTTP client then sends `*/*`. A helper asks for the
-//! type the contract declares for the operation's success answer
-//! (`text/xml`, `text/csv`), as Camunda's other clients do.
+//! renewal after a 401), asking for the type the contract declares for the
+//! operation's success answer (`text/xml`, `text/csv`). They were written
+//! by hand for that `Accept`: progenitor writes one only for a JSON answer,
+//! and without one the HTTP client sends `*/*`. The generated calls now ask
+//! for the same type (the generator's step `accept_success_media_types`,
+//! codegen/post/accept.rs); tests/call/accept.rs checks that both kinds of
+//! request send the same `Accept` on the same path.
 
 use futures::StreamExt;
 use progenitor_client::{

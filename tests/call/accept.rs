@@ -1,8 +1,11 @@
-//! The `Accept` header of the requests the crate writes by hand (XML and
-//! CSV downloads, multipart uploads; the worker's activation is checked in
-//! tests/worker.rs) is the one a generated call would send: `application/json`
-//! for a JSON answer, otherwise the type the contract declares for the
-//! operation's success answer, never the HTTP client's `*/*`.
+//! The `Accept` header each kind of request sends: `application/json` for
+//! a JSON answer, otherwise the type the contract declares for the
+//! operation's success answer, never the HTTP client's `*/*`. Generated
+//! calls get it from progenitor (JSON) or from the generator's step
+//! `accept_success_media_types` (codegen/post/accept.rs: XML, CSV, a
+//! document's bytes); the requests the crate writes by hand (XML and CSV as
+//! text, multipart uploads; the worker's activation is checked in
+//! tests/worker.rs) send the same.
 
 #![cfg(all(feature = "admin", feature = "operate", feature = "orchestration"))]
 
@@ -32,6 +35,15 @@ async fn server() -> MockServer {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
+        .and(path_regex(
+            "^/v2/(documents/[^/]+|resources/[0-9]+/content/binary)$",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(&b"%PDF-1.7"[..], "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
         .and(path("/v2/topology"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(TOPOLOGY, "application/json"))
         .mount(&server)
@@ -51,32 +63,44 @@ async fn server() -> MockServer {
     server
 }
 
-/// The `Accept` of each request the server received, by path.
+/// The `Accept` of each request the server received, by path (requests
+/// to one path must all send the same).
 async fn accept_by_path(server: &MockServer) -> BTreeMap<String, Option<String>> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| {
-            let accept = r
-                .headers
-                .get_all("accept")
-                .iter()
-                .map(|v| v.to_str().unwrap().to_owned())
-                .collect::<Vec<_>>();
-            assert!(accept.len() <= 1, "{} sent Accept twice", r.url.path());
-            (r.url.path().to_owned(), accept.into_iter().next())
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for r in server.received_requests().await.unwrap() {
+        let accept = r
+            .headers
+            .get_all("accept")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>();
+        assert!(accept.len() <= 1, "{} sent Accept twice", r.url.path());
+        let accept = accept.into_iter().next();
+        if let Some(before) = out.insert(r.url.path().to_owned(), accept.clone()) {
+            assert_eq!(
+                before,
+                accept,
+                "{}: two requests, two Accepts",
+                r.url.path()
+            );
+        }
+    }
+    out
 }
 
 fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// The bytes of a generated call's streamed answer.
+async fn bytes(answer: progenitor_client::ResponseValue<progenitor_client::ByteStream>) -> Vec<u8> {
+    use futures::TryStreamExt;
+    let chunks: Vec<_> = answer.into_inner_stream().try_collect().await.unwrap();
+    chunks.concat()
+}
+
 #[tokio::test]
-async fn hand_written_requests_ask_for_what_the_contract_answers() {
+async fn requests_ask_for_what_the_contract_answers() {
     let server = server().await;
     let base = server.uri();
     let orchestration = camunda8::orchestration::Client::new_with_client(
@@ -116,17 +140,75 @@ async fn hand_written_requests_ask_for_what_the_contract_answers() {
         .await
         .expect("deployed");
 
+    // Generated calls whose answer is not JSON (other keys than the
+    // hand-written calls', so that each path is one request).
+    let document = orchestration
+        .get_document()
+        .document_id("doc-1")
+        .send()
+        .await
+        .expect("document");
+    assert_eq!(bytes(document).await, b"%PDF-1.7");
+    let content = orchestration
+        .get_resource_content_binary()
+        .resource_key("6")
+        .send()
+        .await
+        .expect("content");
+    assert_eq!(bytes(content).await, b"%PDF-1.7");
+    let xml = orchestration
+        .get_process_definition_xml()
+        .process_definition_key(11)
+        .send()
+        .await
+        .expect("xml");
+    assert_eq!(bytes(xml).await, b"<definitions/>");
+    orchestration
+        .get_decision_definition_xml()
+        .decision_definition_key(12)
+        .send()
+        .await
+        .expect("xml");
+    orchestration
+        .get_decision_requirements_xml()
+        .decision_requirements_key(13)
+        .send()
+        .await
+        .expect("xml");
+    operate
+        .get_process_definition_xml()
+        .key(14)
+        .send()
+        .await
+        .expect("xml");
+    operate
+        .get_decision_requirements_xml()
+        .key(15)
+        .send()
+        .await
+        .expect("xml");
+    // The same path as the hand-written activity_csv: the same Accept.
+    admin.get_csv().send().await.expect("csv");
+
     let json = Some("application/json".to_owned());
     let xml = Some("text/xml".to_owned());
+    let bytes = Some("application/octet-stream".to_owned());
     let expected: BTreeMap<String, Option<String>> = [
         ("/v2/topology", json.clone()),
         ("/v2/process-definitions/1/xml", xml.clone()),
         ("/v2/decision-definitions/2/xml", xml.clone()),
         ("/v2/decision-requirements/3/xml", xml.clone()),
         ("/v1/process-definitions/4/xml", xml.clone()),
-        ("/v1/drd/5/xml", xml),
+        ("/v1/drd/5/xml", xml.clone()),
         ("/activity/csv", Some("text/csv".to_owned())),
         ("/v2/deployments", json),
+        ("/v2/documents/doc-1", bytes.clone()),
+        ("/v2/resources/6/content/binary", bytes),
+        ("/v2/process-definitions/11/xml", xml.clone()),
+        ("/v2/decision-definitions/12/xml", xml.clone()),
+        ("/v2/decision-requirements/13/xml", xml.clone()),
+        ("/v1/process-definitions/14/xml", xml.clone()),
+        ("/v1/drd/15/xml", xml),
     ]
     .into_iter()
     .map(|(p, a)| (p.to_owned(), a))
