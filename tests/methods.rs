@@ -2,17 +2,14 @@
 //! names are derived from the contract by the same naming step the build
 //! uses, and looked up in the code the build generated.
 
+mod support;
+
 use std::collections::BTreeSet;
 
 use camunda8_codegen::contract::{multipart, operation_names};
 use camunda8_codegen::post::renames::RENAMES;
 use camunda8_codegen::words;
-use serde_json::Value;
-
-fn contract(api: &str) -> Value {
-    let path = format!("{}/openapi/{api}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use support::spec::contract;
 
 /// The source without whitespace (prettyplease wraps long signatures).
 fn compact(source: &str) -> String {

@@ -21,120 +21,20 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use camunda8::hooks::Inner;
 use camunda8::{ApiError, ResponseValue, Secret};
-use camunda8_codegen::contract::{errata, operation_names};
-use camunda8_codegen::source;
+use camunda8_codegen::contract::operation_names;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use support::prism::Prism;
+use support::spec::{contract, contract_with_errata, served_spec};
 
 /// A token as the OAuth2 server would issue it (Prism only checks that a
 /// bearer credential is present).
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmRlci1zZXJ2aWNlIiwiYXVkIjoiemVlYmUuY2FtdW5kYS5pbyJ9.c2lnbmF0dXJl";
-
-// ---------------------------------------------------------------------------
-// Which spec Prism serves
-// ---------------------------------------------------------------------------
-
-/// The committed contract of `api`.
-fn contract(api: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("openapi/{api}.json"));
-    source::parse(&path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The spec Prism serves for `api`: the published file when present (a
-/// folder named by `CAMUNDA8_REFERENCE_OPENAPI` must hold it), else the
-/// contract; errata applied either way. Says which one on stdout.
-fn served_spec(api: &str, published_file: &str) -> Value {
-    let (dir, explicit) =
-        match std::env::var_os("CAMUNDA8_REFERENCE_OPENAPI").filter(|v| !v.is_empty()) {
-            Some(dir) => (PathBuf::from(dir), true),
-            None => (
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/openapi"),
-                false,
-            ),
-        };
-    let published = dir.join(published_file);
-    let (mut spec, origin) = if published.is_file() {
-        let spec = source::parse(&published).unwrap_or_else(|e| panic!("{e}"));
-        (spec, format!("published spec {}", published.display()))
-    } else {
-        assert!(
-            !explicit,
-            "CAMUNDA8_REFERENCE_OPENAPI is set but {} does not exist",
-            published.display()
-        );
-        (
-            contract(api),
-            format!(
-                "committed contract openapi/{api}.json (no published spec at {})",
-                published.display()
-            ),
-        )
-    };
-    let changes = errata::apply_errata(api, &mut spec);
-    let adapted = adapt_for_prism(&mut spec);
-    println!(
-        "{api}: Prism serves the {origin}, {} erratum change(s) and {} Prism adaptation(s) applied",
-        changes.len(),
-        adapted.len()
-    );
-    for change in changes.iter().chain(&adapted) {
-        println!("  {change}");
-    }
-    spec
-}
-
-/// Works around a Prism limitation, not a spec mistake.
-///
-/// A success response documented with the media range `*/*` (Operate's
-/// `GET /v1/process-instances/{key}/sequence-flows`, a JSON array) means
-/// "any media type", so `Accept: application/json` — what the client sends,
-/// and what Operate answers — satisfies it. Prism 5.14 only matches `*/*`
-/// literally: it answers that `Accept` with 406, and `Accept: */*` with a 500
-/// ("cannot serialise complex objects as text"). Here such a success body is
-/// declared as `application/json` instead (schema unchanged), so Prism can
-/// mock it; the change is printed with the errata.
-fn adapt_for_prism(spec: &mut Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
-        return out;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            for (code, response) in responses.iter_mut() {
-                if !code.starts_with('2') {
-                    continue;
-                }
-                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
-                else {
-                    continue;
-                };
-                if content.contains_key("application/json") {
-                    continue;
-                }
-                if let Some(media) = content.remove("*/*") {
-                    content.insert("application/json".to_string(), media);
-                    out.push(format!(
-                        "prism: {method} {path} {code}: */* -> application/json"
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
 
 // ---------------------------------------------------------------------------
 // Calling and recording
@@ -822,8 +722,7 @@ async fn operate_operations_against_prism() {
 async fn rejected_requests_are_reported_with_prism_violations() {
     use camunda8::operate::{Client, types};
 
-    let mut spec = contract("operate");
-    errata::apply_errata("operate", &mut spec);
+    let mut spec = contract_with_errata("operate");
     // Tighten the contract so that a realistic page size breaks it.
     spec["components"]["schemas"]["QueryProcessInstance"]["properties"]["size"]["maximum"] =
         json!(20);
