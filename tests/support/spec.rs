@@ -112,7 +112,7 @@ pub fn served_spec(api: &str, published_file: &str) -> Value {
 ///    (`metadata`) as a string, not an object, so it rejects every valid
 ///    upload. Here such a property also accepts the single item, and a JSON
 ///    part also a string. The parts themselves are checked by the
-///    in-process server tests in tests/prism_orchestration.rs.
+///    in-process server tests in tests/contracts/prism_orchestration.rs.
 /// 3. Key examples: Prism's static mocks write `"string"` for a string
 ///    without an `example`, ignoring its `pattern`, and then reject their
 ///    own response (e.g. `deploymentKey`, `userTask.userTaskKey`; in the

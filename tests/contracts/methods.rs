@@ -2,14 +2,12 @@
 //! names are derived from the contract by the same naming step the build
 //! uses, and looked up in the code the build generated.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::spec::contract;
 use camunda8_codegen::contract::{multipart, operation_names};
 use camunda8_codegen::post::renames::RENAMES;
 use camunda8_codegen::words;
-use support::spec::contract;
 
 /// The source without whitespace (prettyplease wraps long signatures).
 fn compact(source: &str) -> String {

@@ -2,13 +2,11 @@
 //! (`oauth2-mock-server`, signed JWTs with `exp`) and API calls to Prism
 //! mock servers that validate every request against the contracts.
 
-mod support;
-
+use crate::support::oauth2_server::OAuth2Server;
+use crate::support::prism::Prism;
+use crate::support::spec::contract_with_errata;
 use camunda8::Config;
 use serde_json::Value;
-use support::oauth2_server::OAuth2Server;
-use support::prism::Prism;
-use support::spec::contract_with_errata;
 
 /// Prism serves paths as written, ignoring the server URL. Zeebe's server
 /// URL ends in `/v1` (its paths do not), so a real gateway answers under

@@ -18,23 +18,16 @@
 
 #![cfg(all(feature = "admin", feature = "zeebe", feature = "operate"))]
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use camunda8::hooks::Inner;
-use camunda8::{ApiError, ResponseValue, Secret};
+use camunda8::{ApiError, ResponseValue};
 use camunda8_codegen::contract::operation_names;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use support::prism::Prism;
-use support::spec::{contract, contract_with_errata, served_spec};
-
-/// A token as the OAuth2 server would issue it (Prism only checks that a
-/// bearer credential is present).
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmRlci1zZXJ2aWNlIiwiYXVkIjoiemVlYmUuY2FtdW5kYS5pbyJ9.c2lnbmF0dXJl";
+use super::calls::{bearer, body, describe_headers, http};
+use crate::support::prism::Prism;
+use crate::support::spec::{contract, contract_with_errata, served_spec};
 
 // ---------------------------------------------------------------------------
 // Calling and recording
@@ -73,14 +66,6 @@ impl ErrorBody for camunda8::operate::types::ProblemDetail {
     async fn describe(self) -> String {
         format!("{self:?}")
     }
-}
-
-fn describe_headers(headers: &reqwest::header::HeaderMap) -> String {
-    let violations = headers
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_else(|| "(none)".to_string());
-    format!("sl-violations: {violations}\n    headers: {headers:?}")
 }
 
 /// The operations one test called and the failures it met.
@@ -201,21 +186,6 @@ macro_rules! call {
     }};
 }
 
-/// A request body of type `T` from its JSON form; the typed value must
-/// serialize back to exactly that JSON, so no field is dropped on the way.
-fn body<T: Serialize + DeserializeOwned>(wire: Value) -> T {
-    let typed: T = serde_json::from_value(wire.clone())
-        .unwrap_or_else(|e| panic!("{wire} is not a valid {}: {e}", std::any::type_name::<T>()));
-    let back = serde_json::to_value(&typed).expect("serialize body");
-    assert_eq!(
-        back,
-        wire,
-        "{} does not keep the body as written",
-        std::any::type_name::<T>()
-    );
-    typed
-}
-
 /// Reads a raw (non-JSON) success body; an empty or unreadable body is a
 /// failure of `op`.
 async fn read_text(
@@ -229,19 +199,6 @@ async fn read_text(
         Ok(_) => run.fail(op, "the document is empty".to_string()),
         Err(e) => run.fail(op, format!("the document is not readable text: {e}")),
     }
-}
-
-/// An HTTP client whose every request ends within 30 s, so a stuck Prism
-/// fails the test instead of hanging it.
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .expect("http client")
-}
-
-fn bearer() -> Inner {
-    Inner::with_bearer_token(&Secret::new(TOKEN.to_string())).expect("bearer token")
 }
 
 // ---------------------------------------------------------------------------

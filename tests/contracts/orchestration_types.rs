@@ -9,11 +9,10 @@
 
 #![cfg(feature = "orchestration")]
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use crate::support::spec::contract;
 use camunda8::orchestration::keys::{
     DecisionEvaluationInstanceKey, InvalidKey, JobKey, ProcessDefinitionId, ProcessInstanceKey,
     TenantId, Username,
@@ -21,7 +20,6 @@ use camunda8::orchestration::keys::{
 use camunda8::orchestration::types;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use support::spec::contract;
 
 // ---------------------------------------------------------------------------
 // Discriminated unions

@@ -3,7 +3,7 @@
 //! Prism, plus the multipart operations checked part by part against an
 //! in-process server.
 //!
-//! The approach is `tests/prism_coverage.rs`'s: Prism serves Camunda's
+//! The approach is `prism_coverage`'s: Prism serves Camunda's
 //! published spec (`orchestration-cluster-v2.yaml`, with the project's
 //! errata applied) when it is available, else the committed contract, and
 //! checks each request against it. A request that breaks the spec gets an
@@ -27,26 +27,18 @@
 
 #![cfg(feature = "orchestration")]
 
-mod support;
-
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use camunda8::hooks::Inner;
 use camunda8::orchestration::{ByteStream, Client, types};
-use camunda8::{ApiError, ResponseValue, Secret};
+use camunda8::{ApiError, ResponseValue};
 use camunda8_codegen::contract::operation_names;
 use camunda8_codegen::post::renames;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use support::prism::Prism;
-use support::spec::{contract, served_orchestration_spec};
-
-/// A token as the OAuth2 server would issue it (Prism only checks that a
-/// bearer credential is present).
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmRlci1zZXJ2aWNlIiwiYXVkIjoiemVlYmUuY2FtdW5kYS5pbyJ9.c2lnbmF0dXJl";
+use super::calls::{TOKEN, bearer, body, describe_headers, http};
+use crate::support::prism::Prism;
+use crate::support::spec::{contract, served_orchestration_spec};
 
 /// The number of operations of the contract.
 const OPERATIONS: usize = 244;
@@ -137,14 +129,6 @@ fn collect_tags(value: &Value, out: &mut Vec<(String, String, String)>) {
 // ---------------------------------------------------------------------------
 // Calling and recording
 // ---------------------------------------------------------------------------
-
-fn describe_headers(headers: &reqwest::header::HeaderMap) -> String {
-    let violations = headers
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_else(|| "(none)".to_string());
-    format!("sl-violations: {violations}\n    headers: {headers:?}")
-}
 
 /// The operations one run called and the failures it met.
 struct Run {
@@ -261,21 +245,6 @@ macro_rules! call {
     }};
 }
 
-/// A request body of type `T` from its JSON form; the typed value must
-/// serialize back to exactly that JSON, so no field is dropped on the way.
-fn body<T: Serialize + DeserializeOwned>(wire: Value) -> T {
-    let typed: T = serde_json::from_value(wire.clone())
-        .unwrap_or_else(|e| panic!("{wire} is not a valid {}: {e}", std::any::type_name::<T>()));
-    let back = serde_json::to_value(&typed).expect("serialize body");
-    assert_eq!(
-        back,
-        wire,
-        "{} does not keep the body as written",
-        std::any::type_name::<T>()
-    );
-    typed
-}
-
 /// Reads a raw (non-JSON) success body; an empty or unreadable one is a
 /// failure of `op`.
 async fn read_raw(run: &mut Run, op: &str, response: Option<ResponseValue<ByteStream>>) {
@@ -295,19 +264,6 @@ async fn read_raw(run: &mut Run, op: &str, response: Option<ResponseValue<ByteSt
     if bytes.is_empty() {
         run.fail(op, "the body is empty".to_string());
     }
-}
-
-/// An HTTP client whose every request ends within 30 s, so a stuck Prism
-/// fails the test instead of hanging it.
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("http client")
-}
-
-fn bearer() -> Inner {
-    Inner::with_bearer_token(&Secret::new(TOKEN.to_string())).expect("bearer token")
 }
 
 fn date(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
@@ -348,8 +304,8 @@ const VARIABLE_KEY: &str = "2251799813690758"; // VariableKey
 const MANAGED_TENANT: &str = "emea-retail"; // TenantId, for tenant management
 const BACKUP: &str = "20261130021500"; // BackupId
 
-const ORDER_BPMN: &str = include_str!("fixtures/orchestration/order-process.bpmn");
-const INVOICE_DMN: &str = include_str!("fixtures/orchestration/invoice-classification.dmn");
+const ORDER_BPMN: &str = include_str!("../fixtures/orchestration/order-process.bpmn");
+const INVOICE_DMN: &str = include_str!("../fixtures/orchestration/invoice-classification.dmn");
 const INVOICE_PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
