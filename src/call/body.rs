@@ -8,7 +8,7 @@
 ///
 /// Why `{}` rather than no body, though the contract allows both: it is
 /// what Camunda's TypeScript client sends for these operations when given
-/// no body (tests/wire_diff.rs), so it is the form Camunda's gateways are
+/// no body (tests/contracts/wire_diff/), so it is the form Camunda's gateways are
 /// known to accept; a request without a body and `Content-Type` depends on
 /// how the gateway's framework matches a missing `Content-Type`.
 #[cfg_attr(

@@ -4,4 +4,5 @@ pub mod log_capture;
 pub mod oauth2_server;
 pub mod prism;
 pub mod retries;
+pub mod spec;
 pub mod token_fixtures;

@@ -2,11 +2,17 @@
 //! loopback port. Prism answers a request that violates the spec with an
 //! error status and an `sl-violations` header, so a call that returns a
 //! success proves the request matched the contract.
+//!
+//! Each server prints how long it took to listen and how many of the
+//! process's servers were running or starting then (seen with
+//! `--nocapture`, or with a failing test's output), since the tests of one
+//! binary start theirs in parallel threads.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -16,6 +22,26 @@ pub struct Prism {
     child: Child,
     base_url: String,
     _spec_dir: tempfile::TempDir,
+    _counted: Running,
+}
+
+/// Prism servers of this process running or starting, for the start-up
+/// line each prints (tests of one binary run in parallel threads).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One count in `RUNNING`, given back when dropped (also when a start-up
+/// fails and the test unwinds).
+struct Running;
+
+impl Running {
+    /// Counts one more server; returns it and how many there are now.
+    fn count() -> (Running, usize) {
+        (Running, RUNNING.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {}
 }
 
 fn prism_binary() -> PathBuf {
@@ -44,6 +70,7 @@ impl Prism {
         )
         .expect("write spec");
         let port = free_port();
+        let started = Instant::now();
         let mut child = Command::new(prism_binary())
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
             .arg("--errors")
@@ -54,6 +81,7 @@ impl Prism {
             .kill_on_drop(true)
             .spawn()
             .expect("start prism");
+        let (counted, running) = Running::count();
         let stdout = child.stdout.take().expect("prism stdout");
         // Drain stderr from the start so Prism never blocks writing to it;
         // keep it for the message if Prism does not come up.
@@ -92,12 +120,17 @@ impl Prism {
             }
             Err(_) => panic!("prism did not start within 90 s"),
         }
+        println!(
+            "prism on port {port}: listening after {:.1} s ({running} Prism server(s) of this process running or starting)",
+            started.elapsed().as_secs_f64()
+        );
         // Keep draining Prism's output so it never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Prism {
             child,
             base_url: format!("http://127.0.0.1:{port}"),
             _spec_dir: dir,
+            _counted: counted,
         }
     }
 
@@ -110,6 +143,7 @@ impl Prism {
 impl Drop for Prism {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

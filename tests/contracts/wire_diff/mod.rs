@@ -4,13 +4,12 @@
 //!
 //! # What it checks
 //!
-//! An in-process HTTP server (tests/wire_diff/recorder.rs) records every
-//! request and answers each
-//! operation with a minimal valid response of the contract
+//! An in-process HTTP server (`recorder.rs` beside this file) records every
+//! request and answers each operation with a minimal valid response of the contract
 //! (openapi/orchestration.json), enough for both clients to proceed; job
 //! activation hands out one job in the `worker_run` intent. First
-//! tests/wire_diff/ts_intents.mjs runs every intent through the TypeScript
-//! client (it posts `/__intent/<name>` before each one, so the server files
+//! `ts_intents.mjs` (beside this file) runs every intent through the
+//! TypeScript client (it posts `/__intent/<name>` before each one, so the server files
 //! what follows under that intent); then [`rust_intents`] runs the same
 //! intents, same order, same data, through camunda8 (request bodies written
 //! as the contract's JSON and decoded into the generated types, so what is
@@ -223,7 +222,7 @@ const LISTED: &[Listed] = &[
     at("worker_run", "#1 accept", ACCEPT_NO_CONTENT),
 ];
 
-// Keys used by both halves (tests/wire_diff/ts_intents.mjs has the same).
+// Keys used by both halves (ts_intents.mjs has the same).
 const JOB: &str = "2251799813685249";
 const USER_TASK: &str = "2251799813685250";
 const INCIDENT: &str = "2251799813685251";
@@ -711,7 +710,7 @@ async fn typescript_and_camunda8_send_the_same_requests() {
     let url = format!("http://{addr}");
 
     // The TypeScript half.
-    let script = root.join("tests/wire_diff/ts_intents.mjs");
+    let script = root.join("tests/contracts/wire_diff/ts_intents.mjs");
     let mut node = tokio::process::Command::new("node");
     // The script configures the client fully; nothing from the environment.
     for (name, _) in std::env::vars_os() {
@@ -826,7 +825,7 @@ async fn typescript_and_camunda8_send_the_same_requests() {
     eprintln!("{report}");
     assert!(
         failures.is_empty(),
-        "{} wire difference(s) against the list in tests/wire_diff/main.rs:\n{}",
+        "{} wire difference(s) against the list in tests/contracts/wire_diff/mod.rs:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -1,11 +1,11 @@
-//! The comparison of tests/wire_diff/main.rs: what is compared of a request, and
-//! the differences between the two clients' requests of one intent.
+//! The comparison of the wire diff (`mod.rs` beside this file): what is
+//! compared of a request, and the differences between the two clients' requests of one intent.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use crate::recorder::{Recorded, Recorder, Side};
+use super::recorder::{Recorded, Recorder, Side};
 
 #[derive(Debug, Clone, PartialEq)]
 enum PartBody {

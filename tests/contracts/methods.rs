@@ -4,15 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::support::spec::contract;
 use camunda8_codegen::contract::{multipart, operation_names};
 use camunda8_codegen::post::renames::RENAMES;
 use camunda8_codegen::words;
-use serde_json::Value;
-
-fn contract(api: &str) -> Value {
-    let path = format!("{}/openapi/{api}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 /// The source without whitespace (prettyplease wraps long signatures).
 fn compact(source: &str) -> String {

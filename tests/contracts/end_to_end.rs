@@ -2,27 +2,17 @@
 //! (`oauth2-mock-server`, signed JWTs with `exp`) and API calls to Prism
 //! mock servers that validate every request against the contracts.
 
-mod support;
-
+use crate::support::oauth2_server::OAuth2Server;
+use crate::support::prism::Prism;
+use crate::support::spec::contract_with_errata;
 use camunda8::Config;
-use camunda8_codegen::contract::errata;
 use serde_json::Value;
-use support::oauth2_server::OAuth2Server;
-use support::prism::Prism;
-
-fn contract(api: &str) -> Value {
-    let path = format!("{}/openapi/{api}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut spec: Value = serde_json::from_str(&text).unwrap();
-    errata::apply_errata(api, &mut spec);
-    spec
-}
 
 /// Prism serves paths as written, ignoring the server URL. Zeebe's server
 /// URL ends in `/v1` (its paths do not), so a real gateway answers under
 /// `/v1`: move the paths there, as the gateway has them.
 fn zeebe_as_served() -> Value {
-    let mut spec = contract("zeebe");
+    let mut spec = contract_with_errata("zeebe");
     let paths = spec["paths"].as_object().cloned().unwrap_or_default();
     spec["paths"] = paths
         .into_iter()
@@ -35,7 +25,7 @@ fn zeebe_as_served() -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_tokens_from_a_real_server_and_requests_valid_against_the_contracts() {
     let oauth = OAuth2Server::start();
-    let (zeebe_spec, operate_spec) = (zeebe_as_served(), contract("operate"));
+    let (zeebe_spec, operate_spec) = (zeebe_as_served(), contract_with_errata("operate"));
     let (zeebe, operate) = tokio::join!(Prism::serve(&zeebe_spec), Prism::serve(&operate_spec));
 
     let camunda = Config::new()

@@ -18,123 +18,16 @@
 
 #![cfg(all(feature = "admin", feature = "zeebe", feature = "operate"))]
 
-mod support;
-
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use camunda8::hooks::Inner;
-use camunda8::{ApiError, ResponseValue, Secret};
-use camunda8_codegen::contract::{errata, operation_names};
-use camunda8_codegen::source;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use camunda8::{ApiError, ResponseValue};
+use camunda8_codegen::contract::operation_names;
+use serde_json::json;
 
-use support::prism::Prism;
-
-/// A token as the OAuth2 server would issue it (Prism only checks that a
-/// bearer credential is present).
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmRlci1zZXJ2aWNlIiwiYXVkIjoiemVlYmUuY2FtdW5kYS5pbyJ9.c2lnbmF0dXJl";
-
-// ---------------------------------------------------------------------------
-// Which spec Prism serves
-// ---------------------------------------------------------------------------
-
-/// The committed contract of `api`.
-fn contract(api: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("openapi/{api}.json"));
-    source::parse(&path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The spec Prism serves for `api`: the published file when present (a
-/// folder named by `CAMUNDA8_REFERENCE_OPENAPI` must hold it), else the
-/// contract; errata applied either way. Says which one on stdout.
-fn served_spec(api: &str, published_file: &str) -> Value {
-    let (dir, explicit) =
-        match std::env::var_os("CAMUNDA8_REFERENCE_OPENAPI").filter(|v| !v.is_empty()) {
-            Some(dir) => (PathBuf::from(dir), true),
-            None => (
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/openapi"),
-                false,
-            ),
-        };
-    let published = dir.join(published_file);
-    let (mut spec, origin) = if published.is_file() {
-        let spec = source::parse(&published).unwrap_or_else(|e| panic!("{e}"));
-        (spec, format!("published spec {}", published.display()))
-    } else {
-        assert!(
-            !explicit,
-            "CAMUNDA8_REFERENCE_OPENAPI is set but {} does not exist",
-            published.display()
-        );
-        (
-            contract(api),
-            format!(
-                "committed contract openapi/{api}.json (no published spec at {})",
-                published.display()
-            ),
-        )
-    };
-    let changes = errata::apply_errata(api, &mut spec);
-    let adapted = adapt_for_prism(&mut spec);
-    println!(
-        "{api}: Prism serves the {origin}, {} erratum change(s) and {} Prism adaptation(s) applied",
-        changes.len(),
-        adapted.len()
-    );
-    for change in changes.iter().chain(&adapted) {
-        println!("  {change}");
-    }
-    spec
-}
-
-/// Works around a Prism limitation, not a spec mistake.
-///
-/// A success response documented with the media range `*/*` (Operate's
-/// `GET /v1/process-instances/{key}/sequence-flows`, a JSON array) means
-/// "any media type", so `Accept: application/json` — what the client sends,
-/// and what Operate answers — satisfies it. Prism 5.14 only matches `*/*`
-/// literally: it answers that `Accept` with 406, and `Accept: */*` with a 500
-/// ("cannot serialise complex objects as text"). Here such a success body is
-/// declared as `application/json` instead (schema unchanged), so Prism can
-/// mock it; the change is printed with the errata.
-fn adapt_for_prism(spec: &mut Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
-        return out;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            for (code, response) in responses.iter_mut() {
-                if !code.starts_with('2') {
-                    continue;
-                }
-                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
-                else {
-                    continue;
-                };
-                if content.contains_key("application/json") {
-                    continue;
-                }
-                if let Some(media) = content.remove("*/*") {
-                    content.insert("application/json".to_string(), media);
-                    out.push(format!(
-                        "prism: {method} {path} {code}: */* -> application/json"
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
+use super::calls::{bearer, body, describe_headers, http};
+use crate::support::prism::Prism;
+use crate::support::spec::{contract, contract_with_errata, served_spec};
 
 // ---------------------------------------------------------------------------
 // Calling and recording
@@ -173,14 +66,6 @@ impl ErrorBody for camunda8::operate::types::ProblemDetail {
     async fn describe(self) -> String {
         format!("{self:?}")
     }
-}
-
-fn describe_headers(headers: &reqwest::header::HeaderMap) -> String {
-    let violations = headers
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_else(|| "(none)".to_string());
-    format!("sl-violations: {violations}\n    headers: {headers:?}")
 }
 
 /// The operations one test called and the failures it met.
@@ -301,21 +186,6 @@ macro_rules! call {
     }};
 }
 
-/// A request body of type `T` from its JSON form; the typed value must
-/// serialize back to exactly that JSON, so no field is dropped on the way.
-fn body<T: Serialize + DeserializeOwned>(wire: Value) -> T {
-    let typed: T = serde_json::from_value(wire.clone())
-        .unwrap_or_else(|e| panic!("{wire} is not a valid {}: {e}", std::any::type_name::<T>()));
-    let back = serde_json::to_value(&typed).expect("serialize body");
-    assert_eq!(
-        back,
-        wire,
-        "{} does not keep the body as written",
-        std::any::type_name::<T>()
-    );
-    typed
-}
-
 /// Reads a raw (non-JSON) success body; an empty or unreadable body is a
 /// failure of `op`.
 async fn read_text(
@@ -329,19 +199,6 @@ async fn read_text(
         Ok(_) => run.fail(op, "the document is empty".to_string()),
         Err(e) => run.fail(op, format!("the document is not readable text: {e}")),
     }
-}
-
-/// An HTTP client whose every request ends within 30 s, so a stuck Prism
-/// fails the test instead of hanging it.
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .expect("http client")
-}
-
-fn bearer() -> Inner {
-    Inner::with_bearer_token(&Secret::new(TOKEN.to_string())).expect("bearer token")
 }
 
 // ---------------------------------------------------------------------------
@@ -822,8 +679,7 @@ async fn operate_operations_against_prism() {
 async fn rejected_requests_are_reported_with_prism_violations() {
     use camunda8::operate::{Client, types};
 
-    let mut spec = contract("operate");
-    errata::apply_errata("operate", &mut spec);
+    let mut spec = contract_with_errata("operate");
     // Tighten the contract so that a realistic page size breaks it.
     spec["components"]["schemas"]["QueryProcessInstance"]["properties"]["size"]["maximum"] =
         json!(20);

@@ -1,13 +1,13 @@
-// The TypeScript half of tests/wire_diff/main.rs: runs each user intent through
-// Camunda's official client `@camunda8/orchestration-cluster-api` against the
+// The TypeScript half of tests/contracts/wire_diff/mod.rs: runs each user
+// intent through Camunda's official client `@camunda8/orchestration-cluster-api` against the
 // recording server whose address is the first argument.
 //
 // Before each intent it posts `/__intent/<name>` to the recording server, so
 // that the server files what follows under that intent; after it, it posts
 // `/__done/<name>` with `{"ok": bool, "error": string}`. Those two are plain
 // `fetch` calls, not the client's. The intents and their data must stay in
-// step with `rust_intents` in tests/wire_diff/main.rs: same names, same order, same
-// values.
+// step with `rust_intents` in tests/contracts/wire_diff/mod.rs: same names,
+// same order, same values.
 
 import createCamundaClient from '@camunda8/orchestration-cluster-api';
 

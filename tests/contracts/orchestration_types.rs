@@ -11,21 +11,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use std::path::Path;
 
+use crate::support::spec::contract;
 use camunda8::orchestration::keys::{
     DecisionEvaluationInstanceKey, InvalidKey, JobKey, ProcessDefinitionId, ProcessInstanceKey,
     TenantId, Username,
 };
 use camunda8::orchestration::types;
-use camunda8_codegen::source;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-
-fn contract() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/orchestration.json");
-    source::parse(&path).unwrap_or_else(|e| panic!("{e}"))
-}
 
 // ---------------------------------------------------------------------------
 // Discriminated unions
@@ -185,7 +179,7 @@ fn decoded_as(value: &impl Debug) -> (String, String) {
 /// variant holding the mapped schema; a body with an unknown tag decodes
 /// into the catch-all `Object` variant. Returns the tags checked.
 fn check_union<T: DeserializeOwned + serde::Serialize + Debug>(pointer: &str) -> Vec<String> {
-    let spec = contract();
+    let spec = contract("orchestration");
     let all = unions(&spec);
     let union = all.get(pointer).unwrap_or_else(|| {
         panic!(
@@ -253,7 +247,7 @@ const UNIONS: [&str; 8] = [
 
 #[test]
 fn every_discriminated_union_of_the_contract_has_a_test_here() {
-    let found: Vec<String> = unions(&contract()).into_keys().collect();
+    let found: Vec<String> = unions(&contract("orchestration")).into_keys().collect();
     assert_eq!(found, UNIONS, "add a test below for each new union");
 }
 

@@ -3,7 +3,7 @@
 //! Prism, plus the multipart operations checked part by part against an
 //! in-process server.
 //!
-//! The approach is `tests/prism_coverage.rs`'s: Prism serves Camunda's
+//! The approach is `prism_coverage`'s: Prism serves Camunda's
 //! published spec (`orchestration-cluster-v2.yaml`, with the project's
 //! errata applied) when it is available, else the committed contract, and
 //! checks each request against it. A request that breaks the spec gets an
@@ -27,135 +27,25 @@
 
 #![cfg(feature = "orchestration")]
 
-mod support;
-
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use camunda8::hooks::Inner;
 use camunda8::orchestration::{ByteStream, Client, types};
-use camunda8::{ApiError, ResponseValue, Secret};
-use camunda8_codegen::contract::{errata, operation_names};
+use camunda8::{ApiError, ResponseValue};
+use camunda8_codegen::contract::operation_names;
 use camunda8_codegen::post::renames;
-use camunda8_codegen::source;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use support::prism::Prism;
-
-/// A token as the OAuth2 server would issue it (Prism only checks that a
-/// bearer credential is present).
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmRlci1zZXJ2aWNlIiwiYXVkIjoiemVlYmUuY2FtdW5kYS5pbyJ9.c2lnbmF0dXJl";
+use super::calls::{TOKEN, bearer, body, describe_headers, http};
+use crate::support::prism::Prism;
+use crate::support::spec::{contract, served_orchestration_spec};
 
 /// The number of operations of the contract.
 const OPERATIONS: usize = 244;
 
 // ---------------------------------------------------------------------------
-// Which spec Prism serves
+// The spec for the Prism that generates its answers
 // ---------------------------------------------------------------------------
-
-fn contract() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/orchestration.json");
-    source::parse(&path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The spec Prism serves: the published file when present (a folder named
-/// by `CAMUNDA8_REFERENCE_OPENAPI` must hold it), else the contract; errata
-/// and the Prism adaptations applied either way. Says which on stdout.
-fn served_spec() -> Value {
-    const PUBLISHED: &str = "orchestration-cluster-v2.yaml";
-    let (dir, explicit) =
-        match std::env::var_os("CAMUNDA8_REFERENCE_OPENAPI").filter(|v| !v.is_empty()) {
-            Some(dir) => (PathBuf::from(dir), true),
-            None => (
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/openapi"),
-                false,
-            ),
-        };
-    let published = dir.join(PUBLISHED);
-    let (mut spec, origin) = if published.is_file() {
-        let spec = source::parse(&published).unwrap_or_else(|e| panic!("{e}"));
-        (spec, format!("published spec {}", published.display()))
-    } else {
-        assert!(
-            !explicit,
-            "CAMUNDA8_REFERENCE_OPENAPI is set but {} does not exist",
-            published.display()
-        );
-        (
-            contract(),
-            format!(
-                "committed contract openapi/orchestration.json (no published spec at {})",
-                published.display()
-            ),
-        )
-    };
-    let changes = errata::apply_errata("orchestration", &mut spec);
-    let adapted = adapt_for_prism(&mut spec);
-    println!(
-        "orchestration: Prism serves the {origin}, {} erratum change(s) and {} Prism adaptation(s) applied",
-        changes.len(),
-        adapted.len()
-    );
-    for change in changes.iter().chain(&adapted) {
-        println!("  {change}");
-    }
-    spec
-}
-
-/// Works around what Prism cannot serve or check as written; none of it
-/// changes which requests or responses the spec allows. Each change is
-/// printed with the errata.
-///
-/// 1. String-only `oneOf`: a few identifiers may be of several kinds,
-///    written as a `oneOf` of string schemas with the same pattern
-///    (`ResourceKey`: a process definition, decision requirements, form or
-///    decision definition key; `ScopeKey`: a process or element instance
-///    key). Every decimal key matches all branches, and JSON Schema's
-///    `oneOf` demands exactly one, so Prism rejects every such value
-///    ("must match exactly one schema in oneOf"), including its own mocks.
-///    Camunda takes any of those keys and the client sends a plain string
-///    (codegen step `string_only_one_of`). Here the `oneOf` becomes an
-///    `anyOf` of the same branches.
-///    The same holds for the `page` of every search request: a `oneOf` of
-///    `LimitPagination`, `OffsetPagination`, `CursorForwardPagination` and
-///    `CursorBackwardPagination`, objects without required members or
-///    `additionalProperties: false`, so every page object (`{"limit": 20}`,
-///    `{"from": 40, "limit": 20}`) matches several branches and Prism
-///    rejects every search that pages. A `oneOf` of such open objects
-///    becomes an `anyOf` as well.
-/// 2. Multipart bodies: Prism 5.14 hands a repeated part (`resources`,
-///    `files`) to its validator as one string, not an array, and a JSON part
-///    (`metadata`) as a string, not an object, so it rejects every valid
-///    upload. Here such a property also accepts the single item, and a JSON
-///    part also a string. The parts themselves are checked by the
-///    in-process server tests below.
-/// 3. Key examples: Prism's static mocks write `"string"` for a string
-///    without an `example`, ignoring its `pattern`, and then reject their
-///    own response (e.g. `deploymentKey`, `userTask.userTaskKey`; in the
-///    committed contract, which keeps no examples, also
-///    `decisionEvaluationInstanceKey`). Here a key schema (a decimal number,
-///    or two joined by `-`) without an example gets one.
-fn adapt_for_prism(spec: &mut Value) -> Vec<String> {
-    let snapshot = spec.clone();
-    let mut out = Vec::new();
-    any_of_overlapping(spec, &snapshot, "", &mut out);
-    multipart_parts(spec, &mut out);
-    key_examples(spec, "", &mut out);
-    out
-}
-
-/// The schema `branch` stands for (one `$ref` followed).
-fn deref<'a>(spec: &'a Value, branch: &'a Value) -> &'a Value {
-    branch
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| spec.pointer(p))
-        .unwrap_or(branch)
-}
 
 /// For the Prism that generates responses from the schemas: its generator
 /// (json-schema-faker) ignores two constraints, so its responses break the
@@ -236,127 +126,9 @@ fn collect_tags(value: &Value, out: &mut Vec<(String, String, String)>) {
     }
 }
 
-fn any_of_overlapping(value: &mut Value, spec: &Value, ptr: &str, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            let all_strings = map
-                .get("oneOf")
-                .and_then(Value::as_array)
-                .is_some_and(|branches| {
-                    !branches.is_empty()
-                        && (branches.iter().all(|b| {
-                            let b = deref(spec, b);
-                            b.get("type").and_then(Value::as_str) == Some("string")
-                                && b.get("enum").is_none()
-                        }) || branches.iter().all(|b| {
-                            let b = deref(spec, b);
-                            b.get("type").and_then(Value::as_str) == Some("object")
-                                && b.get("required").is_none()
-                                && b.get("additionalProperties") != Some(&json!(false))
-                        }))
-                });
-            if all_strings && let Some(branches) = map.remove("oneOf") {
-                map.insert("anyOf".to_string(), branches);
-                out.push(format!("prism: {ptr}: overlapping oneOf -> anyOf"));
-            }
-            for (key, child) in map.iter_mut() {
-                let key = key.replace('~', "~0").replace('/', "~1");
-                any_of_overlapping(child, spec, &format!("{ptr}/{key}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                any_of_overlapping(child, spec, &format!("{ptr}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn multipart_parts(spec: &mut Value, out: &mut Vec<String>) {
-    let snapshot = spec.clone();
-    let Some(paths) = snapshot.get("paths").and_then(Value::as_object) else {
-        return;
-    };
-    let mut schemas = BTreeSet::new();
-    for item in paths.values().filter_map(Value::as_object) {
-        for op in item.values() {
-            if let Some(schema) = op.pointer("/requestBody/content/multipart~1form-data/schema") {
-                match schema.get("$ref").and_then(Value::as_str) {
-                    Some(r) => {
-                        schemas.insert(r.trim_start_matches('#').to_string());
-                    }
-                    None => panic!("inline multipart schema: adapt it here"),
-                }
-            }
-        }
-    }
-    for ptr in schemas {
-        let Some(props) = spec
-            .pointer_mut(&format!("{ptr}/properties"))
-            .and_then(Value::as_object_mut)
-        else {
-            continue;
-        };
-        for (name, prop) in props.iter_mut() {
-            let resolved = deref(&snapshot, prop).clone();
-            let is_type = |t: &str| resolved.get("type").and_then(Value::as_str) == Some(t);
-            if is_type("array") && resolved.pointer("/items/format") == Some(&json!("binary")) {
-                let item = resolved["items"].clone();
-                *prop = json!({"anyOf": [resolved, item]});
-                out.push(format!(
-                    "prism: {ptr}/properties/{name}: one part or several"
-                ));
-            } else if is_type("object") || is_type("array") {
-                // (`metadataList`, a JSON array, is one part too.)
-                *prop = json!({"anyOf": [resolved, {"type": "string"}]});
-                out.push(format!("prism: {ptr}/properties/{name}: JSON part as text"));
-            }
-        }
-    }
-}
-
-fn key_examples(value: &mut Value, ptr: &str, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            let example = match map.get("pattern").and_then(Value::as_str) {
-                Some("^-?[0-9]+$") => Some("2251799813690746"),
-                Some("^[0-9]+-[0-9]+$") => Some("2251799813690802-1"),
-                _ => None,
-            };
-            if let Some(example) = example
-                && map.get("type").and_then(Value::as_str) == Some("string")
-                && !map.contains_key("example")
-                && !map.contains_key("examples")
-            {
-                map.insert("example".to_string(), json!(example));
-                out.push(format!("prism: {ptr}: example key added"));
-            }
-            for (key, child) in map.iter_mut() {
-                let key = key.replace('~', "~0").replace('/', "~1");
-                key_examples(child, &format!("{ptr}/{key}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                key_examples(child, &format!("{ptr}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Calling and recording
 // ---------------------------------------------------------------------------
-
-fn describe_headers(headers: &reqwest::header::HeaderMap) -> String {
-    let violations = headers
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_else(|| "(none)".to_string());
-    format!("sl-violations: {violations}\n    headers: {headers:?}")
-}
 
 /// The operations one run called and the failures it met.
 struct Run {
@@ -441,10 +213,11 @@ impl Run {
             self.mode,
             self.failures.join("\n")
         );
-        let operations: BTreeSet<String> = operation_names::method_names(&contract())
-            .into_iter()
-            .map(|(_, _, name)| renames::renamed("orchestration", &name))
-            .collect();
+        let operations: BTreeSet<String> =
+            operation_names::method_names(&contract("orchestration"))
+                .into_iter()
+                .map(|(_, _, name)| renames::renamed("orchestration", &name))
+                .collect();
         let missing: Vec<_> = operations.difference(&self.called).collect();
         let unknown: Vec<_> = self.called.difference(&operations).collect();
         assert!(
@@ -472,21 +245,6 @@ macro_rules! call {
     }};
 }
 
-/// A request body of type `T` from its JSON form; the typed value must
-/// serialize back to exactly that JSON, so no field is dropped on the way.
-fn body<T: Serialize + DeserializeOwned>(wire: Value) -> T {
-    let typed: T = serde_json::from_value(wire.clone())
-        .unwrap_or_else(|e| panic!("{wire} is not a valid {}: {e}", std::any::type_name::<T>()));
-    let back = serde_json::to_value(&typed).expect("serialize body");
-    assert_eq!(
-        back,
-        wire,
-        "{} does not keep the body as written",
-        std::any::type_name::<T>()
-    );
-    typed
-}
-
 /// Reads a raw (non-JSON) success body; an empty or unreadable one is a
 /// failure of `op`.
 async fn read_raw(run: &mut Run, op: &str, response: Option<ResponseValue<ByteStream>>) {
@@ -506,19 +264,6 @@ async fn read_raw(run: &mut Run, op: &str, response: Option<ResponseValue<ByteSt
     if bytes.is_empty() {
         run.fail(op, "the body is empty".to_string());
     }
-}
-
-/// An HTTP client whose every request ends within 30 s, so a stuck Prism
-/// fails the test instead of hanging it.
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("http client")
-}
-
-fn bearer() -> Inner {
-    Inner::with_bearer_token(&Secret::new(TOKEN.to_string())).expect("bearer token")
 }
 
 fn date(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
@@ -559,8 +304,8 @@ const VARIABLE_KEY: &str = "2251799813690758"; // VariableKey
 const MANAGED_TENANT: &str = "emea-retail"; // TenantId, for tenant management
 const BACKUP: &str = "20261130021500"; // BackupId
 
-const ORDER_BPMN: &str = include_str!("fixtures/orchestration/order-process.bpmn");
-const INVOICE_DMN: &str = include_str!("fixtures/orchestration/invoice-classification.dmn");
+const ORDER_BPMN: &str = include_str!("../fixtures/orchestration/order-process.bpmn");
+const INVOICE_DMN: &str = include_str!("../fixtures/orchestration/invoice-classification.dmn");
 const INVOICE_PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -587,7 +332,7 @@ fn orchestration_operations_against_prism() {
 }
 
 async fn every_operation_against_prism() {
-    let examples_spec = served_spec();
+    let examples_spec = served_orchestration_spec();
     let mut generated_spec = examples_spec.clone();
     for change in adapt_for_generated_responses(&mut generated_spec) {
         println!("  {change}");
@@ -2067,7 +1812,7 @@ async fn rejected_requests_are_reported(prism: &Prism) {
 #[should_panic(expected = "never called: [\"unassign_user_task\"]")]
 fn an_operation_without_a_call_fails_the_coverage_check() {
     let mut run = Run::new("examples");
-    for (_, _, name) in operation_names::method_names(&contract()) {
+    for (_, _, name) in operation_names::method_names(&contract("orchestration")) {
         if name != "unassign_user_task" {
             run.called.insert(renames::renamed("orchestration", &name));
         }
@@ -2080,7 +1825,7 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
 #[should_panic(expected = "not in the contract: [\"start_process\"]")]
 fn a_call_outside_the_contract_fails_the_coverage_check() {
     let mut run = Run::new("examples");
-    for (_, _, name) in operation_names::method_names(&contract()) {
+    for (_, _, name) in operation_names::method_names(&contract("orchestration")) {
         run.called.insert(renames::renamed("orchestration", &name));
     }
     run.called.insert("start_process".to_string());

@@ -1,5 +1,5 @@
-//! The recording server of tests/wire_diff/main.rs: records every request under
-//! the intent running at the time, and answers each operation the intents
+//! The recording server of the wire diff (`mod.rs` beside this file):
+//! records every request under the intent running at the time, and answers each operation the intents
 //! use with a minimal valid success response of the contract
 //! (openapi/orchestration.json), enough for both clients to proceed.
 
@@ -18,7 +18,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
-use crate::{
+use super::{
     DECISION_DEFINITION, ELEMENT_INSTANCE, PROCESS_DEFINITION, PROCESS_INSTANCE, WORKER_JOB,
     WORKER_JOB_TYPE,
 };
