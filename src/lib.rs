@@ -130,6 +130,7 @@ pub struct ReadmeDoctests;
 
 // The call pipeline's public parts, at the paths users know them by.
 pub use call::stats::CallStats;
+pub use call::text::RawBody;
 pub use call::{backpressure, hooks, retry, text};
 
 pub use api_error::{ApiError, RequestInfo};

@@ -25,6 +25,7 @@ mod contracts {
     ))]
     mod calls;
     mod end_to_end;
+    mod intents;
     mod methods;
     mod orchestration_types;
     mod prism_coverage;

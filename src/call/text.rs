@@ -3,9 +3,9 @@
 //! progenitor types only JSON bodies; any other success body (the BPMN and
 //! DMN XML of Operate and of the Orchestration Cluster API, the
 //! Administration API's CSV) is handed back as a
-//! [`ResponseValue<ByteStream>`]. [`body_text`] collects such a body into a
-//! `String`. Each API's own module has the methods that fetch its
-//! documents as text: Operate's BPMN and DMN XML (`src/operate/xml.rs`),
+//! [`ResponseValue<ByteStream>`]. [`RawBody`] (`.bytes()`, `.text()`) and
+//! [`body_text`] collect such a body. Each API's own module has the methods
+//! that fetch its documents as text: Operate's BPMN and DMN XML (`src/operate/xml.rs`),
 //! the Orchestration Cluster API's (`src/orchestration/bodies.rs`), the
 //! Administration API's activity CSV (`src/admin/csv.rs`). All of them fail
 //! with [`ApiError`].
@@ -65,9 +65,21 @@ where
 ///
 /// A transport error while reading gives [`ApiError::Transport`]; a body
 /// that is not UTF-8 gives [`ApiError::Decode`] with the body redacted and
-/// bounded (as every body kept in an error).
+/// bounded (as every body kept in an error). `E` is free: pick the error
+/// type of the call the body came from, so that `?` joins both. Without
+/// one to match, [`RawBody::text`] needs no annotation.
 pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String, ApiError<E>> {
     let status = response.status();
+    let bytes = body_bytes(response).await?;
+    String::from_utf8(bytes).map_err(|e| {
+        let reason = format!("response body is not UTF-8 text: {}", e.utf8_error());
+        super::error::decode_error(None, status, &reason, e.as_bytes(), &[])
+    })
+}
+
+/// Reads a raw response body to the end; a transport error while reading
+/// gives [`ApiError::Transport`].
+async fn body_bytes<E>(response: ResponseValue<ByteStream>) -> Result<Vec<u8>, ApiError<E>> {
     let mut stream = response.into_inner_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
@@ -77,10 +89,48 @@ pub async fn body_text<E>(response: ResponseValue<ByteStream>) -> Result<String,
         })?;
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let reason = format!("response body is not UTF-8 text: {}", e.utf8_error());
-        super::error::decode_error(None, status, &reason, e.as_bytes(), &[])
-    })
+    Ok(bytes)
+}
+
+/// Reading a call's non-JSON answer whole: what `get_document`,
+/// `get_resource_content_binary` and the other byte-returning calls give
+/// back (a [`ResponseValue<ByteStream>`]).
+///
+/// ```no_run
+/// use camunda8::text::RawBody as _;
+/// # async fn run(camunda: camunda8::Camunda) -> Result<(), Box<dyn std::error::Error>> {
+/// let pdf: Vec<u8> = camunda
+///     .orchestration()?
+///     .get_document()
+///     .document_id("9c1f0e2d-7b3a-4c5d-8e6f-1a2b3c4d5e6f")
+///     .send()
+///     .await?
+///     .bytes()
+///     .await?;
+/// # let _ = pdf; Ok(()) }
+/// ```
+///
+/// Both read the body into memory; for a large document, stream it
+/// instead (`.into_inner()` is a `Stream` of `bytes::Bytes` chunks).
+pub trait RawBody {
+    /// The whole body. Fails with [`ApiError::Transport`] when the
+    /// connection breaks while reading.
+    fn bytes(self) -> impl Future<Output = Result<Vec<u8>, ApiError>> + Send;
+
+    /// The whole body as UTF-8 text (XML, CSV). Fails as
+    /// [`bytes`](RawBody::bytes) does, or with [`ApiError::Decode`] when the
+    /// body is not UTF-8.
+    fn text(self) -> impl Future<Output = Result<String, ApiError>> + Send;
+}
+
+impl RawBody for ResponseValue<ByteStream> {
+    fn bytes(self) -> impl Future<Output = Result<Vec<u8>, ApiError>> + Send {
+        body_bytes(self)
+    }
+
+    fn text(self) -> impl Future<Output = Result<String, ApiError>> + Send {
+        body_text(self)
+    }
 }
 
 #[cfg(test)]
