@@ -18,12 +18,11 @@ use super::renames::RENAMES;
 
 /// The doc paragraph of a method whose answer is a `ByteStream`.
 const READING_BYTES: &str = "\n\n# Reading the answer\n\n\
-The answer is bytes, not JSON: `send().await?.into_inner()` is a \
-`progenitor_client::ByteStream`, a `Stream` of [`bytes::Bytes`](crate::bytes::Bytes) \
-chunks. Read them with `futures::StreamExt::next` (write each to a file: a large \
-document never sits in memory whole), or collect them with \
-`futures::TryStreamExt::try_collect::<Vec<_>>()`. For text (XML, CSV), \
-[`text::body_text`](crate::text::body_text) collects the body and decodes it as UTF-8.";
+The answer is bytes, not JSON. With [`RawBody`](crate::RawBody) in scope, \
+`send().await?.bytes().await?` reads it whole and `.text().await?` as UTF-8 text \
+(XML, CSV). For a large document, stream it instead: `send().await?.into_inner()` \
+is a `progenitor_client::ByteStream`, a `Stream` of [`bytes::Bytes`](crate::bytes::Bytes) \
+chunks to read with `futures::StreamExt::next` and write to a file as they come.";
 
 /// `snake_case` → `CamelCase`, as progenitor names an operation's builder.
 fn camel(snake: &str) -> String {
