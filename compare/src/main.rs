@@ -22,8 +22,6 @@
 mod build_time;
 mod calls;
 mod chart;
-mod cpu;
-mod server;
 mod worker;
 
 use std::collections::BTreeMap;
@@ -31,7 +29,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cpu::Threads;
+use camunda8_test::cpu::RuntimeThreads;
+use camunda8_test::loopback::{Loopback, TOPOLOGY};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -131,11 +130,10 @@ fn calls(options: &Options) -> Result<(), String> {
     let rounds = options.number("rounds", 7)?;
     let requests = options.number("requests", 20_000)?;
     let levels = options.list("concurrency", &[1, 16, 64, 256, 1000])?;
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let base = format!("http://{addr}");
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&base))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
     println!("## Call path: GET /v2/topology with OAuth, {rounds} interleaved rounds\n");
     for client in calls::Client::ALL {
         let sends = rt.block_on(clients.sends_credential(client))?;
@@ -256,10 +254,10 @@ fn one(options: &Options) -> Result<(), String> {
         Some("reqwest") => calls::Client::Reqwest,
         _ => return Err("--client camunda8|official|reqwest".into()),
     };
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&format!("http://{addr}")))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
     calls::run(&rt, &clients, &threads, client, level, level.max(100))?;
     let spent = calls::run(&rt, &clients, &threads, client, level, requests)?;
     println!(
@@ -285,9 +283,9 @@ fn one_worker(options: &Options) -> Result<(), String> {
         Some("official") => worker::Worker::Official,
         _ => return Err("--client camunda8|official".into()),
     };
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let setup = worker::setup(&format!("http://{addr}"))?;
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let setup = worker::setup(&server.url())?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
     // Looked at rarely: under callgrind every look costs instructions
     // that grow with wall time, not with jobs.
@@ -313,9 +311,9 @@ fn workers(options: &Options) -> Result<(), String> {
     let rounds = options.number("rounds", 5)?;
     let jobs = options.number("jobs", 20_000)?;
     let levels = options.list("in-flight", &[32, 256])?;
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let setup = worker::setup(&format!("http://{addr}"))?;
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let setup = worker::setup(&server.url())?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
     println!(
         "## Job workers against camunda8-test's engine, OAuth, {jobs} jobs × {rounds} interleaved rounds\n"

@@ -15,7 +15,7 @@ use camunda8::worker::Outcome;
 use camunda8_test::engine::Engine;
 
 use crate::calls::{Spent, official_options};
-use crate::cpu::Threads;
+use camunda8_test::cpu::RuntimeThreads;
 
 /// The two workers compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub fn setup(token_base: &str) -> Result<Setup, String> {
 pub fn run(
     rt: &tokio::runtime::Runtime,
     setup: &Setup,
-    threads: &Threads,
+    threads: &RuntimeThreads,
     worker: Worker,
     job_type: &str,
     in_flight: u32,
