@@ -41,103 +41,24 @@ use std::time::{Duration, Instant};
 
 use camunda8::backpressure::GateSettings;
 use camunda8::{Camunda, RetryPolicy, Secret};
+use camunda8_test::loopback::Loopback;
 use criterion::{Criterion, criterion_group};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const SERVER_ENV: &str = "CAMUNDA8_BENCH_SERVER";
 
 const TOPOLOGY: &str = r#"{"brokers":[{"nodeId":0,"host":"zeebe-0","port":26501,"version":"8.6.7","partitions":[{"partitionId":1,"role":"leader","health":"healthy"}]}],"clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.6.7"}"#;
 
-const TOKEN: &str =
-    r#"{"access_token":"bench-oauth-token","token_type":"Bearer","expires_in":3600}"#;
-
-/// The server process: a keep-alive HTTP/1.1 server answering
-/// `POST /oauth/token` with a token and every other request with the
-/// topology; prints its address on the first line of stdout.
+/// The server process: camunda8-test's loopback server (keep-alive
+/// HTTP/1.1, `POST /oauth/token` answered with a token, every other request
+/// with the topology) on a multi-thread runtime; prints its address on the
+/// first line of stdout and serves until killed.
 fn serve() {
     let runtime = tokio::runtime::Runtime::new().expect("server runtime");
-    runtime.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        println!("http://{}", listener.local_addr().expect("address"));
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(connection(socket));
-        }
-    });
-}
-
-/// The answer to a request, head and body: `POST /oauth/token` gets a
-/// token, anything else the topology. Built once: the server should cost
-/// as little per request as it can, since it shares the machine's cores
-/// with the client measured.
-fn answer(body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-async fn connection(mut socket: tokio::net::TcpStream) {
-    let _ = socket.set_nodelay(true);
-    let topology = answer(TOPOLOGY);
-    let token = answer(TOKEN);
-    let mut buffer = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    let mut out = Vec::with_capacity(4096);
+    let server = Loopback::start_on(runtime, TOPOLOGY).expect("loopback server");
+    println!("{}", server.url());
     loop {
-        let Ok(read) = socket.read(&mut chunk).await else {
-            return;
-        };
-        if read == 0 {
-            return;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        let mut start = 0;
-        while let Some(end) = head_end(&buffer[start..]) {
-            let head = &buffer[start..start + end];
-            let length = content_length(head);
-            if buffer.len() < start + end + 4 + length {
-                break;
-            }
-            let body = if head.starts_with(b"POST /oauth/token") {
-                &token
-            } else {
-                &topology
-            };
-            out.extend_from_slice(body);
-            start += end + 4 + length;
-        }
-        buffer.drain(..start);
-        if !out.is_empty() && socket.write_all(&out).await.is_err() {
-            return;
-        }
-        out.clear();
+        std::thread::park();
     }
-}
-
-/// Where the head of the request at the start of `bytes` ends (the
-/// position of its blank line's `\r\n\r\n`).
-fn head_end(bytes: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(at) = bytes[from..].iter().position(|b| *b == b'\n') {
-        let newline = from + at;
-        if newline >= 3 && &bytes[newline - 3..=newline] == b"\r\n\r\n" {
-            return Some(newline - 3);
-        }
-        from = newline + 1;
-    }
-    None
-}
-
-/// The `Content-Length` of a request head (0 without one).
-fn content_length(head: &[u8]) -> usize {
-    const NAME: &[u8] = b"content-length:";
-    head.split(|b| *b == b'\n')
-        .find(|line| line.len() > NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME))
-        .and_then(|line| std::str::from_utf8(&line[NAME.len()..]).ok())
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// Starts the server process; its address.

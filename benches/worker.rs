@@ -10,31 +10,19 @@
 //! The engine runs on a thread and runtime of its own; CPU time is summed
 //! over the client runtime's threads only (Linux `/proc/self/task/*/schedstat`),
 //! so the engine's work is not counted. Rounds alternate worker and loop;
-//! the ratio reported is the median of the per-round ratios.
+//! the ratio reported is the median of the per-round ratios. The engine
+//! forgets the finished jobs after each run, so later rounds do not pay
+//! for earlier ones.
 //! `BENCH_ROUNDS` (default 3) and `BENCH_JOBS` (default 10000) change the
 //! size.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use camunda8::Camunda;
 use camunda8::orchestration::types;
 use camunda8::worker::Outcome;
+use camunda8_test::cpu::RuntimeThreads;
 use camunda8_test::engine::Engine;
-
-/// The client runtime's threads, as `/proc/self/task/<tid>` paths.
-type Threads = Arc<Mutex<Vec<String>>>;
-
-/// CPU time of `threads` so far, in nanoseconds (`None` off Linux).
-fn cpu_ns(threads: &Threads) -> Option<u64> {
-    let paths = threads.lock().ok()?.clone();
-    let mut total = 0u64;
-    for path in paths {
-        let text = std::fs::read_to_string(format!("{path}/schedstat")).ok()?;
-        total += text.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(total)
-}
 
 struct Run {
     seconds: f64,
@@ -53,14 +41,14 @@ fn run_worker(
     rt: &tokio::runtime::Runtime,
     camunda: &Camunda,
     engine: &Engine,
-    threads: &Threads,
+    threads: &RuntimeThreads,
     job_type: &str,
     concurrency: u32,
     jobs: usize,
 ) -> Run {
     engine.create_jobs(job_type, jobs);
     let base = engine.summary().completed;
-    let cpu0 = cpu_ns(threads);
+    let cpu0 = threads.nanos();
     let started = Instant::now();
     let handle = {
         let _guard = rt.enter();
@@ -74,11 +62,13 @@ fn run_worker(
     };
     wait_completed(engine, base + jobs as u64);
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = cpu0.zip(cpu_ns(threads)).map(|(a, b)| b - a);
+    let cpu = cpu0.zip(threads.nanos()).map(|(a, b)| b - a);
     if std::env::var("BENCH_VERBOSE").is_ok() {
         eprintln!("worker {job_type}: {:?}", handle.stats());
     }
     rt.block_on(handle.shutdown(Duration::from_secs(5)));
+    // Each run starts from an engine holding no finished jobs.
+    engine.forget_finished();
     Run {
         seconds,
         cpu_ns: cpu,
@@ -133,7 +123,7 @@ fn run_loop(
     rt: &tokio::runtime::Runtime,
     camunda: &Camunda,
     engine: &Engine,
-    threads: &Threads,
+    threads: &RuntimeThreads,
     job_type: &str,
     concurrency: u32,
     jobs: usize,
@@ -141,13 +131,14 @@ fn run_loop(
     engine.create_jobs(job_type, jobs);
     let base = engine.summary().completed;
     let api = camunda.orchestration().expect("client").clone();
-    let cpu0 = cpu_ns(threads);
+    let cpu0 = threads.nanos();
     let started = Instant::now();
     let task = rt.spawn(hand_loop(api, job_type.to_owned(), concurrency, jobs));
     wait_completed(engine, base + jobs as u64);
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = cpu0.zip(cpu_ns(threads)).map(|(a, b)| b - a);
+    let cpu = cpu0.zip(threads.nanos()).map(|(a, b)| b - a);
     rt.block_on(task).expect("loop");
+    engine.forget_finished();
     Run {
         seconds,
         cpu_ns: cpu,
@@ -193,20 +184,8 @@ fn main() {
     });
     let engine = receiver.recv().expect("engine");
 
-    let threads: Threads = Arc::default();
-    let registry = threads.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .on_thread_start(move || {
-            if let Ok(path) = std::fs::read_link("/proc/thread-self")
-                && let Ok(mut list) = registry.lock()
-            {
-                list.push(format!("/proc/{}", path.display()));
-            }
-        })
-        .build()
-        .expect("client runtime");
+    let threads = RuntimeThreads::default();
+    let rt = threads.runtime(2).expect("client runtime");
     let camunda = Camunda::builder()
         .orchestration_url(engine.url())
         .build()

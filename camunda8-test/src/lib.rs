@@ -10,6 +10,10 @@
 //! - [`saas::StandIn`]: a local Camunda SaaS (token endpoint and the four
 //!   APIs) with just enough state for deploy → start → search; the
 //!   camunda8 examples run against it when no cluster is configured.
+//! - [`loopback::Loopback`]: a loopback HTTP/1.1 server for benchmarks (a
+//!   token endpoint and one fixed answer, built once), and
+//!   [`cpu::RuntimeThreads`], the CPU time of a client runtime's threads
+//!   alone: what `benches/` and `compare/` measure clients with.
 //!
 //! A worker under test, its job and the result it reported:
 //!
@@ -50,5 +54,7 @@
 //! # }
 //! ```
 
+pub mod cpu;
 pub mod engine;
+pub mod loopback;
 pub mod saas;

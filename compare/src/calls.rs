@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use camunda_orchestration_sdk::{CamundaClient, CamundaOptions};
 
-use crate::cpu::Threads;
-use crate::server;
+use camunda8_test::cpu::RuntimeThreads;
+use camunda8_test::loopback::Loopback;
 
 /// The clients compared on the call path, in the order tables list them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +43,7 @@ impl Client {
 
 /// The three clients, built once and warmed (token fetched, pool open).
 pub struct Clients {
+    server: Loopback,
     reqwest: reqwest::Client,
     topology_url: reqwest::Url,
     authorization: reqwest::header::HeaderValue,
@@ -51,9 +52,10 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Builds the clients for the server at `base` (`http://host:port`).
-    pub async fn new(base: &str) -> Result<Self, String> {
-        let token_url = format!("{base}/oauth/token");
+    /// Builds the clients for `server`.
+    pub async fn new(server: &Loopback) -> Result<Self, String> {
+        let base = &server.url();
+        let token_url = server.token_url();
         let reqwest = reqwest::Client::builder()
             .no_proxy()
             .build()
@@ -93,6 +95,7 @@ impl Clients {
             .map_err(|e| format!("official: {e}"))?;
 
         let clients = Self {
+            server: server.clone(),
             reqwest,
             topology_url,
             authorization,
@@ -105,9 +108,9 @@ impl Clients {
     /// Whether `client` sends the token it holds: one request, and the
     /// server's count of requests that carried no `Authorization` header.
     pub async fn sends_credential(&self, client: Client) -> Result<bool, String> {
-        let before = server::without_credential();
+        let before = self.server.without_credential();
         self.one(client).await?;
-        Ok(server::without_credential() == before)
+        Ok(self.server.without_credential() == before)
     }
 
     /// One topology request through `client`, decoded.
@@ -171,7 +174,7 @@ pub struct Spent {
 pub fn run(
     rt: &tokio::runtime::Runtime,
     clients: &Arc<Clients>,
-    threads: &Threads,
+    threads: &RuntimeThreads,
     client: Client,
     concurrency: usize,
     total: usize,

@@ -9,6 +9,7 @@
 //! # one client alone, e.g. under `valgrind --tool=callgrind` (instructions
 //! # do not drift with the machine's load):
 //! cargo run --release -- one --client camunda8 --requests 5000 --concurrency 64
+//! cargo run --release -- one-worker --client camunda8 --jobs 2000 --in-flight 32
 //! ```
 //!
 //! Options: `--rounds N`, `--requests N` (calls, per client per round),
@@ -21,8 +22,6 @@
 mod build_time;
 mod calls;
 mod chart;
-mod cpu;
-mod server;
 mod worker;
 
 use std::collections::BTreeMap;
@@ -30,12 +29,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cpu::Threads;
+use camunda8_test::cpu::RuntimeThreads;
+use camunda8_test::loopback::{Loopback, TOPOLOGY};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = args.first().cloned() else {
-        eprintln!("usage: camunda8-compare calls|worker|build [--rounds N] …");
+        eprintln!("usage: camunda8-compare calls|worker|build|one|one-worker [--rounds N] …");
         return ExitCode::from(2);
     };
     let options = match Options::parse(&args[1..]) {
@@ -50,8 +50,9 @@ fn main() -> ExitCode {
         "worker" => workers(&options),
         "build" => builds(&options),
         "one" => one(&options),
+        "one-worker" => one_worker(&options),
         other => Err(format!(
-            "unknown command `{other}`: calls, worker, build or one"
+            "unknown command `{other}`: calls, worker, build, one or one-worker"
         )),
     };
     match result {
@@ -129,11 +130,10 @@ fn calls(options: &Options) -> Result<(), String> {
     let rounds = options.number("rounds", 7)?;
     let requests = options.number("requests", 20_000)?;
     let levels = options.list("concurrency", &[1, 16, 64, 256, 1000])?;
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let base = format!("http://{addr}");
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&base))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
     println!("## Call path: GET /v2/topology with OAuth, {rounds} interleaved rounds\n");
     for client in calls::Client::ALL {
         let sends = rt.block_on(clients.sends_credential(client))?;
@@ -254,10 +254,10 @@ fn one(options: &Options) -> Result<(), String> {
         Some("reqwest") => calls::Client::Reqwest,
         _ => return Err("--client camunda8|official|reqwest".into()),
     };
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&format!("http://{addr}")))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
     calls::run(&rt, &clients, &threads, client, level, level.max(100))?;
     let spent = calls::run(&rt, &clients, &threads, client, level, requests)?;
     println!(
@@ -268,13 +268,52 @@ fn one(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// One worker alone: `--jobs` jobs with `--in-flight` at most in flight,
+/// after a warm-up round of four times `--in-flight` jobs: for instruction
+/// counts per job (`valgrind --tool=callgrind` at two values of `--jobs`,
+/// the difference divided by the difference in jobs). camunda8's worker
+/// sends its token on every call; the official crate's sends none (see
+/// README).
+fn one_worker(options: &Options) -> Result<(), String> {
+    let jobs = options.number("jobs", 2_000)?;
+    let level = options.number("in-flight", 32)?.max(1);
+    let in_flight = u32::try_from(level).map_err(|_| "--in-flight too large".to_owned())?;
+    let w = match options.0.get("client").map(String::as_str) {
+        Some("camunda8") => worker::Worker::Camunda8,
+        Some("official") => worker::Worker::Official,
+        _ => return Err("--client camunda8|official".into()),
+    };
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let setup = worker::setup(&server.url())?;
+    let threads = RuntimeThreads::default();
+    let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
+    // Looked at rarely: under callgrind every look costs instructions
+    // that grow with wall time, not with jobs.
+    let poll = std::time::Duration::from_millis(20);
+    worker::run(&rt, &setup, &threads, w, "warm", in_flight, level * 4, poll)?;
+    let before = setup.engine.summary().requests;
+    let spent = worker::run(&rt, &setup, &threads, w, "measured", in_flight, jobs, poll)?;
+    let after = setup.engine.summary().requests;
+    println!(
+        "{}: {jobs} jobs at {level} in flight in {:.3} s; {} activation and {} completion requests",
+        w.name(),
+        spent.seconds,
+        after[0] - before[0],
+        after[1] - before[1],
+    );
+    Ok(())
+}
+
+/// How often a timed worker run looks at the engine's completions.
+const POLL: std::time::Duration = std::time::Duration::from_micros(500);
+
 fn workers(options: &Options) -> Result<(), String> {
     let rounds = options.number("rounds", 5)?;
     let jobs = options.number("jobs", 20_000)?;
     let levels = options.list("in-flight", &[32, 256])?;
-    let addr = server::start().map_err(|e| format!("server: {e}"))?;
-    let setup = worker::setup(&format!("http://{addr}"))?;
-    let threads = Threads::default();
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let setup = worker::setup(&server.url())?;
+    let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
     println!(
         "## Job workers against camunda8-test's engine, OAuth, {jobs} jobs × {rounds} interleaved rounds\n"
@@ -293,6 +332,7 @@ fn workers(options: &Options) -> Result<(), String> {
                 &format!("warm-{level}-{w:?}"),
                 in_flight,
                 level * 4,
+                POLL,
             )?;
         }
         let mut rate: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -312,6 +352,7 @@ fn workers(options: &Options) -> Result<(), String> {
                     &format!("{w:?}-{level}-{round}"),
                     in_flight,
                     jobs,
+                    POLL,
                 )?;
                 let r = jobs as f64 / spent.seconds;
                 let c = spent.cpu_ns.map(|ns| ns as f64 / jobs as f64 / 1_000.0);

@@ -15,7 +15,7 @@ use camunda8::worker::Outcome;
 use camunda8_test::engine::Engine;
 
 use crate::calls::{Spent, official_options};
-use crate::cpu::Threads;
+use camunda8_test::cpu::RuntimeThreads;
 
 /// The two workers compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,15 +81,23 @@ pub fn setup(token_base: &str) -> Result<Setup, String> {
 
 /// `jobs` jobs of a new type through `worker` with `in_flight` jobs at
 /// most in flight; returns once the engine has them all completed and the
-/// worker has stopped.
+/// worker has stopped. The engine then forgets the finished jobs, so that
+/// every run starts from the same (empty) engine and later rounds do not
+/// pay for the jobs of earlier ones.
+///
+/// `poll` is how often this thread looks at the engine's count of
+/// completions: short for timed runs; long under callgrind, where each
+/// look would add instructions that depend on wall time.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     rt: &tokio::runtime::Runtime,
     setup: &Setup,
-    threads: &Threads,
+    threads: &RuntimeThreads,
     worker: Worker,
     job_type: &str,
     in_flight: u32,
     jobs: usize,
+    poll: Duration,
 ) -> Result<Spent, String> {
     setup.engine.create_jobs(job_type, jobs);
     let target = setup.engine.summary().completed + jobs as u64;
@@ -106,7 +114,7 @@ pub fn run(
                 .request_timeout(Some(Duration::from_secs(1)))
                 .spawn(|_job| async { Ok::<_, std::convert::Infallible>(Outcome::complete()) })
                 .map_err(|e| e.to_string())?;
-            wait_completed(&setup.engine, target)?;
+            wait_completed(&setup.engine, target, poll)?;
             Box::new(move || {
                 rt.block_on(handle.shutdown(Duration::from_secs(5)));
                 Ok(())
@@ -122,20 +130,21 @@ pub fn run(
                 .official
                 .create_job_worker(config)
                 .spawn(|_job| async { JobAction::complete() });
-            wait_completed(&setup.engine, target)?;
+            wait_completed(&setup.engine, target, poll)?;
             Box::new(move || rt.block_on(handle.shutdown()).map_err(|e| e.to_string()))
         }
     };
     let seconds = started.elapsed().as_secs_f64();
     let cpu_ns = cpu.zip(threads.nanos()).map(|(a, b)| b.saturating_sub(a));
     stop()?;
+    setup.engine.forget_finished();
     Ok(Spent { seconds, cpu_ns })
 }
 
 /// Waits (on this thread, not the client runtime) until the engine counts
-/// `target` completions; five minutes at most.
-fn wait_completed(engine: &Engine, target: u64) -> Result<(), String> {
-    let limit = Instant::now() + Duration::from_secs(300);
+/// `target` completions, looking every `poll`; half an hour at most (callgrind is slow).
+fn wait_completed(engine: &Engine, target: u64, poll: Duration) -> Result<(), String> {
+    let limit = Instant::now() + Duration::from_secs(1800);
     while engine.summary().completed < target {
         if Instant::now() > limit {
             return Err(format!(
@@ -143,7 +152,7 @@ fn wait_completed(engine: &Engine, target: u64) -> Result<(), String> {
                 engine.summary().completed
             ));
         }
-        std::thread::sleep(Duration::from_micros(500));
+        std::thread::sleep(poll);
     }
     Ok(())
 }

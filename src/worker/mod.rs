@@ -72,6 +72,7 @@ mod extension;
 mod handle;
 mod into_outcome;
 mod job;
+mod repeated;
 mod report;
 mod stats;
 mod wire;

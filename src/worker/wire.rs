@@ -6,7 +6,8 @@
 //! `types::ActivatedJobResult` requires every field of the 8.10 contract
 //! (`physicalTenantId`, `priority`, `kind`, `tags`, …), which older servers
 //! do not send. Completion, failure, errors and updates go through the
-//! generated client.
+//! generated client. The tenant and the process definition id, the same
+//! on nearly every job, are checked once per thread (`repeated.rs`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -49,7 +50,7 @@ pub(crate) struct ActivatedJob {
     pub element_id: ElementId,
     #[serde(default)]
     pub element_instance_key: Option<ElementInstanceKey>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::repeated::process_definition_id")]
     pub process_definition_id: Option<ProcessDefinitionId>,
     #[serde(default)]
     pub process_definition_key: Option<ProcessDefinitionKey>,
@@ -61,7 +62,7 @@ pub(crate) struct ActivatedJob {
     pub deadline: i64,
     #[serde(default)]
     pub variables: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::repeated::tenant_id")]
     pub tenant_id: Option<TenantId>,
     #[serde(default)]
     pub job_lease_token: Option<String>,
