@@ -806,14 +806,7 @@ fn invalid_settings_are_typed_errors_not_panics() {
 
 #[tokio::test]
 async fn the_engine_speaks_the_contract() {
-    let contract: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/orchestration.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let contract = support::spec::contract("orchestration");
     let schemas = &contract["components"]["schemas"];
     let names = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
         match v {
