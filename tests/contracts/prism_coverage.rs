@@ -25,48 +25,13 @@ use camunda8::{ApiError, ResponseValue};
 use camunda8_codegen::contract::operation_names;
 use serde_json::json;
 
-use super::calls::{bearer, body, describe_headers, http};
+use super::calls::{ErrorBody, bearer, body, failure_detail, http};
 use crate::support::prism::Prism;
 use crate::support::spec::{contract, contract_with_errata, served_spec};
 
 // ---------------------------------------------------------------------------
 // Calling and recording
 // ---------------------------------------------------------------------------
-
-/// What an error response's body says, for the failure message.
-trait ErrorBody {
-    async fn describe(self) -> String;
-}
-
-impl ErrorBody for () {
-    async fn describe(self) -> String {
-        "(the contract documents this error without a body)".to_string()
-    }
-}
-
-impl ErrorBody for camunda8::admin::ByteStream {
-    async fn describe(self) -> String {
-        use futures::StreamExt;
-        let mut stream = self.into_inner();
-        let mut bytes = Vec::new();
-        while let Some(Ok(chunk)) = stream.next().await {
-            bytes.extend_from_slice(&chunk);
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-impl ErrorBody for camunda8::zeebe::types::ProblemDetail {
-    async fn describe(self) -> String {
-        format!("{self:?}")
-    }
-}
-
-impl ErrorBody for camunda8::operate::types::ProblemDetail {
-    async fn describe(self) -> String {
-        format!("{self:?}")
-    }
-}
 
 /// The operations one test called and the failures it met.
 struct Run {
@@ -100,38 +65,7 @@ impl Run {
             Ok(response) => return Some(response),
             Err(error) => error,
         };
-        let detail = match error {
-            ApiError::Response {
-                status,
-                problem: Some(problem),
-                body,
-                headers,
-                ..
-            } => {
-                let headers = describe_headers(&headers);
-                let problem = problem.describe().await;
-                format!(
-                    "documented error response {status}\n    {headers}\n    problem: {problem}\n    body: {body}"
-                )
-            }
-            ApiError::Response {
-                status,
-                problem: None,
-                body,
-                headers,
-                ..
-            } => {
-                let headers = describe_headers(&headers);
-                format!("undocumented response {status}\n    {headers}\n    body: {body}")
-            }
-            ApiError::Decode { reason, body, .. } => format!(
-                "the success body does not decode as the generated type: {reason}\n    body: {body}"
-            ),
-            other => {
-                let other = other.into_untyped();
-                format!("{other}\n    {other:?}")
-            }
-        };
+        let detail = failure_detail(error).await;
         self.failures.push(format!("{}::{op}: {detail}", self.api));
         None
     }

@@ -36,7 +36,7 @@ use camunda8_codegen::contract::operation_names;
 use camunda8_codegen::post::renames;
 use serde_json::{Value, json};
 
-use super::calls::{TOKEN, bearer, body, describe_headers, http};
+use super::calls::{ErrorBody, TOKEN, bearer, body, failure_detail, http};
 use crate::support::prism::Prism;
 use crate::support::spec::{contract, served_orchestration_spec};
 
@@ -149,7 +149,7 @@ impl Run {
 
     /// Records that `op` was called; keeps its failure, if any, with
     /// everything Prism said about it.
-    async fn record<T, E: std::fmt::Debug>(
+    async fn record<T, E: ErrorBody>(
         &mut self,
         op: &str,
         result: Result<ResponseValue<T>, ApiError<E>>,
@@ -162,37 +162,7 @@ impl Run {
             Ok(response) => return Some(response),
             Err(error) => error,
         };
-        let detail = match error {
-            ApiError::Response {
-                status,
-                problem: Some(problem),
-                body,
-                headers,
-                ..
-            } => {
-                let headers = describe_headers(&headers);
-                format!(
-                    "documented error response {status}\n    {headers}\n    problem: {problem:?}\n    body: {body}"
-                )
-            }
-            ApiError::Response {
-                status,
-                problem: None,
-                body,
-                headers,
-                ..
-            } => {
-                let headers = describe_headers(&headers);
-                format!("undocumented response {status}\n    {headers}\n    body: {body}")
-            }
-            ApiError::Decode { reason, body, .. } => format!(
-                "the success body does not decode as the generated type: {reason}\n    body: {body}"
-            ),
-            other => {
-                let other = other.into_untyped();
-                format!("{other}\n    {other:?}")
-            }
-        };
+        let detail = failure_detail(error).await;
         self.failures.push(format!("orchestration::{op}: {detail}"));
         None
     }
