@@ -414,35 +414,60 @@ fn builds(options: &Options) -> Result<(), String> {
         );
     }
     println!("## Clean debug build of a one-line binary, {rounds} interleaved rounds\n");
-    let mut seconds: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let mut ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    // Per program: wall seconds, CPU seconds, and their ratios to the
+    // baseline of the same round.
+    let mut wall: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut cpu: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut wall_ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut cpu_ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for round in 0..rounds {
         let mut order = build_time::Program::ALL.to_vec();
         let n = order.len();
         order.rotate_left(round % n);
         let mut this = BTreeMap::new();
         for program in order {
-            let s = build_time::build_once(&dirs[program.name()])?;
-            eprintln!("round {round}: {} {s:.1} s", program.name());
-            seconds.entry(program.name()).or_default().push(s);
-            this.insert(program.name(), s);
+            let t = build_time::build_once(&dirs[program.name()])?;
+            let cpu_text = t.cpu.map(|c| format!(", {c:.1} s CPU")).unwrap_or_default();
+            eprintln!(
+                "round {round}: {} {:.1} s{cpu_text}",
+                program.name(),
+                t.wall
+            );
+            wall.entry(program.name()).or_default().push(t.wall);
+            if let Some(c) = t.cpu {
+                cpu.entry(program.name()).or_default().push(c);
+            }
+            this.insert(program.name(), t);
         }
         let base = this[build_time::Program::Baseline.name()];
-        for program in [build_time::Program::Camunda8, build_time::Program::Official] {
-            ratios
+        for program in build_time::Program::ALL {
+            let t = this[program.name()];
+            wall_ratios
                 .entry(program.name())
                 .or_default()
-                .push(this[program.name()] / base);
+                .push(t.wall / base.wall);
+            if let (Some(c), Some(b)) = (t.cpu, base.cpu) {
+                cpu_ratios.entry(program.name()).or_default().push(c / b);
+            }
         }
     }
-    println!("| program | seconds (median) | ÷ baseline |\n|---|---|---|");
+    println!(
+        "| program | wall s (median) | wall ÷ baseline | CPU s (median) | CPU ÷ baseline |\n|---|---|---|---|---|"
+    );
     for program in build_time::Program::ALL {
-        let (s, _, _) = spread(&seconds[program.name()]);
-        let r = ratios
-            .get(program.name())
-            .map(|v| ratio_text(v))
-            .unwrap_or_else(|| "1".into());
-        println!("| {} | {s:.1} | {r} |", program.name());
+        let name = program.name();
+        let (w, _, _) = spread(&wall[name]);
+        let (c, r) = match (cpu.get(name), cpu_ratios.get(name)) {
+            (Some(c), Some(r)) => (format!("{:.1}", spread(c).0), ratio_text(r)),
+            _ => ("–".into(), "–".into()),
+        };
+        println!(
+            "| {name} | {w:.1} | {} | {c} | {r} |",
+            ratio_text(&wall_ratios[name])
+        );
     }
+    println!(
+        "\nCPU: user plus system seconds of cargo and the compilers it ran (less sensitive to the machine's load than wall time); every build non-incremental"
+    );
     Ok(())
 }
