@@ -15,8 +15,6 @@
 
 use std::time::Duration;
 
-use rand::Rng as _;
-
 /// Where in the window below the ceiling a wait is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Jitter {
@@ -97,7 +95,7 @@ impl Backoff {
             Jitter::Equal => (ceiling / 2).max(self.floor),
         };
         let span = u64::try_from((ceiling - low).as_nanos()).unwrap_or(u64::MAX);
-        low + Duration::from_nanos(rand::rng().random_range(0..=span))
+        low + Duration::from_nanos(crate::random::up_to(span))
     }
 
     /// [`delay`](Self::delay), but at least `at_least` when given (a

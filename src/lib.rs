@@ -105,6 +105,7 @@ mod error;
 mod http_client;
 mod optional;
 mod own_line;
+mod random;
 mod redact;
 pub mod search;
 mod secret;

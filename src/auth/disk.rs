@@ -96,18 +96,18 @@ impl DiskCache {
         let file = open_private(&lock_path, false)?;
         let started = tokio::time::Instant::now();
         loop {
-            match fs4::FileExt::try_lock(&file) {
+            match file.try_lock() {
                 Ok(()) => break,
-                Err(fs4::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
                     tokio::time::sleep(LOCK_POLL).await;
                 }
-                Err(fs4::TryLockError::WouldBlock) => {
+                Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(io::Error::new(
                         io::ErrorKind::TimedOut,
                         "another process held the token cache lock too long",
                     ));
                 }
-                Err(fs4::TryLockError::Error(e)) => return Err(e),
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
             }
         }
         Ok(EntryLock {
@@ -177,7 +177,7 @@ impl EntryLock {
             ".{}.{}.{}.tmp",
             self.name,
             std::process::id(),
-            rand::random::<u64>()
+            crate::random::next_u64()
         ));
         let result = (|| {
             let mut file = open_private(&tmp, true)?;
@@ -242,7 +242,7 @@ fn prepare(dir: &Path) -> Result<(), String> {
     let probe = dir.join(format!(
         ".probe.{}.{}",
         std::process::id(),
-        rand::random::<u64>()
+        crate::random::next_u64()
     ));
     let probe_file = open_private(&probe, true).map_err(|e| format!("not writable: {e}"))?;
     let probe_meta = probe_file.metadata();

@@ -1,24 +1,19 @@
 //! One client-credentials token request (RFC 6749 §4.4) and the reading of
 //! its answer.
 //!
-//! The form-encoded request is built and sent by the `oauth2` crate (with
-//! `audience` as an extra parameter and the credentials in the body, as
-//! Camunda expects). `oauth2` cannot send a JSON body, so that request is
-//! built here; both answers are parsed with `oauth2`'s standard token and
-//! error response types. Because `oauth2`'s errors drop the HTTP status,
-//! failures are classified from the response that [`OAuthHttp`] captured.
+//! The request carries the credentials in its body (RFC 6749 §2.3.1) beside
+//! Camunda's `audience` parameter, form-encoded as the RFC specifies or as
+//! JSON as Camunda's Console documentation shows. The answer is read by its
+//! status: a 2xx is a token response (§5.1), 408, 429 and 5xx are worth
+//! another attempt, anything else is an error response (§5.2).
 
 use std::sync::atomic::AtomicU64;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse, BasicTokenType};
-use oauth2::{
-    AsyncHttpClient, AuthType, ClientId, ClientSecret, RequestTokenError, Scope, TokenResponse,
-    TokenUrl,
-};
+use serde::Deserialize;
 
 use super::credentials::{ClientCredentials, TokenBodyFormat};
-use super::http::{Captured, OAuthHttp, TransportError};
+use super::http::{Captured, send};
 use super::redact::excerpt;
 use super::token::{AccessToken, expiry};
 use crate::redact::redact_url;
@@ -46,115 +41,110 @@ pub(crate) async fn exchange_once(
     credentials: &ClientCredentials,
     fetched_at: SystemTime,
 ) -> Result<AccessToken, Failure> {
-    let http = OAuthHttp::new(client, requests);
-    let outcome = match credentials.body_format {
-        TokenBodyFormat::Form => send_form(&http, credentials).await,
-        TokenBodyFormat::Json => send_json(&http, credentials).await,
-    };
-    let captured = http.take_captured();
-    match outcome {
-        Ok(Some(response)) => {
-            let status = captured.as_ref().map_or(200, |c| c.status.as_u16());
-            let body = captured.as_ref().map_or(&[][..], |c| c.body.as_slice());
-            accept(credentials, response, fetched_at, status, body)
-        }
-        Ok(None) | Err(SendError::Response) => match captured {
-            Some(c) => classify(credentials, c, fetched_at),
-            None => Err(Failure::Transient {
-                reason: "no response".into(),
-                retry_after: None,
-            }),
-        },
-        Err(SendError::Transport(e)) => Err(Failure::Transient {
-            reason: e.to_string(),
-            retry_after: None,
-        }),
-        Err(SendError::Prepare(reason)) => Err(Failure::Permanent(Error::InvalidValue {
+    let request = token_request(client, credentials).map_err(|reason| {
+        Failure::Permanent(Error::InvalidValue {
             setting: "token URL".into(),
             value: redact_url(&credentials.token_url),
             reason,
-        })),
-    }
+        })
+    })?;
+    let captured = send(client, requests, request)
+        .await
+        .map_err(|e| Failure::Transient {
+            reason: e.to_string(),
+            retry_after: None,
+        })?;
+    classify(credentials, captured, fetched_at)
 }
 
-enum SendError {
-    /// No HTTP response.
-    Transport(TransportError),
-    /// A response `oauth2` did not accept: classify the captured response.
-    Response,
-    /// The request could not be built.
-    Prepare(String),
-}
-
-/// The form-encoded request, through `oauth2`. `Ok(Some)` is a parsed
-/// success response.
-async fn send_form(
-    http: &OAuthHttp<'_>,
+/// The request: `grant_type`, the client's id and secret, `audience` and,
+/// unless blank, `scope` (its words separated by single spaces).
+fn token_request(
+    client: &reqwest::Client,
     credentials: &ClientCredentials,
-) -> Result<Option<BasicTokenResponse>, SendError> {
-    let client = BasicClient::new(ClientId::new(credentials.client_id.clone()))
-        .set_client_secret(ClientSecret::new(
-            credentials.client_secret.expose().to_owned(),
-        ))
-        .set_auth_type(AuthType::RequestBody)
-        .set_token_uri(TokenUrl::from_url(credentials.token_url.clone()));
-    let scopes = scopes(credentials);
-    let request = client
-        .exchange_client_credentials()
-        .add_extra_param("audience", credentials.audience.as_str())
-        .add_scopes(scopes);
-    match request.request_async(http).await {
-        Ok(response) => Ok(Some(response)),
-        Err(RequestTokenError::Request(e)) => Err(SendError::Transport(e)),
-        Err(RequestTokenError::Other(message)) if message.starts_with("failed to prepare") => {
-            Err(SendError::Prepare(message))
+) -> Result<reqwest::Request, String> {
+    let scope = credentials
+        .scope
+        .as_deref()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty());
+    let (content_type, body) = match credentials.body_format {
+        TokenBodyFormat::Form => {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "client_credentials")
+                .append_pair("client_id", &credentials.client_id)
+                .append_pair("client_secret", credentials.client_secret.expose())
+                .append_pair("audience", &credentials.audience);
+            if let Some(scope) = &scope {
+                form.append_pair("scope", scope);
+            }
+            (
+                "application/x-www-form-urlencoded",
+                form.finish().into_bytes(),
+            )
         }
-        Err(_) => Err(SendError::Response),
-    }
-}
-
-fn scopes(credentials: &ClientCredentials) -> Vec<Scope> {
-    credentials
-        .scope
-        .as_deref()
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(|s| Scope::new(s.to_owned()))
-        .collect()
-}
-
-/// The JSON request, built here and sent through the same client. The
-/// answer is always classified from the captured response.
-async fn send_json(
-    http: &OAuthHttp<'_>,
-    credentials: &ClientCredentials,
-) -> Result<Option<BasicTokenResponse>, SendError> {
-    let mut body = serde_json::json!({
-        "grant_type": "client_credentials",
-        "client_id": credentials.client_id,
-        "client_secret": credentials.client_secret.expose(),
-        "audience": credentials.audience,
-    });
-    if let Some(scope) = credentials
-        .scope
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        body["scope"] = serde_json::Value::from(scope);
-    }
-    let body = serde_json::to_vec(&body).map_err(|e| SendError::Prepare(e.to_string()))?;
-    let request = http::Request::builder()
-        .method(http::Method::POST)
-        .uri(credentials.token_url.as_str())
-        .header(http::header::CONTENT_TYPE, "application/json")
+        TokenBodyFormat::Json => {
+            let mut body = serde_json::json!({
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret.expose(),
+                "audience": credentials.audience,
+            });
+            if let Some(scope) = scope {
+                body["scope"] = serde_json::Value::from(scope);
+            }
+            let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+            ("application/json", body)
+        }
+    };
+    client
+        .post(credentials.token_url.clone())
+        .header(http::header::CONTENT_TYPE, content_type)
         .header(http::header::ACCEPT, "application/json")
         .body(body)
-        .map_err(|e| SendError::Prepare(format!("failed to prepare request: {e}")))?;
-    http.call(request).await.map_err(SendError::Transport)?;
-    Ok(None)
+        .build()
+        .map_err(|e| format!("could not build the request: {}", e.without_url()))
 }
 
-/// Classifies a response that is not an already-parsed success.
+/// A successful answer (RFC 6749 §5.1): the members the cache uses.
+/// Deliberately without `Debug`: it holds the token.
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    token_type: String,
+    #[serde(default, deserialize_with = "seconds")]
+    expires_in: Option<u64>,
+}
+
+/// An error answer (RFC 6749 §5.2).
+#[derive(Deserialize)]
+struct ErrorResponse {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+/// `expires_in` as a number of seconds, or as a string of one (some
+/// identity providers quote it); absent or `null` is `None`.
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Seconds {
+        Number(u64),
+        Text(String),
+    }
+    match Option::<Seconds>::deserialize(d)? {
+        None => Ok(None),
+        Some(Seconds::Number(n)) => Ok(Some(n)),
+        Some(Seconds::Text(t)) => {
+            t.trim().parse().map(Some).map_err(|_| {
+                serde::de::Error::custom("expires_in is not a whole number of seconds")
+            })
+        }
+    }
+}
+
+/// Reads the answer by its status.
 fn classify(
     credentials: &ClientCredentials,
     captured: Captured,
@@ -163,7 +153,7 @@ fn classify(
     let status = captured.status;
     let code = status.as_u16();
     if status.is_success() {
-        return match serde_json::from_slice::<BasicTokenResponse>(&captured.body) {
+        return match serde_json::from_slice::<TokenResponse>(&captured.body) {
             Ok(response) => accept(credentials, response, fetched_at, code, &captured.body),
             Err(_) => Err(invalid(
                 credentials,
@@ -179,14 +169,15 @@ fn classify(
             retry_after: captured.retry_after,
         });
     }
-    match serde_json::from_slice::<BasicErrorResponse>(&captured.body) {
+    let known = [credentials.client_secret.expose()];
+    match serde_json::from_slice::<ErrorResponse>(&captured.body) {
         Ok(error) => Err(Failure::Permanent(Error::TokenRejected {
             url: redact_url(&credentials.token_url),
             status: code,
-            error: excerpt(error.error().as_ref().as_bytes(), &known(credentials)),
+            error: excerpt(error.error.as_bytes(), &known),
             description: error
-                .error_description()
-                .map(|d| excerpt(d.as_bytes(), &known(credentials))),
+                .error_description
+                .map(|d| excerpt(d.as_bytes(), &known)),
         })),
         Err(_) => Err(invalid(
             credentials,
@@ -200,13 +191,16 @@ fn classify(
 /// Checks a parsed success response and builds the token.
 fn accept(
     credentials: &ClientCredentials,
-    response: BasicTokenResponse,
+    response: TokenResponse,
     fetched_at: SystemTime,
     status: u16,
     body: &[u8],
 ) -> Result<AccessToken, Failure> {
-    if let BasicTokenType::Extension(other) = response.token_type() {
-        let shown = excerpt(other.as_bytes(), &known(credentials));
+    let value = response.access_token;
+    if !response.token_type.eq_ignore_ascii_case("bearer") {
+        // The server may have put anything there, even the token itself.
+        let known = [credentials.client_secret.expose(), value.as_str()];
+        let shown = excerpt(response.token_type.as_bytes(), &known);
         return Err(invalid(
             credentials,
             status,
@@ -214,15 +208,6 @@ fn accept(
             body,
         ));
     }
-    if *response.token_type() != BasicTokenType::Bearer {
-        return Err(invalid(
-            credentials,
-            status,
-            "token_type is not Bearer".into(),
-            body,
-        ));
-    }
-    let value = response.access_token().secret();
     if value.trim().is_empty() {
         return Err(invalid(
             credentials,
@@ -231,8 +216,9 @@ fn accept(
             body,
         ));
     }
-    let expires_at = expiry(value, fetched_at, response.expires_in());
-    AccessToken::new(Secret::new(value.clone()), expires_at)
+    let lifetime = response.expires_in.map(Duration::from_secs);
+    let expires_at = expiry(&value, fetched_at, lifetime);
+    AccessToken::new(Secret::new(value), expires_at)
         .map_err(|e| invalid(credentials, status, e.to_string(), body))
 }
 
@@ -253,14 +239,11 @@ fn why_unparseable(body: &[u8]) -> String {
         _ => {}
     }
     match object.get("token_type") {
-        None => "no token_type in the response".into(),
-        Some(v) if !v.is_string() => "token_type is not a string".into(),
-        _ => "a field has an unexpected type (e.g. expires_in)".into(),
+        None => return "no token_type in the response".into(),
+        Some(v) if !v.is_string() => return "token_type is not a string".into(),
+        _ => {}
     }
-}
-
-fn known(credentials: &ClientCredentials) -> [&str; 1] {
-    [credentials.client_secret.expose()]
+    "expires_in is not a whole number of seconds".into()
 }
 
 fn invalid(credentials: &ClientCredentials, status: u16, reason: String, body: &[u8]) -> Failure {

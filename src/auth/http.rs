@@ -1,14 +1,9 @@
-//! The HTTP side of a token request: our reqwest client seen through
-//! `oauth2`'s [`AsyncHttpClient`] trait, so that the crate has exactly one
-//! reqwest and one set of TLS settings.
+//! The HTTP side of a token request: sent through the crate's own reqwest
+//! client (one reqwest, one set of TLS settings), its answer read into
+//! what classifying it needs.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-
-use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 
 /// The largest token response body read; anything longer is cut (a token
 /// response is a few kilobytes at most).
@@ -57,8 +52,8 @@ impl TransportError {
     }
 }
 
-/// Status, `Retry-After` and body of the last response, kept because
-/// `oauth2`'s errors drop the status code that decides retry or not.
+/// Status, `Retry-After` and body (at most [`MAX_BODY`] bytes) of a token
+/// response: all that decides between a token, a retry and an error.
 #[derive(Debug, Clone)]
 pub(crate) struct Captured {
     pub(crate) status: http::StatusCode,
@@ -66,78 +61,42 @@ pub(crate) struct Captured {
     pub(crate) body: Vec<u8>,
 }
 
-/// Our reqwest client as an `oauth2` HTTP client, for one token request.
-pub(crate) struct OAuthHttp<'a> {
-    client: &'a reqwest::Client,
-    /// Bumped once per request sent (the cache's and the key's counts).
-    requests: &'a [&'a AtomicU64],
-    last: Mutex<Option<Captured>>,
-}
-
-impl<'a> OAuthHttp<'a> {
-    pub(crate) fn new(client: &'a reqwest::Client, requests: &'a [&'a AtomicU64]) -> Self {
-        Self {
-            client,
-            requests,
-            last: Mutex::new(None),
+/// Sends one token request through the crate's reqwest client, bumping each
+/// of `requests` (the cache's and the key's counts) once, and reads the
+/// answer.
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    requests: &[&AtomicU64],
+    request: reqwest::Request,
+) -> Result<Captured, TransportError> {
+    for counter in requests {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+    let mut response = client
+        .execute(request)
+        .await
+        .map_err(TransportError::from_reqwest)?;
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(TransportError::from_reqwest)?
+    {
+        let room = MAX_BODY.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if room <= chunk.len() {
+            break;
         }
     }
-
-    /// The response the last call received, if it got one.
-    pub(crate) fn take_captured(&self) -> Option<Captured> {
-        self.last.lock().ok().and_then(|mut l| l.take())
-    }
-
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let request = reqwest::Request::try_from(request).map_err(|e| TransportError {
-            kind: "request failed",
-            message: format!("could not build the request: {e}"),
-        })?;
-        for counter in self.requests {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-        let mut response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(TransportError::from_reqwest)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(TransportError::from_reqwest)?
-        {
-            let room = MAX_BODY.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if room <= chunk.len() {
-                break;
-            }
-        }
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some(Captured {
-                status,
-                retry_after,
-                body: body.clone(),
-            });
-        }
-        let mut out = http::Response::new(body);
-        *out.status_mut() = status;
-        *out.headers_mut() = headers;
-        Ok(out)
-    }
-}
-
-impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
-
-    fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(self.send(request))
-    }
+    Ok(Captured {
+        status,
+        retry_after,
+        body,
+    })
 }

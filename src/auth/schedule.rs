@@ -8,8 +8,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use rand::Rng as _;
-
 /// The moment from which the token should be refreshed in the background.
 pub(crate) fn refresh_at(
     fetched_at: SystemTime,
@@ -19,7 +17,7 @@ pub(crate) fn refresh_at(
     let lifetime = expires_at
         .duration_since(fetched_at)
         .unwrap_or(Duration::ZERO);
-    let jittered = buffer.mul_f64(rand::rng().random_range(0.8..=1.2));
+    let jittered = buffer.mul_f64(crate::random::between(0.8, 1.2));
     let lead = jittered.max(lifetime / 10).min(lifetime / 2);
     expires_at.checked_sub(lead).unwrap_or(fetched_at)
 }

@@ -9,7 +9,6 @@
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
-use rand::Rng as _;
 use reqwest::header::{self, HeaderValue};
 use serde::de::DeserializeOwned;
 
@@ -81,8 +80,8 @@ impl Form {
     pub(crate) fn encode(self) -> (String, Vec<u8>) {
         let boundary = format!(
             "camunda8-{:016x}{:016x}",
-            rand::rng().random::<u64>(),
-            rand::rng().random::<u64>()
+            crate::random::next_u64(),
+            crate::random::next_u64()
         );
         let size: usize = self.parts.iter().map(|p| p.body.len() + 256).sum();
         let mut out = Vec::with_capacity(size + boundary.len() + 8);
