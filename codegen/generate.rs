@@ -113,19 +113,6 @@ pub fn generate(
     if has_variables {
         types.1.push(crate::post::variables_setters::reexport());
     }
-    // A key type checks its values against the contract's pattern with
-    // regress at run time; a pattern regress cannot compile fails here, at
-    // generation, instead of leaving the key unchecked.
-    for def in key_defs {
-        if let Some(pattern) = &def.pattern {
-            regress::Regex::new(pattern).map_err(|e| {
-                format!(
-                    "{api}: the pattern of {} ({pattern:?}) does not compile: {e}",
-                    def.name
-                )
-            })?;
-        }
-    }
     if !key_defs.is_empty() {
         let keys: syn::File = syn::parse_str(&keys::render(api, key_defs))
             .map_err(|e| format!("{api}: rendered key types do not parse: {e}"))?;

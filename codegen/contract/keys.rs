@@ -319,9 +319,18 @@ fn render_one(api: &str, def: &KeyDef, s: &mut String) {
             ));
             rules.push("a decimal number".to_string());
         }
+        // Checked with regex-lite where it agrees with ECMAScript on the
+        // pattern (codegen/post/patterns.rs); otherwise only the server
+        // checks it.
+        Some(p) if crate::post::patterns::unsupported(p).is_some() => {
+            rules.push(format!(
+                "the pattern `{}` (checked by the server only)",
+                p.replace('`', "'")
+            ));
+        }
         Some(p) => {
             checks.push_str(&format!(
-                "static PATTERN: ::std::sync::LazyLock<Option<regress::Regex>> = ::std::sync::LazyLock::new(|| regress::Regex::new({p:?}).ok());\n\
+                "static PATTERN: ::std::sync::LazyLock<Option<regex_lite::Regex>> = ::std::sync::LazyLock::new(|| regex_lite::Regex::new({p:?}).ok());\n\
                  if let Some(re) = PATTERN.as_ref() && re.find(&value).is_none() {{ return Err(invalid({name:?}, \"does not match the pattern\", &value)); }}\n"
             ));
             rules.push(format!("matching `{}`", p.replace('`', "'")));

@@ -124,6 +124,11 @@ pub const STEPS: &[Step] = &[
         run: |file, inputs| Ok(method_renames::names_users_guess(&inputs.api, file)),
     },
     Step {
+        name: "patterns_by_regex_lite",
+        why: "typify's pattern checks run on regex-lite instead of regress (about 40,000 lines every build compiled); a pattern where the two could disagree is left to the server (codegen/post/patterns.rs)",
+        run: |file, _| patterns::patterns_by_regex_lite(file),
+    },
+    Step {
         name: "variables_setters",
         why: "the builder setter of an optional free-form member takes crate::IntoVariables: a json!({…}) object, a Map, Variables or an Option of it (codegen/post/variables_setters.rs)",
         run: |file, _| Ok(variables_setters::variables_setters(file)),
@@ -203,6 +208,7 @@ pub mod headers;
 pub mod method_renames;
 pub mod optional_body;
 pub mod optional_setters;
+pub mod patterns;
 pub mod renames;
 pub mod scope;
 pub mod servers;

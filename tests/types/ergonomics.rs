@@ -90,3 +90,21 @@ fn types_in_public_signatures_are_reachable_through_the_crate() {
     let chunk = camunda8::bytes::Bytes::from_static(b"%PDF");
     assert_eq!(chunk.len(), 4);
 }
+
+#[test]
+fn pattern_checked_strings_accept_and_refuse_as_their_contract_says() {
+    use camunda8::orchestration::types::{BackupIdPrefix, EndCursor};
+    // `^\d*\*$` and the base64 pattern of cursors, checked by regex-lite
+    // (codegen/post/patterns.rs).
+    assert!("2024*".parse::<BackupIdPrefix>().is_ok());
+    assert!("*".parse::<BackupIdPrefix>().is_ok());
+    let err = "20a4*".parse::<BackupIdPrefix>().unwrap_err();
+    assert!(err.to_string().contains("pattern"), "{err}");
+    assert!("2024".parse::<BackupIdPrefix>().is_err());
+    assert!("WzEsMl0=".parse::<EndCursor>().is_ok());
+    assert!("WzEsMl0".parse::<EndCursor>().is_err());
+    assert!("not base64!".parse::<EndCursor>().is_err());
+    let client = camunda8::orchestration::keys::ClientId::new("app_1@example.com");
+    assert!(client.is_ok());
+    assert!(camunda8::orchestration::keys::ClientId::new("with space").is_err());
+}
