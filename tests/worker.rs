@@ -321,6 +321,9 @@ async fn job_carries_typed_keys_headers_and_fetched_variables() {
                     job.variables_json().clone(),
                     job.retries(),
                     job.deadline() > std::time::SystemTime::now(),
+                    job.variables_text().to_owned(),
+                    job.variables::<std::collections::BTreeMap<String, u8>>()
+                        .ok(),
                 ));
                 Ok::<_, String>(Outcome::complete())
             }
@@ -343,6 +346,12 @@ async fn job_carries_typed_keys_headers_and_fetched_variables() {
     assert_eq!(seen.4, json!({ "wanted": 1 }));
     assert_eq!(seen.5, 7);
     assert!(seen.6, "deadline in the future");
+    // The text as sent, and typed decoding straight from it.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&seen.7).ok(),
+        Some(json!({ "wanted": 1 }))
+    );
+    assert_eq!(seen.8, Some([("wanted".to_string(), 1)].into()));
     handle.shutdown(Duration::from_secs(1)).await;
 }
 

@@ -1,11 +1,12 @@
 //! What a handler gets ([`Job`]) and returns ([`Outcome`]).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use super::client::JobClient;
@@ -20,12 +21,17 @@ use crate::{Variables, VariablesError};
 
 /// An activated job, handed to the handler.
 ///
-/// Its variables are decoded on request ([`variables`](Self::variables)) into
-/// any type implementing `Deserialize`.
+/// Its variables are kept as the server sent them and decoded on request:
+/// [`variables`](Self::variables) into any type implementing `Deserialize`,
+/// straight from the text; [`variables_json`](Self::variables_json) into a
+/// JSON value, once.
 #[derive(Debug)]
 pub struct Job {
     wire: ActivatedJob,
-    variables: Value,
+    /// The variables' JSON text (`None`: the server sent none).
+    variables: Option<Box<RawValue>>,
+    /// [`variables_json`](Self::variables_json)'s value, decoded once.
+    variables_json: OnceLock<Value>,
     headers: Variables,
     pub(crate) lease: Arc<Lease>,
 }
@@ -82,11 +88,12 @@ impl Lease {
 
 impl Job {
     pub(crate) fn new(mut wire: ActivatedJob, lease: Arc<Lease>) -> Self {
-        let variables = wire.variables.take().unwrap_or(Value::Object(Map::new()));
+        let variables = wire.variables.take();
         let headers = wire.custom_headers.take().unwrap_or_default();
         Self {
             wire,
             variables,
+            variables_json: OnceLock::new(),
             headers,
             lease,
         }
@@ -161,14 +168,24 @@ impl Job {
         self.headers.get(name).and_then(Value::as_str)
     }
 
-    /// The variables decoded into `T`.
+    /// The variables decoded into `T`, from their JSON text.
     pub fn variables<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&self.variables)
+        serde_json::from_str(self.variables_text())
     }
 
-    /// The variables as JSON.
+    /// The variables as a JSON value, decoded on the first call. An object
+    /// nested deeper than `serde_json` decodes into a value (128 levels)
+    /// shows as `Null` here; [`variables_text`](Self::variables_text) has
+    /// it whole.
     pub fn variables_json(&self) -> &Value {
-        &self.variables
+        self.variables_json
+            .get_or_init(|| serde_json::from_str(self.variables_text()).unwrap_or(Value::Null))
+    }
+
+    /// The variables' JSON text as the server sent it (`{}` when it sent
+    /// none), to pass on or decode without an intermediate value.
+    pub fn variables_text(&self) -> &str {
+        self.variables.as_deref().map_or("{}", RawValue::get)
     }
 
     /// Asks the server to keep the job for `timeout` from now (`updateJob`),

@@ -10,7 +10,6 @@
 //! on nearly every job, are checked once per thread (`repeated.rs`).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::orchestration::keys::{
     ElementId, ElementInstanceKey, JobKey, ProcessDefinitionId, ProcessDefinitionKey,
@@ -60,10 +59,42 @@ pub(crate) struct ActivatedJob {
     pub custom_headers: Option<crate::Variables>,
     pub retries: i32,
     pub deadline: i64,
+    /// Kept as text: decoding it is the handler's choice (`Job::variables`).
     #[serde(default)]
-    pub variables: Option<Value>,
+    pub variables: Option<Box<serde_json::value::RawValue>>,
     #[serde(default, deserialize_with = "super::repeated::tenant_id")]
     pub tenant_id: Option<TenantId>,
     #[serde(default)]
     pub job_lease_token: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn activation(variables: &str) -> String {
+        format!(
+            r#"{{"jobs":[{{"type":"t","jobKey":"1","processInstanceKey":"2","elementId":"e","retries":3,"deadline":0,"variables":{variables}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn variables_stay_text_until_decoded() {
+        let body = activation(r#"{"a": [1, 2], "b": "x"}"#);
+        let mut result: ActivationResult = serde_json::from_str(&body).unwrap();
+        let job = result.jobs.pop().unwrap();
+        assert_eq!(job.variables.unwrap().get(), r#"{"a": [1, 2], "b": "x"}"#);
+        let none: ActivationResult = serde_json::from_str(&activation("null")).unwrap();
+        assert!(none.jobs[0].variables.is_none());
+    }
+
+    #[test]
+    fn variables_deeper_than_a_value_decodes_still_activate() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(serde_json::from_str::<Value>(&deep).is_err());
+        let variables = format!(r#"{{"deep": {deep}}}"#);
+        let result: ActivationResult = serde_json::from_str(&activation(&variables)).unwrap();
+        assert_eq!(result.jobs.len(), 1);
+    }
 }
