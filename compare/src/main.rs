@@ -111,7 +111,13 @@ impl Options {
 fn spread(values: &[f64]) -> (f64, f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
+    // An even count has two middle values: their mean.
+    let n = sorted.len();
+    let median = match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    };
     let low = sorted.first().copied().unwrap_or(f64::NAN);
     let high = sorted.last().copied().unwrap_or(f64::NAN);
     (median, low, high)
