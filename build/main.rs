@@ -13,10 +13,11 @@
 //! in a target folder of its own under `$OUT_DIR`) and compiles its output:
 //! replacing a contract and rebuilding is all it takes.
 //!
-//! Only `std` is used, so the script has no build dependency.
+//! Its one build dependency is `camunda8-fingerprint` (fingerprint/), the
+//! same code the generator writes the fingerprints with, standard library
+//! only.
 
-#[path = "fingerprint.rs"]
-mod fingerprint;
+use camunda8_fingerprint as fingerprint;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

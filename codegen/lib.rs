@@ -19,8 +19,7 @@
 
 pub mod commands;
 pub mod contract;
-#[path = "../build/fingerprint.rs"]
-pub mod fingerprint;
+pub use camunda8_fingerprint as fingerprint;
 pub mod generate;
 pub mod import;
 pub mod items;

@@ -1,9 +1,10 @@
 //! Fingerprints that tie a committed `generated/<api>.rs` to its inputs.
 //!
-//! Shared by the generator (codegen/) (which writes them into the header of every file
-//! it generates) and by the crate's build script (which reads them back to
-//! decide whether the committed file can be compiled as it is). Only `std`
-//! is used, so the build script needs no dependency.
+//! Shared by the generator (codegen/), which writes them into the header of every file
+//! it generates, and by the crate's build script, which reads them back to
+//! decide whether the committed file can be compiled as it is: one crate,
+//! so that both compute the same value. Only `std`
+//! is used, so the build script's one dependency compiles in a moment.
 //!
 //! The hash is 128-bit FNV-1a: stable across Rust releases and platforms
 //! (unlike `std`'s `DefaultHasher`), and enough to notice a changed file;
