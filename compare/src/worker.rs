@@ -101,6 +101,7 @@ pub fn run(
 ) -> Result<Spent, String> {
     setup.engine.create_jobs(job_type, jobs);
     let target = setup.engine.summary().completed + jobs as u64;
+    let activations = setup.engine.summary().requests[camunda8_test::engine::Op::Activate as usize];
     let cpu = threads.nanos();
     let started = Instant::now();
     let _guard = rt.enter();
@@ -136,6 +137,14 @@ pub fn run(
     };
     let seconds = started.elapsed().as_secs_f64();
     let cpu_ns = cpu.zip(threads.nanos()).map(|(a, b)| b.saturating_sub(a));
+    // How the worker batches: activation requests per 100 jobs (stderr).
+    let asked = setup.engine.summary().requests[camunda8_test::engine::Op::Activate as usize]
+        .saturating_sub(activations);
+    eprintln!(
+        "{} at {in_flight}: {:.1} activation requests per 100 jobs",
+        worker.name(),
+        asked as f64 * 100.0 / jobs as f64
+    );
     stop()?;
     setup.engine.forget_finished();
     Ok(Spent { seconds, cpu_ns })
