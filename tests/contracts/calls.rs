@@ -1,15 +1,21 @@
 //! What the Prism coverage tests (`prism_coverage`, `prism_orchestration`)
 //! share to call a generated client: the credential, an HTTP client that
-//! cannot hang, request bodies from their JSON form, and what Prism said
-//! about a request it refused (`failure_detail`).
+//! cannot hang, request bodies from their JSON form, what Prism said
+//! about a request it refused (`failure_detail`), and the record of one
+//! API's calls (`Run`).
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use camunda8::hooks::Inner;
-use camunda8::{ApiError, Secret};
+use camunda8::{ApiError, ResponseValue, Secret};
+use camunda8_codegen::contract::operation_names;
+use camunda8_codegen::post::renames;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::support::spec::contract;
 
 /// A token as the OAuth2 server would issue it (Prism only checks that a
 /// bearer credential is present).
@@ -133,5 +139,108 @@ pub async fn failure_detail<E: ErrorBody>(error: ApiError<E>) -> String {
             let other = other.into_untyped();
             format!("{other}\n    {other:?}")
         }
+    }
+}
+
+/// The operations one run called against Prism and the failures it met.
+pub struct Run {
+    api: &'static str,
+    /// Which Prism answered (its examples or generated bodies), where a
+    /// test runs the calls more than once.
+    mode: Option<&'static str>,
+    called: BTreeSet<String>,
+    failures: Vec<String>,
+}
+
+impl Run {
+    /// A run over the calls of `api` (`admin`, `orchestration`, …).
+    pub fn new(api: &'static str) -> Run {
+        Run {
+            api,
+            mode: None,
+            called: BTreeSet::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    /// The same run, naming which Prism answered in its failures.
+    pub fn in_mode(mut self, mode: &'static str) -> Run {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// Records that `op` was called; keeps its failure, if any, with
+    /// everything Prism said about it.
+    pub async fn record<T, E: ErrorBody>(
+        &mut self,
+        op: &str,
+        result: Result<ResponseValue<T>, ApiError<E>>,
+    ) -> Option<ResponseValue<T>> {
+        self.called(op);
+        let error = match result {
+            Ok(response) => return Some(response),
+            Err(error) => error,
+        };
+        let detail = failure_detail(error).await;
+        self.fail(op, detail);
+        None
+    }
+
+    /// Records that `op` was called (without a result: the coverage
+    /// check's own tests).
+    pub fn called(&mut self, op: &str) {
+        assert!(
+            self.called.insert(op.to_string()),
+            "{}: {op} is called twice; each operation has one call here",
+            self.api
+        );
+    }
+
+    /// The failures recorded so far, each `api::operation: detail`.
+    pub fn failures(&self) -> &[String] {
+        &self.failures
+    }
+
+    /// Records a failure found after a call returned `Ok`.
+    pub fn fail(&mut self, op: &str, detail: String) {
+        self.failures.push(format!("{}::{op}: {detail}", self.api));
+    }
+
+    /// Every call succeeded, and the calls cover exactly the contract's
+    /// operations (`expected` of them), under the names the generated
+    /// client gives them (codegen/post/renames.rs).
+    pub fn finish(self, expected: usize) {
+        let mode = self.mode.map(|m| format!(" ({m})")).unwrap_or_default();
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} {} calls failed against Prism{mode}:\n{}",
+            self.failures.len(),
+            self.called.len(),
+            self.api,
+            self.failures.join("\n")
+        );
+        let operations: BTreeSet<String> = operation_names::method_names(&contract(self.api))
+            .into_iter()
+            .map(|(_, _, name)| renames::renamed(self.api, &name))
+            .collect();
+        let missing: Vec<_> = operations.difference(&self.called).collect();
+        let unknown: Vec<_> = self.called.difference(&operations).collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
+            "{}: the calls here must be exactly the contract's operations; \
+             never called: {missing:?}; not in the contract: {unknown:?}",
+            self.api
+        );
+        assert_eq!(
+            operations.len(),
+            expected,
+            "{}: the contract has {} operations, this test expects {expected}",
+            self.api,
+            operations.len()
+        );
+        println!(
+            "{}: all {expected} operations called and accepted by Prism{mode}",
+            self.api
+        );
     }
 }

@@ -18,98 +18,17 @@
 
 #![cfg(all(feature = "admin", feature = "zeebe", feature = "operate"))]
 
-use std::collections::BTreeSet;
-
+use camunda8::ResponseValue;
 use camunda8::hooks::Inner;
-use camunda8::{ApiError, ResponseValue};
-use camunda8_codegen::contract::operation_names;
 use serde_json::json;
 
-use super::calls::{ErrorBody, bearer, body, failure_detail, http};
+use super::calls::{Run, bearer, body, http};
 use crate::support::prism::Prism;
-use crate::support::spec::{contract, contract_with_errata, served_spec};
+use crate::support::spec::{contract_with_errata, served_spec};
 
 // ---------------------------------------------------------------------------
 // Calling and recording
 // ---------------------------------------------------------------------------
-
-/// The operations one test called and the failures it met.
-struct Run {
-    api: &'static str,
-    called: BTreeSet<String>,
-    failures: Vec<String>,
-}
-
-impl Run {
-    fn new(api: &'static str) -> Run {
-        Run {
-            api,
-            called: BTreeSet::new(),
-            failures: Vec::new(),
-        }
-    }
-
-    /// Records that `op` was called; keeps its failure, if any, with
-    /// everything Prism said about it.
-    async fn record<T, E: ErrorBody>(
-        &mut self,
-        op: &str,
-        result: Result<ResponseValue<T>, ApiError<E>>,
-    ) -> Option<ResponseValue<T>> {
-        assert!(
-            self.called.insert(op.to_string()),
-            "{}: {op} is called twice; each operation has one call here",
-            self.api
-        );
-        let error = match result {
-            Ok(response) => return Some(response),
-            Err(error) => error,
-        };
-        let detail = failure_detail(error).await;
-        self.failures.push(format!("{}::{op}: {detail}", self.api));
-        None
-    }
-
-    /// Records a failure found after a call returned `Ok`.
-    fn fail(&mut self, op: &str, detail: String) {
-        self.failures.push(format!("{}::{op}: {detail}", self.api));
-    }
-
-    /// Every call succeeded, and the calls cover exactly the contract's
-    /// operations (`expected` of them).
-    fn finish(self, expected: usize) {
-        assert!(
-            self.failures.is_empty(),
-            "{} of {} {} calls failed against Prism:\n{}",
-            self.failures.len(),
-            self.called.len(),
-            self.api,
-            self.failures.join("\n")
-        );
-        let operations: BTreeSet<String> = operation_names::method_names(&contract(self.api))
-            .into_iter()
-            .map(|(_, _, name)| name)
-            .collect();
-        let missing: Vec<_> = operations.difference(&self.called).collect();
-        let unknown: Vec<_> = self.called.difference(&operations).collect();
-        assert!(
-            missing.is_empty() && unknown.is_empty(),
-            "{}: the calls here must be exactly the contract's operations; \
-             never called: {missing:?}; not in the contract: {unknown:?}",
-            self.api
-        );
-        assert_eq!(
-            operations.len(),
-            expected,
-            "{}: operations in the contract",
-            self.api
-        );
-        println!(
-            "{}: all {} operations called and accepted by Prism",
-            self.api, expected
-        );
-    }
-}
 
 /// Calls one generated method: `call!(run, client, method.setter(arg)…)`.
 /// The operation is recorded under the method's own name.
@@ -633,8 +552,8 @@ async fn rejected_requests_are_reported_with_prism_violations() {
         accepted.is_none(),
         "Prism accepted a request breaking the spec"
     );
-    assert_eq!(run.failures.len(), 1);
-    let failure = &run.failures[0];
+    assert_eq!(run.failures().len(), 1);
+    let failure = &run.failures()[0];
     println!("reported as expected:\n{failure}");
     assert!(
         failure.starts_with("operate::search_process_instances: documented error response 400"),
@@ -648,12 +567,12 @@ async fn rejected_requests_are_reported_with_prism_violations() {
     let anonymous = Client::new_with_client(prism.base_url(), http(), Inner::unauthenticated());
     let mut run = Run::new("operate");
     call!(run, anonymous, get_process_instance.key(PROCESS_INSTANCE));
-    assert_eq!(run.failures.len(), 1);
-    println!("reported as expected:\n{}", run.failures[0]);
+    assert_eq!(run.failures().len(), 1);
+    println!("reported as expected:\n{}", run.failures()[0]);
     assert!(
-        run.failures[0].contains(" 401 Unauthorized"),
+        run.failures()[0].contains(" 401 Unauthorized"),
         "{}",
-        run.failures[0]
+        run.failures()[0]
     );
 }
 
@@ -668,7 +587,7 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
         "update_user_task",
         "complete_user_task",
     ] {
-        run.called.insert(op.to_string());
+        run.called(op);
     }
     run.finish(5);
 }

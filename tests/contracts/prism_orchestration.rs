@@ -27,8 +27,6 @@
 
 #![cfg(feature = "orchestration")]
 
-use std::collections::BTreeSet;
-
 use camunda8::hooks::Inner;
 use camunda8::orchestration::{ByteStream, Client, types};
 use camunda8::{ApiError, ResponseValue};
@@ -36,7 +34,7 @@ use camunda8_codegen::contract::operation_names;
 use camunda8_codegen::post::renames;
 use serde_json::{Value, json};
 
-use super::calls::{ErrorBody, TOKEN, bearer, body, failure_detail, http};
+use super::calls::{Run, TOKEN, bearer, body, http};
 use crate::support::prism::Prism;
 use crate::support::spec::{contract, served_orchestration_spec};
 
@@ -129,80 +127,6 @@ fn collect_tags(value: &Value, out: &mut Vec<(String, String, String)>) {
 // ---------------------------------------------------------------------------
 // Calling and recording
 // ---------------------------------------------------------------------------
-
-/// The operations one run called and the failures it met.
-struct Run {
-    /// Which Prism answered: its examples or generated bodies.
-    mode: &'static str,
-    called: BTreeSet<String>,
-    failures: Vec<String>,
-}
-
-impl Run {
-    fn new(mode: &'static str) -> Run {
-        Run {
-            mode,
-            called: BTreeSet::new(),
-            failures: Vec::new(),
-        }
-    }
-
-    /// Records that `op` was called; keeps its failure, if any, with
-    /// everything Prism said about it.
-    async fn record<T, E: ErrorBody>(
-        &mut self,
-        op: &str,
-        result: Result<ResponseValue<T>, ApiError<E>>,
-    ) -> Option<ResponseValue<T>> {
-        assert!(
-            self.called.insert(op.to_string()),
-            "{op} is called twice; each operation has one call here"
-        );
-        let error = match result {
-            Ok(response) => return Some(response),
-            Err(error) => error,
-        };
-        let detail = failure_detail(error).await;
-        self.failures.push(format!("orchestration::{op}: {detail}"));
-        None
-    }
-
-    /// Records a failure found after a call returned `Ok`.
-    fn fail(&mut self, op: &str, detail: String) {
-        self.failures.push(format!("orchestration::{op}: {detail}"));
-    }
-
-    /// Every call succeeded, and the calls cover exactly the contract's
-    /// operations (`expected` of them).
-    fn finish(self, expected: usize) {
-        assert!(
-            self.failures.is_empty(),
-            "{} of {} orchestration calls failed against Prism ({}):\n{}",
-            self.failures.len(),
-            self.called.len(),
-            self.mode,
-            self.failures.join("\n")
-        );
-        let operations: BTreeSet<String> =
-            operation_names::method_names(&contract("orchestration"))
-                .into_iter()
-                .map(|(_, _, name)| renames::renamed("orchestration", &name))
-                .collect();
-        let missing: Vec<_> = operations.difference(&self.called).collect();
-        let unknown: Vec<_> = self.called.difference(&operations).collect();
-        assert!(
-            missing.is_empty() && unknown.is_empty(),
-            "the calls here must be exactly the contract's operations; \
-             never called: {missing:?}; not in the contract: {unknown:?}"
-        );
-        assert_eq!(
-            operations.len(),
-            expected,
-            "the contract has {} operations, this test expects {expected}",
-            operations.len()
-        );
-    }
-}
 
 /// Calls one generated method: `call!(run, client, method.setter(arg)…)`.
 /// The operation is recorded under the method's own name.
@@ -329,7 +253,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
     // client sends them to its address without the `/v2` (step
     // `operation_servers`), so theirs is Prism's with `/v2`.
     let root = Client::new_with_client(&format!("{}/v2", prism.base_url()), http(), bearer());
-    let mut run = Run::new(mode);
+    let mut run = Run::new("orchestration").in_mode(mode);
 
     // POST /agent-definitions/search
     call!(run, v2, search_agent_definitions
@@ -1733,7 +1657,7 @@ async fn call_every_operation(prism: &Prism, mode: &'static str) {
 /// a credential is rejected.
 async fn rejected_requests_are_reported(prism: &Prism) {
     let v2 = Client::new_with_client(prism.base_url(), http(), bearer());
-    let mut run = Run::new("examples");
+    let mut run = Run::new("orchestration").in_mode("examples");
     // Enums are forward compatible, so the client sends a state it does not
     // know; the spec's enum does not have it.
     let accepted = call!(
@@ -1748,8 +1672,8 @@ async fn rejected_requests_are_reported(prism: &Prism) {
         accepted.is_none(),
         "Prism accepted a request breaking the spec"
     );
-    assert_eq!(run.failures.len(), 1);
-    let failure = &run.failures[0];
+    assert_eq!(run.failures().len(), 1);
+    let failure = &run.failures()[0];
     println!("reported as expected:\n{failure}");
     assert!(
         failure
@@ -1762,18 +1686,18 @@ async fn rejected_requests_are_reported(prism: &Prism) {
     );
 
     let anonymous = Client::new_with_client(prism.base_url(), http(), Inner::unauthenticated());
-    let mut run = Run::new("examples");
+    let mut run = Run::new("orchestration").in_mode("examples");
     call!(
         run,
         anonymous,
         get_process_instance.process_instance_key(PROCESS_INSTANCE_KEY)
     );
-    assert_eq!(run.failures.len(), 1);
-    println!("reported as expected:\n{}", run.failures[0]);
+    assert_eq!(run.failures().len(), 1);
+    println!("reported as expected:\n{}", run.failures()[0]);
     assert!(
-        run.failures[0].contains(" 401 Unauthorized"),
+        run.failures()[0].contains(" 401 Unauthorized"),
         "{}",
-        run.failures[0]
+        run.failures()[0]
     );
 }
 
@@ -1781,10 +1705,10 @@ async fn rejected_requests_are_reported(prism: &Prism) {
 #[test]
 #[should_panic(expected = "never called: [\"unassign_user_task\"]")]
 fn an_operation_without_a_call_fails_the_coverage_check() {
-    let mut run = Run::new("examples");
+    let mut run = Run::new("orchestration").in_mode("examples");
     for (_, _, name) in operation_names::method_names(&contract("orchestration")) {
         if name != "unassign_user_task" {
-            run.called.insert(renames::renamed("orchestration", &name));
+            run.called(&renames::renamed("orchestration", &name));
         }
     }
     run.finish(OPERATIONS);
@@ -1794,11 +1718,11 @@ fn an_operation_without_a_call_fails_the_coverage_check() {
 #[test]
 #[should_panic(expected = "not in the contract: [\"start_process\"]")]
 fn a_call_outside_the_contract_fails_the_coverage_check() {
-    let mut run = Run::new("examples");
+    let mut run = Run::new("orchestration").in_mode("examples");
     for (_, _, name) in operation_names::method_names(&contract("orchestration")) {
-        run.called.insert(renames::renamed("orchestration", &name));
+        run.called(&renames::renamed("orchestration", &name));
     }
-    run.called.insert("start_process".to_string());
+    run.called("start_process");
     run.finish(OPERATIONS);
 }
 
