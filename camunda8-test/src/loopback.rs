@@ -29,7 +29,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+
+/// Connections waiting to be accepted that the listener keeps (the
+/// kernel caps it at `net.core.somaxconn`).
+const BACKLOG: u32 = 4096;
 
 /// The token answer: `access_token` valid for an hour.
 pub const TOKEN_BODY: &str =
@@ -45,6 +49,7 @@ pub const TOPOLOGY: &str = r#"{"brokers":[{"nodeId":0,"brokerId":"0","host":"zee
 pub struct Loopback {
     addr: SocketAddr,
     without_credential: Arc<AtomicU64>,
+    connections: Arc<AtomicU64>,
 }
 
 impl Loopback {
@@ -62,10 +67,19 @@ impl Loopback {
     /// which a thread of its own drives (a multi-thread runtime spreads the
     /// connections over its workers).
     pub fn start_on(runtime: tokio::runtime::Runtime, body: &'static str) -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
+        // A backlog of `BACKLOG`, not std's 128: a client opening a
+        // thousand connections at once would otherwise see some refused
+        // (`Connection reset by peer`) before the accept loop drains them.
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let listener = {
+            let _context = runtime.enter();
+            socket.listen(BACKLOG)?
+        };
         let addr = listener.local_addr()?;
         let without_credential = Arc::new(AtomicU64::new(0));
+        let connections = Arc::new(AtomicU64::new(0));
+        let accepted = connections.clone();
         let answers = Arc::new(Answers {
             api: answer(body),
             token: answer(TOKEN_BODY),
@@ -75,10 +89,8 @@ impl Loopback {
             .name("loopback".into())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let Ok(listener) = TcpListener::from_std(listener) else {
-                        return;
-                    };
                     while let Ok((socket, _)) = listener.accept().await {
+                        accepted.fetch_add(1, Ordering::Relaxed);
                         tokio::spawn(connection(socket, answers.clone()));
                     }
                 });
@@ -86,6 +98,7 @@ impl Loopback {
         Ok(Self {
             addr,
             without_credential,
+            connections,
         })
     }
 
@@ -109,6 +122,12 @@ impl Loopback {
     /// one that fetches it and sends nothing.
     pub fn without_credential(&self) -> u64 {
         self.without_credential.load(Ordering::Relaxed)
+    }
+
+    /// Connections accepted so far: how many a client opened for a run is
+    /// the difference of two reads around it.
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
     }
 }
 
@@ -231,5 +250,28 @@ mod tests {
         socket.read_exact(&mut got).await.unwrap();
         assert_eq!(got, expected);
         assert_eq!(server.without_credential(), 1);
+        assert_eq!(server.connections(), 1);
+    }
+
+    #[tokio::test]
+    async fn answers_a_thousand_connections_and_counts_them() {
+        let server = Loopback::start(TOPOLOGY).unwrap();
+        let addr = server.addr();
+        let connects: Vec<_> = (0..1000)
+            .map(|_| tokio::spawn(TcpStream::connect(addr)))
+            .collect();
+        let mut sockets = Vec::new();
+        for connect in connects {
+            sockets.push(connect.await.unwrap().unwrap());
+        }
+        let request = b"GET /v2/topology HTTP/1.1\r\nAuthorization: Bearer t\r\n\r\n";
+        let expected = answer(TOPOLOGY);
+        for socket in &mut sockets {
+            socket.write_all(request).await.unwrap();
+            let mut got = vec![0u8; expected.len()];
+            socket.read_exact(&mut got).await.unwrap();
+            assert_eq!(got, expected);
+        }
+        assert_eq!(server.connections(), 1000);
     }
 }

@@ -12,6 +12,7 @@
 //!
 //! Every client decodes the answer into its own typed topology.
 
+use std::future::Future as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -53,7 +54,9 @@ pub struct Clients {
 
 impl Clients {
     /// Builds the clients for `server`.
-    pub async fn new(server: &Loopback) -> Result<Self, String> {
+    /// `gate_permits`: camunda8's backpressure gate at most that many
+    /// permits (its default otherwise).
+    pub async fn new(server: &Loopback, gate_permits: Option<u32>) -> Result<Self, String> {
         let base = &server.url();
         let token_url = server.token_url();
         let reqwest = reqwest::Client::builder()
@@ -81,10 +84,18 @@ impl Clients {
         let topology_url =
             reqwest::Url::parse(&format!("{base}/v2/topology")).map_err(|e| format!("url: {e}"))?;
 
-        let camunda8 = camunda8::Camunda::builder()
+        let mut config = camunda8::Camunda::builder()
             .orchestration_url(base)
             .oauth_url(token_url.clone())
-            .client_credentials("compare", "compare-secret")
+            .client_credentials("compare", "compare-secret");
+        if let Some(permits) = gate_permits {
+            config =
+                config
+                    .retry_policy(camunda8::RetryPolicy::new().gate(
+                        camunda8::backpressure::GateSettings::default().max_permits(permits),
+                    ));
+        }
+        let camunda8 = config
             .build()
             .map_err(|e| format!("camunda8: {e}"))?
             .orchestration()
@@ -111,6 +122,23 @@ impl Clients {
         let before = self.server.without_credential();
         self.one(client).await?;
         Ok(self.server.without_credential() == before)
+    }
+
+    /// The size in bytes of the future of one request through `client`
+    /// (the client's own request future, before it is awaited): what a
+    /// task carries for its call, and moves when it is pinned.
+    pub fn future_size(&self, client: Client) -> usize {
+        match client {
+            Client::Reqwest => std::mem::size_of_val(
+                &self
+                    .reqwest
+                    .get(self.topology_url.clone())
+                    .header(reqwest::header::AUTHORIZATION, self.authorization.clone())
+                    .send(),
+            ),
+            Client::Camunda8 => std::mem::size_of_val(&self.camunda8.get_topology().send()),
+            Client::Official => std::mem::size_of_val(&self.official.topology()),
+        }
     }
 
     /// One topology request through `client`, decoded.
@@ -167,6 +195,8 @@ pub fn official_options(base: &str, token_url: &str) -> CamundaOptions {
 /// What one run took: wall seconds and client CPU nanoseconds.
 pub struct Spent {
     pub seconds: f64,
+    /// How many times a request's future was polled, on average.
+    pub polls_per_request: f64,
     pub cpu_ns: Option<u64>,
 }
 
@@ -183,34 +213,44 @@ pub fn run(
     let failed = Arc::new(AtomicBool::new(false));
     let cpu = threads.nanos();
     let started = Instant::now();
-    let outcome: Result<(), String> = rt.block_on(async {
+    let outcome: Result<u64, String> = rt.block_on(async {
         let tasks: Vec<_> = (0..concurrency)
             .map(|_| {
                 let clients = clients.clone();
                 let failed = failed.clone();
                 tokio::spawn(async move {
+                    let mut polls = 0u64;
                     for _ in 0..per_task {
                         if failed.load(Ordering::Relaxed) {
-                            return Ok(());
+                            return Ok(polls);
                         }
-                        if let Err(e) = clients.one(client).await {
+                        let mut call = std::pin::pin!(clients.one(client));
+                        let outcome = std::future::poll_fn(|cx| {
+                            polls += 1;
+                            call.as_mut().poll(cx)
+                        })
+                        .await;
+                        if let Err(e) = outcome {
                             failed.store(true, Ordering::Relaxed);
                             return Err(e);
                         }
                     }
-                    Ok(())
+                    Ok(polls)
                 })
             })
             .collect();
+        let mut polls = 0;
         for task in tasks {
-            task.await.map_err(|e| e.to_string())??;
+            polls += task.await.map_err(|e| e.to_string())??;
         }
-        Ok(())
+        Ok(polls)
     });
     let seconds = started.elapsed().as_secs_f64();
-    outcome.map_err(|e| format!("{} at {concurrency} in flight: {e}", client.name()))?;
+    let polls =
+        outcome.map_err(|e| format!("{} at {concurrency} in flight: {e}", client.name()))?;
     Ok(Spent {
         seconds,
+        polls_per_request: polls as f64 / (per_task * concurrency) as f64,
         cpu_ns: cpu.zip(threads.nanos()).map(|(a, b)| b.saturating_sub(a)),
     })
 }

@@ -6,6 +6,7 @@
 //! cargo run --release -- calls    # topology GET, 1 to 1,000 in flight; writes throughput.svg
 //! cargo run --release -- worker   # jobs/s and CPU per job, 32 and 256 jobs in flight
 //! cargo run --release -- build    # clean debug build of a one-line binary
+//! cargo run --release -- ablate   # camunda8 with one cost removed at a time
 //! # one client alone, e.g. under `valgrind --tool=callgrind` (instructions
 //! # do not drift with the machine's load):
 //! cargo run --release -- one --client camunda8 --requests 5000 --concurrency 64
@@ -13,12 +14,16 @@
 //! ```
 //!
 //! Options: `--rounds N`, `--requests N` (calls, per client per round),
-//! `--concurrency 1,64,1000` (calls), `--jobs N` and `--in-flight 32,256`
+//! `--concurrency 1,64,1000` (calls, ablate), `--variants
+//! no-timeout,http1,no-gate,no-credential,bare,gate256,no-pause`
+//! (ablate), `--gate-permits N` (camunda8's gate limit in calls and one),
+//! `--warm-up N` (one), `--jobs N` and `--in-flight 32,256`
 //! (worker). Rounds are interleaved: each round runs every client once, in
 //! an order rotated from round to round, so the machine's drift hits all
 //! alike; ratios are taken within a round and the median over rounds is
 //! reported beside the lowest and highest.
 
+mod ablate;
 mod build_time;
 mod calls;
 mod chart;
@@ -35,7 +40,9 @@ use camunda8_test::loopback::{Loopback, TOPOLOGY};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = args.first().cloned() else {
-        eprintln!("usage: camunda8-compare calls|worker|build|one|one-worker [--rounds N] …");
+        eprintln!(
+            "usage: camunda8-compare calls|ablate|worker|build|one|one-worker [--rounds N] …"
+        );
         return ExitCode::from(2);
     };
     let options = match Options::parse(&args[1..]) {
@@ -47,12 +54,13 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "calls" => calls(&options),
+        "ablate" => ablate(&options),
         "worker" => workers(&options),
         "build" => builds(&options),
         "one" => one(&options),
         "one-worker" => one_worker(&options),
         other => Err(format!(
-            "unknown command `{other}`: calls, worker, build, one or one-worker"
+            "unknown command `{other}`: calls, ablate, worker, build, one or one-worker"
         )),
     };
     match result {
@@ -107,6 +115,18 @@ impl Options {
     }
 }
 
+/// `--gate-permits N`: camunda8's gate limit, if given.
+fn gate_permits(options: &Options) -> Result<Option<u32>, String> {
+    options
+        .0
+        .get("gate-permits")
+        .map(|v| {
+            v.parse()
+                .map_err(|_| format!("--gate-permits: `{v}` is not a whole number"))
+        })
+        .transpose()
+}
+
 /// The median, lowest and highest of `values`.
 fn spread(values: &[f64]) -> (f64, f64, f64) {
     let mut sorted = values.to_vec();
@@ -139,7 +159,7 @@ fn calls(options: &Options) -> Result<(), String> {
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, gate_permits(options)?))?);
     println!("## Call path: GET /v2/topology with OAuth, {rounds} interleaved rounds\n");
     for client in calls::Client::ALL {
         let sends = rt.block_on(clients.sends_credential(client))?;
@@ -151,6 +171,13 @@ fn calls(options: &Options) -> Result<(), String> {
             } else {
                 "fetches a token but sends **no** `Authorization` header"
             }
+        );
+    }
+    for client in calls::Client::ALL {
+        println!(
+            "- {}: a request's future is {} bytes",
+            client.name(),
+            clients.future_size(client)
         );
     }
     println!(
@@ -248,6 +275,86 @@ fn calls(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// camunda8 beside itself with one cost removed at a time (`ablate.rs`):
+/// per variant, requests/s, CPU per request, and its throughput and CPU
+/// against the full client's of the same round.
+fn ablate(options: &Options) -> Result<(), String> {
+    let rounds = options.number("rounds", 5)?;
+    let requests = options.number("requests", 40_000)?;
+    let levels = options.list("concurrency", &[64, 256, 1000])?;
+    let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
+    let threads = RuntimeThreads::default();
+    let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
+    let variants = ablate::Variant::parse_list(options.0.get("variants").map(String::as_str))?;
+    let mut clients = Vec::new();
+    for &variant in &variants {
+        clients.push((variant, rt.block_on(variant.client(&server))?));
+    }
+    println!("## camunda8 with one cost removed: GET /v2/topology, {rounds} interleaved rounds\n");
+    println!(
+        "| in flight | variant | requests/s | CPU µs/request | throughput ÷ full | full's CPU/request ÷ this | connections opened in the rounds |\n|---|---|---|---|---|---|---|"
+    );
+    for &level in &levels {
+        for (variant, client) in &clients {
+            ablate::run(&rt, client, &threads, level, (requests / 10).max(level))
+                .map_err(|e| format!("{}: {e}", variant.name()))?;
+        }
+        let mut rate: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut cpu: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut vs_full: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut cpu_vs_full: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut opened: BTreeMap<&str, u64> = BTreeMap::new();
+        for round in 0..rounds {
+            let mut order: Vec<usize> = (0..clients.len()).collect();
+            let n = order.len();
+            order.rotate_left(round % n);
+            let mut this: BTreeMap<&str, (f64, Option<f64>)> = BTreeMap::new();
+            for i in order {
+                let (variant, client) = &clients[i];
+                let before = server.connections();
+                let spent = ablate::run(&rt, client, &threads, level, requests)
+                    .map_err(|e| format!("{}: {e}", variant.name()))?;
+                *opened.entry(variant.name()).or_default() += server.connections() - before;
+                let r = requests as f64 / spent.seconds;
+                let c = spent.cpu_ns.map(|ns| ns as f64 / requests as f64 / 1_000.0);
+                rate.entry(variant.name()).or_default().push(r);
+                cpu.entry(variant.name()).or_default().extend(c);
+                this.insert(variant.name(), (r, c));
+            }
+            let full = this[ablate::Variant::Full.name()];
+            for (name, (r, c)) in &this {
+                vs_full.entry(name).or_default().push(r / full.0);
+                if let (Some(c), Some(f)) = (c, full.1) {
+                    cpu_vs_full.entry(name).or_default().push(f / c);
+                }
+            }
+        }
+        for variant in &variants {
+            let name = variant.name();
+            let (r, _, _) = spread(&rate[name]);
+            let c = cpu
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{:.1}", spread(v).0))
+                .unwrap_or_else(|| "n/a".into());
+            let cpu_ratio = cpu_vs_full
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| ratio_text(v))
+                .unwrap_or_else(|| "n/a".into());
+            println!(
+                "| {level} | {name} | {r:.0} | {c} | {} | {cpu_ratio} | {} |",
+                ratio_text(&vs_full[name]),
+                opened.get(name).copied().unwrap_or(0)
+            );
+        }
+    }
+    println!(
+        "\nratios: median of per-round ratios (lowest–highest); CPU: client runtime threads only"
+    );
+    Ok(())
+}
+
 /// One client alone, `--requests` at `--concurrency` after a warm-up:
 /// for instruction counts (`valgrind --tool=callgrind`), which the
 /// machine's load does not move, unlike time.
@@ -263,13 +370,19 @@ fn one(options: &Options) -> Result<(), String> {
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&server))?);
-    calls::run(&rt, &clients, &threads, client, level, level.max(100))?;
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, gate_permits(options)?))?);
+    let warm_up = options.number("warm-up", level.max(100))?;
+    calls::run(&rt, &clients, &threads, client, level, warm_up.max(level))?;
+    let opened = server.connections();
     let spent = calls::run(&rt, &clients, &threads, client, level, requests)?;
     println!(
-        "{}: {requests} requests at {level} in flight in {:.3} s",
+        "{}: {requests} requests at {level} in flight in {:.3} s, {:.2} polls per request, future {} bytes, {} connections opened ({} in warm-up)",
         client.name(),
-        spent.seconds
+        spent.seconds,
+        spent.polls_per_request,
+        clients.future_size(client),
+        server.connections() - opened,
+        opened,
     );
     Ok(())
 }

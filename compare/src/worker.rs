@@ -147,7 +147,11 @@ pub fn run(
     );
     stop()?;
     setup.engine.forget_finished();
-    Ok(Spent { seconds, cpu_ns })
+    Ok(Spent {
+        seconds,
+        polls_per_request: f64::NAN,
+        cpu_ns,
+    })
 }
 
 /// Waits (on this thread, not the client runtime) until the engine counts

@@ -36,6 +36,7 @@ use super::backpressure::{self, Gated, Permit};
 use super::classify;
 use super::error_body::read_error_body;
 use super::hooks::Inner;
+use super::pause::Pause;
 use super::record;
 use super::renew;
 use super::retry::{Attempt, Budget, Resend, RetryPolicy, Timer, TokioTimer};
@@ -74,6 +75,8 @@ struct First<'a, P> {
     span: tracing::Span,
     pending: P,
     permit: Option<Permit<'a>>,
+    /// Yield once before `pending` is first polled (`pause.rs`).
+    pause: Pause,
 }
 
 /// Sends `request` (the `exec` hook of the API named `api`): with
@@ -119,6 +122,7 @@ pub(crate) fn send<'a>(
             span: attempt_span,
             pending,
             permit,
+            pause,
         } => Sending {
             span,
             first: Some(First {
@@ -126,6 +130,7 @@ pub(crate) fn send<'a>(
                 span: attempt_span,
                 pending,
                 permit,
+                pause,
             }),
             rest: None,
         },
@@ -150,6 +155,7 @@ where
         let this = self.get_mut();
         let _call = this.span.enter();
         if let Some(first) = &mut this.first {
+            ready!(first.pause.poll(cx));
             let outcome = {
                 let _attempt = first.span.enter();
                 ready!(Pin::new(&mut first.pending).poll(cx))

@@ -100,6 +100,10 @@ pub struct GateSettings {
     pub min_permits: u32,
     /// The factor applied on backpressure, in percent. Default 70.
     pub decrease_percent: u32,
+    /// From how many of the client's requests out a new one first lets the
+    /// runtime run the work that is ready (`src/call/pause.rs`). Default 8;
+    /// `u32::MAX`: never.
+    pub yield_above: u32,
 }
 
 impl Default for GateSettings {
@@ -109,9 +113,14 @@ impl Default for GateSettings {
             max_permits: 1024,
             min_permits: 1,
             decrease_percent: 70,
+            yield_above: DEFAULT_YIELD_ABOVE,
         }
     }
 }
+
+/// [`GateSettings::yield_above`]'s default: below it, one more pass through
+/// the runtime costs a call more than it saves (`src/call/pause.rs`).
+const DEFAULT_YIELD_ABOVE: u32 = 8;
 
 impl GateSettings {
     /// The gate turned off: requests are never held.
@@ -137,6 +146,16 @@ impl GateSettings {
     /// Sets the factor applied on backpressure, in percent (1 to 99).
     pub fn decrease_percent(mut self, percent: u32) -> Self {
         self.decrease_percent = percent.clamp(1, 99);
+        self
+    }
+
+    /// Sets from how many requests out (of this API client, gated ones) a
+    /// new request first yields to the runtime once, so that the answers
+    /// that have arrived are finished and their connections back in the
+    /// pool before it takes one (`src/call/pause.rs` has the measurements).
+    /// `u32::MAX` turns it off. Default 8. Needs the gate on.
+    pub fn yield_above(mut self, requests: u32) -> Self {
+        self.yield_above = requests;
         self
     }
 }
@@ -180,9 +199,18 @@ pub(crate) struct Permit<'a> {
     round: u64,
     /// Whether it still counts against the limit.
     held: bool,
+    /// Whether at least [`GateSettings::yield_above`] permits were out
+    /// when it was taken.
+    busy: bool,
 }
 
 impl Permit<'_> {
+    /// Whether the gate was busy when this permit was taken: at least
+    /// [`GateSettings::yield_above`] others out.
+    pub(crate) fn busy(&self) -> bool {
+        self.busy
+    }
+
     /// Gives the slot back while keeping the right to report the answer
     /// (for requests that are admitted, not held).
     pub(crate) fn release(&mut self) {
@@ -283,6 +311,7 @@ impl Gate {
                         gate: self,
                         round,
                         held: true,
+                        busy: out >= shared.settings.yield_above,
                     });
                 }
                 Err(now) => out = now,

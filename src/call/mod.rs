@@ -11,7 +11,9 @@
 //! 3. **Send** (`send.rs`, progenitor's `exec` hook): a [`template`] of the
 //!    request is kept for a resend, the attempt takes a permit of the
 //!    [`backpressure`] gate and is handed to reqwest in its
-//!    `camunda8.http` span. A resend is rebuilt from the template here too.
+//!    `camunda8.http` span; when the permit finds many of the client's
+//!    requests out, it first yields to the runtime once (`pause.rs`). A
+//!    resend is rebuilt from the template here too.
 //! 4. **Classify** (`classify.rs`): what the answer says: done, refused
 //!    unprocessed (HTTP/2 `REFUSED_STREAM`), backpressure (429, 503,
 //!    `RESOURCE_EXHAUSTED`), or a rejected credential (401).
@@ -44,6 +46,7 @@ pub(crate) mod decode;
 mod error;
 mod error_body;
 pub mod hooks;
+pub(crate) mod pause;
 pub(crate) mod record;
 mod renew;
 pub mod retry;

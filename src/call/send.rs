@@ -1,6 +1,7 @@
 //! Phase 3: one attempt sent: its request rebuilt from the call's template
 //! (for a resend), a permit of the backpressure gate taken, and the request
-//! handed to reqwest in its `camunda8.http` span.
+//! handed to reqwest in its `camunda8.http` span (a first attempt that
+//! finds the client busy yields once before reqwest polls it: `pause.rs`).
 //!
 //! Every attempt of a call goes through here, the first (from the `exec`
 //! hook, `attempts.rs`) and each resend the attempt loop decides on.
@@ -13,6 +14,7 @@ use tracing::Instrument;
 
 use super::backpressure::{Gated, Permit};
 use super::hooks::Inner;
+use super::pause::Pause;
 use super::record;
 use super::retry::{Attempt, Resend};
 use super::stats::CallCounters;
@@ -56,6 +58,9 @@ pub(super) enum Start<'g, P> {
         span: tracing::Span,
         pending: P,
         permit: Option<Permit<'g>>,
+        /// Whether to yield once before `pending` is first polled (the
+        /// permit found the client busy: `pause.rs`).
+        pause: Pause,
     },
     /// The gate has no free permit: the attempt must wait for one. (The
     /// request is boxed, which only this rare case pays for: the common
@@ -95,11 +100,13 @@ pub(super) fn start_attempt<'a, 'g>(
         },
         None => None,
     };
+    let pause = Pause::when(permit.as_ref().is_some_and(Permit::busy));
     let pending = client.execute(request);
     Start::Sent {
         span,
         pending,
         permit: admitted(permit, gate),
+        pause,
     }
 }
 
@@ -129,10 +136,12 @@ pub(super) fn attempt<'a, 'g: 'a>(
     gate: Option<Gated<'g>>,
 ) -> impl Future<Output = reqwest::Result<Sent<'g>>> + 'a {
     match start_attempt(client, request, attempt, gate) {
+        // (A resend does not yield: it follows a wait or a refusal.)
         Start::Sent {
             span,
             pending,
             permit,
+            pause: _,
         } => Either::Left(answer(span, pending, permit)),
         Start::Wait { span, request } => {
             Either::Right(Box::pin(wait_and_send(client, span, *request, gate)))
