@@ -54,9 +54,11 @@ pub struct Clients {
 
 impl Clients {
     /// Builds the clients for `server`.
-    /// `gate_permits`: camunda8's backpressure gate at most that many
-    /// permits (its default otherwise).
-    pub async fn new(server: &Loopback, gate_permits: Option<u32>) -> Result<Self, String> {
+    /// `gate`: camunda8's gate settings (its default otherwise).
+    pub async fn new(
+        server: &Loopback,
+        gate: Option<camunda8::backpressure::GateSettings>,
+    ) -> Result<Self, String> {
         let base = &server.url();
         let token_url = server.token_url();
         let reqwest = reqwest::Client::builder()
@@ -88,12 +90,8 @@ impl Clients {
             .orchestration_url(base)
             .oauth_url(token_url.clone())
             .client_credentials("compare", "compare-secret");
-        if let Some(permits) = gate_permits {
-            config =
-                config
-                    .retry_policy(camunda8::RetryPolicy::new().gate(
-                        camunda8::backpressure::GateSettings::default().max_permits(permits),
-                    ));
+        if let Some(gate) = gate {
+            config = config.retry_policy(camunda8::RetryPolicy::new().gate(gate));
         }
         let camunda8 = config
             .build()

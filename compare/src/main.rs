@@ -16,7 +16,9 @@
 //! Options: `--rounds N`, `--requests N` (calls, per client per round),
 //! `--concurrency 1,64,1000` (calls, ablate), `--variants
 //! no-timeout,http1,no-gate,no-credential,bare,gate256,no-pause`
-//! (ablate), `--gate-permits N` (camunda8's gate limit in calls and one),
+//! (ablate), `--gate-permits N` and `--yield-above N` (camunda8's gate
+//! limit and pause threshold, `GateSettings`, in calls, one, worker and
+//! one-worker),
 //! `--warm-up N` (one), `--jobs N` and `--in-flight 32,256`
 //! (worker). Rounds are interleaved: each round runs every client once, in
 //! an order rotated from round to round, so the machine's drift hits all
@@ -34,6 +36,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use camunda8::backpressure::GateSettings;
 use camunda8_test::cpu::RuntimeThreads;
 use camunda8_test::loopback::{Loopback, TOPOLOGY};
 
@@ -115,16 +118,31 @@ impl Options {
     }
 }
 
-/// `--gate-permits N`: camunda8's gate limit, if given.
-fn gate_permits(options: &Options) -> Result<Option<u32>, String> {
-    options
-        .0
-        .get("gate-permits")
-        .map(|v| {
-            v.parse()
-                .map_err(|_| format!("--gate-permits: `{v}` is not a whole number"))
-        })
-        .transpose()
+/// camunda8's gate settings from `--gate-permits N` (its limit) and
+/// `--yield-above N` (`GateSettings::yield_above`), if either is given.
+fn camunda8_gate(options: &Options) -> Result<Option<GateSettings>, String> {
+    let number = |name: &str| -> Result<Option<u32>, String> {
+        options
+            .0
+            .get(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| format!("--{name}: `{v}` is not a whole number"))
+            })
+            .transpose()
+    };
+    let (permits, yield_above) = (number("gate-permits")?, number("yield-above")?);
+    if permits.is_none() && yield_above.is_none() {
+        return Ok(None);
+    }
+    let mut gate = GateSettings::default();
+    if let Some(permits) = permits {
+        gate = gate.max_permits(permits);
+    }
+    if let Some(requests) = yield_above {
+        gate = gate.yield_above(requests);
+    }
+    Ok(Some(gate))
 }
 
 /// The median, lowest and highest of `values`.
@@ -159,7 +177,7 @@ fn calls(options: &Options) -> Result<(), String> {
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, gate_permits(options)?))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, camunda8_gate(options)?))?);
     println!("## Call path: GET /v2/topology with OAuth, {rounds} interleaved rounds\n");
     for client in calls::Client::ALL {
         let sends = rt.block_on(clients.sends_credential(client))?;
@@ -370,7 +388,7 @@ fn one(options: &Options) -> Result<(), String> {
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
-    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, gate_permits(options)?))?);
+    let clients = Arc::new(rt.block_on(calls::Clients::new(&server, camunda8_gate(options)?))?);
     let warm_up = options.number("warm-up", level.max(100))?;
     calls::run(&rt, &clients, &threads, client, level, warm_up.max(level))?;
     let opened = server.connections();
@@ -403,7 +421,7 @@ fn one_worker(options: &Options) -> Result<(), String> {
         _ => return Err("--client camunda8|official".into()),
     };
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
-    let setup = worker::setup(&server.url())?;
+    let setup = worker::setup(&server.url(), camunda8_gate(options)?)?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
     // Looked at rarely: under callgrind every look costs instructions
@@ -431,7 +449,7 @@ fn workers(options: &Options) -> Result<(), String> {
     let jobs = options.number("jobs", 20_000)?;
     let levels = options.list("in-flight", &[32, 256])?;
     let server = Loopback::start(TOPOLOGY).map_err(|e| format!("server: {e}"))?;
-    let setup = worker::setup(&server.url())?;
+    let setup = worker::setup(&server.url(), camunda8_gate(options)?)?;
     let threads = RuntimeThreads::default();
     let rt = threads.runtime(2).map_err(|e| format!("runtime: {e}"))?;
     println!(

@@ -44,7 +44,11 @@ pub struct Setup {
 
 /// Starts the engine and builds both clients; `token_base` is the loopback
 /// server that hands out tokens.
-pub fn setup(token_base: &str) -> Result<Setup, String> {
+/// `gate`: camunda8's gate settings (its default otherwise).
+pub fn setup(
+    token_base: &str,
+    gate: Option<camunda8::backpressure::GateSettings>,
+) -> Result<Setup, String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
@@ -64,12 +68,14 @@ pub fn setup(token_base: &str) -> Result<Setup, String> {
         .recv()
         .map_err(|_| "the stand-in engine did not start".to_owned())?;
     let token_url = format!("{token_base}/oauth/token");
-    let camunda8 = engine
+    let mut config = engine
         .config()
         .oauth_url(token_url.clone())
-        .client_credentials("compare", "compare-secret")
-        .build()
-        .map_err(|e| format!("camunda8: {e}"))?;
+        .client_credentials("compare", "compare-secret");
+    if let Some(gate) = gate {
+        config = config.retry_policy(camunda8::RetryPolicy::new().gate(gate));
+    }
+    let camunda8 = config.build().map_err(|e| format!("camunda8: {e}"))?;
     let official = CamundaClient::new(official_options(&engine.url(), &token_url))
         .map_err(|e| format!("official: {e}"))?;
     Ok(Setup {

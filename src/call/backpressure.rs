@@ -428,6 +428,22 @@ pub(crate) fn report(gate: Option<Gated<'_>>, permit: Option<Permit<'_>>, backpr
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_permit_is_busy_when_yield_above_others_are_out() {
+        let gate = Gate::new(GateSettings::default().yield_above(3));
+        let quiet: Vec<_> = (0..3).filter_map(|_| gate.try_acquire()).collect();
+        assert!(quiet.iter().all(|p| !p.busy()));
+        let busy = gate.try_acquire().expect("a free permit");
+        assert!(busy.busy(), "three others were out");
+        drop(quiet);
+        drop(busy);
+        assert!(!gate.try_acquire().expect("a free permit").busy());
+        let never = Gate::new(GateSettings::default().yield_above(u32::MAX));
+        let held: Vec<_> = (0..100).filter_map(|_| never.try_acquire()).collect();
+        assert_eq!(held.len(), 100);
+        assert!(held.iter().all(|p| !p.busy()));
+    }
+
     #[tokio::test]
     async fn shrinks_once_per_round_and_recovers() {
         let gate = Gate::new(GateSettings::default().max_permits(16));

@@ -4,11 +4,11 @@
 //! With reqwest on HTTP/1.1, a connection goes back to the pool only after
 //! the answer's body has been read *and* a small task of the pool (woken
 //! by the connection) has run. A caller that reads an answer and sends its
-//! next request in the same poll (a loop of calls, a worker completing
-//! job after job) reaches the pool before that task has run: the
-//! connection it just used is not there, so it takes another one, or the
-//! pool opens one more. Under load the pool then holds more connections
-//! than requests in flight, and each request runs on a connection whose
+//! next request in the same poll (a loop of calls) reaches the pool before
+//! that task has run: the connection it just used is not there, so it
+//! takes another one, or the pool opens one more. Under load the pool then
+//! holds more connections than requests in flight (measured: about 1,800
+//! for 1,000 in flight), and each request runs on a connection whose
 //! buffers are cold.
 //!
 //! So when at least [`GateSettings::yield_above`] of the client's requests
@@ -16,8 +16,12 @@
 //! first attempt of a call goes to the back of its worker's queue once
 //! before reqwest sees it: it wakes itself and returns `Pending`. The tasks
 //! that were ready (connections returned, other answers) run first. Below
-//! that, with few requests out, a worker often has nothing else to run and
-//! would park and wake again for nothing, so a call never yields.
+//! that, with few requests out, a runtime thread often has nothing else
+//! to run and would park and wake again for nothing, so a call never
+//! yields. Requests the gate does not hold (a job worker's outcomes) never
+//! yield: each job's outcome is sent from a task of its own, not a loop,
+//! and the same pause before it measured no gain (`one-worker` at 32 and
+//! 256 jobs in flight, three alternating runs each).
 //!
 //! Measured on 2 cores against the loopback server, client against the
 //! same client with `yield_above(u32::MAX)`, 7 interleaved rounds (`cd
