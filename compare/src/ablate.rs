@@ -11,17 +11,12 @@
 //! gate at a lower limit (fewer requests with reqwest at once) and the
 //! client without its pause under load (`src/call/pause.rs`).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
-
 use camunda8::backpressure::GateSettings;
 use camunda8::{Camunda, Config, RetryPolicy};
 
-use camunda8_test::cpu::RuntimeThreads;
 use camunda8_test::loopback::Loopback;
 
-use crate::calls::Spent;
+use crate::calls::Caller;
 
 /// One way of building the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,10 +120,7 @@ impl Variant {
 
     /// The Orchestration client of this variant for `server`, warmed (token
     /// fetched, pool open).
-    pub async fn client(
-        self,
-        server: &Loopback,
-    ) -> Result<camunda8::orchestration::Client, String> {
+    pub async fn client(self, server: &Loopback) -> Result<Topology, String> {
         let mut config = Config::new().orchestration_url(server.url());
         if self.credential() {
             config = config
@@ -168,68 +160,35 @@ impl Variant {
         }
         let http = http.build().map_err(|e| e.to_string())?;
         let camunda = Camunda::with_http_client(&config, http).map_err(|e| e.to_string())?;
-        let client = camunda.orchestration().map_err(|e| e.to_string())?.clone();
+        let client = Topology(camunda.orchestration().map_err(|e| e.to_string())?.clone());
         client
-            .get_topology()
-            .send()
+            .call()
             .await
             .map_err(|e| format!("{}: {e}", self.name()))?;
         Ok(client)
     }
 }
 
-/// `total` topology requests through `client`, `concurrency` at a time.
-pub fn run(
-    rt: &tokio::runtime::Runtime,
-    client: &camunda8::orchestration::Client,
-    threads: &RuntimeThreads,
-    concurrency: usize,
-    total: usize,
-) -> Result<Spent, String> {
-    let per_task = total.div_ceil(concurrency);
-    let failed = Arc::new(AtomicBool::new(false));
-    let cpu = threads.nanos();
-    let started = Instant::now();
-    let outcome: Result<(), String> = rt.block_on(async {
-        let tasks: Vec<_> = (0..concurrency)
-            .map(|_| {
-                let client = client.clone();
-                let failed = failed.clone();
-                tokio::spawn(async move {
-                    for _ in 0..per_task {
-                        if failed.load(Ordering::Relaxed) {
-                            return Ok(());
-                        }
-                        match client.get_topology().send().await {
-                            Ok(topology) => {
-                                std::hint::black_box(topology);
-                            }
-                            Err(e) => {
-                                failed.store(true, Ordering::Relaxed);
-                                let mut text = e.to_string();
-                                let mut source = std::error::Error::source(&e);
-                                while let Some(cause) = source {
-                                    text.push_str(&format!(": {cause}"));
-                                    source = cause.source();
-                                }
-                                return Err(text);
-                            }
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.map_err(|e| e.to_string())??;
+/// A variant's client, as the call-path runs call it.
+#[derive(Clone)]
+pub struct Topology(pub camunda8::orchestration::Client);
+
+impl Caller for Topology {
+    async fn call(&self) -> Result<(), String> {
+        match self.0.get_topology().send().await {
+            Ok(topology) => {
+                std::hint::black_box(topology);
+                Ok(())
+            }
+            Err(e) => {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(cause) = source {
+                    text.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
+                Err(text)
+            }
         }
-        Ok(())
-    });
-    let seconds = started.elapsed().as_secs_f64();
-    outcome.map_err(|e| format!("at {concurrency} in flight: {e}"))?;
-    Ok(Spent {
-        seconds,
-        polls_per_request: f64::NAN,
-        cpu_ns: cpu.zip(threads.nanos()).map(|(a, b)| b.saturating_sub(a)),
-    })
+    }
 }

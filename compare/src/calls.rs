@@ -198,12 +198,47 @@ pub struct Spent {
     pub cpu_ns: Option<u64>,
 }
 
+/// What the call-path runs send: one request, decoded.
+pub trait Caller: Clone + Send + Sync + 'static {
+    /// One request.
+    fn call(&self) -> impl std::future::Future<Output = Result<(), String>> + Send + '_;
+}
+
+/// One of the compared clients.
+#[derive(Clone)]
+struct Compared(Arc<Clients>, Client);
+
+impl Caller for Compared {
+    fn call(&self) -> impl std::future::Future<Output = Result<(), String>> + Send + '_ {
+        self.0.one(self.1)
+    }
+}
+
 /// `total` requests through `client`, `concurrency` at a time, on `rt`.
 pub fn run(
     rt: &tokio::runtime::Runtime,
     clients: &Arc<Clients>,
     threads: &RuntimeThreads,
     client: Client,
+    concurrency: usize,
+    total: usize,
+) -> Result<Spent, String> {
+    run_with(
+        rt,
+        &Compared(clients.clone(), client),
+        threads,
+        concurrency,
+        total,
+    )
+    .map_err(|e| format!("{} at {concurrency} in flight: {e}", client.name()))
+}
+
+/// `total` calls through `caller`, `concurrency` tasks each calling one
+/// after another, on `rt`; the first failure stops the run.
+pub fn run_with<C: Caller>(
+    rt: &tokio::runtime::Runtime,
+    caller: &C,
+    threads: &RuntimeThreads,
     concurrency: usize,
     total: usize,
 ) -> Result<Spent, String> {
@@ -214,7 +249,7 @@ pub fn run(
     let outcome: Result<u64, String> = rt.block_on(async {
         let tasks: Vec<_> = (0..concurrency)
             .map(|_| {
-                let clients = clients.clone();
+                let caller = caller.clone();
                 let failed = failed.clone();
                 tokio::spawn(async move {
                     let mut polls = 0u64;
@@ -222,7 +257,7 @@ pub fn run(
                         if failed.load(Ordering::Relaxed) {
                             return Ok(polls);
                         }
-                        let mut call = std::pin::pin!(clients.one(client));
+                        let mut call = std::pin::pin!(caller.call());
                         let outcome = std::future::poll_fn(|cx| {
                             polls += 1;
                             call.as_mut().poll(cx)
@@ -244,8 +279,7 @@ pub fn run(
         Ok(polls)
     });
     let seconds = started.elapsed().as_secs_f64();
-    let polls =
-        outcome.map_err(|e| format!("{} at {concurrency} in flight: {e}", client.name()))?;
+    let polls = outcome?;
     Ok(Spent {
         seconds,
         polls_per_request: polls as f64 / (per_task * concurrency) as f64,

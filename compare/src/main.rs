@@ -314,7 +314,7 @@ fn ablate(options: &Options) -> Result<(), String> {
     );
     for &level in &levels {
         for (variant, client) in &clients {
-            ablate::run(&rt, client, &threads, level, (requests / 10).max(level))
+            calls::run_with(&rt, client, &threads, level, (requests / 10).max(level))
                 .map_err(|e| format!("{}: {e}", variant.name()))?;
         }
         let mut rate: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -330,7 +330,7 @@ fn ablate(options: &Options) -> Result<(), String> {
             for i in order {
                 let (variant, client) = &clients[i];
                 let before = server.connections();
-                let spent = ablate::run(&rt, client, &threads, level, requests)
+                let spent = calls::run_with(&rt, client, &threads, level, requests)
                     .map_err(|e| format!("{}: {e}", variant.name()))?;
                 *opened.entry(variant.name()).or_default() += server.connections() - before;
                 let r = requests as f64 / spent.seconds;

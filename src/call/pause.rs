@@ -75,10 +75,15 @@ mod tests {
         }
     }
 
+    /// A waker that counts its wakes, and the count.
+    fn counting_waker() -> (Arc<Count>, Waker) {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        (count.clone(), Waker::from(count))
+    }
+
     #[test]
     fn a_busy_request_yields_once_and_wakes_itself() {
-        let count = Arc::new(Count(AtomicUsize::new(0)));
-        let waker = Waker::from(count.clone());
+        let (count, waker) = counting_waker();
         let mut cx = Context::from_waker(&waker);
         let mut pause = Pause::when(true);
         assert!(pause.poll(&mut cx).is_pending());
@@ -90,8 +95,7 @@ mod tests {
 
     #[test]
     fn a_request_on_a_quiet_client_never_yields() {
-        let count = Arc::new(Count(AtomicUsize::new(0)));
-        let waker = Waker::from(count.clone());
+        let (count, waker) = counting_waker();
         let mut cx = Context::from_waker(&waker);
         let mut pause = Pause::when(false);
         assert!(pause.poll(&mut cx).is_ready());
