@@ -100,9 +100,10 @@ pub struct GateSettings {
     pub min_permits: u32,
     /// The factor applied on backpressure, in percent. Default 70.
     pub decrease_percent: u32,
-    /// From how many of the client's requests out a new one first lets the
-    /// runtime run the work that is ready (`src/call/pause.rs`). Default 8;
-    /// `u32::MAX`: never.
+    /// A new request first lets the runtime run the work that is ready
+    /// when at least this many other requests of the client are out, that
+    /// is, when it would make more than this many (`src/call/pause.rs`).
+    /// Default 8; `u32::MAX`: never.
     pub yield_above: u32,
 }
 
@@ -149,11 +150,13 @@ impl GateSettings {
         self
     }
 
-    /// Sets from how many requests out (of this API client, gated ones) a
-    /// new request first yields to the runtime once, so that the answers
-    /// that have arrived are finished and their connections back in the
-    /// pool before it takes one (`src/call/pause.rs` has the measurements).
-    /// `u32::MAX` turns it off. Default 8. Needs the gate on.
+    /// Sets the pause threshold: a new request yields to the runtime once
+    /// before it is sent when `requests` or more other requests of this
+    /// API client (gated ones) are out, that is, when it would make more
+    /// than `requests` in flight. The answers that have arrived are then
+    /// finished, and their connections back in the pool, before it takes
+    /// one (`src/call/pause.rs` has the measurements). `u32::MAX` turns it
+    /// off. Default 8. Needs the gate on.
     pub fn yield_above(mut self, requests: u32) -> Self {
         self.yield_above = requests;
         self
