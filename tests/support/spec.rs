@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use camunda8_codegen::contract::errata;
 use camunda8_codegen::source;
+use camunda8_codegen::walk;
 use serde_json::{Value, json};
 
 /// The committed contract of `api` (`openapi/<api>.json`), as the
@@ -262,35 +263,26 @@ fn key_examples(value: &mut Value, ptr: &str, out: &mut Vec<String>) {
 
 /// Step 4 of `adapt_for_prism`.
 fn json_for_any_media(spec: &mut Value, out: &mut Vec<String>) {
-    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
+    walk::visit_operations(spec, &mut |op, _, method, path| {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
         };
-        for (method, op) in item.iter_mut() {
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        for (code, response) in responses.iter_mut() {
+            if !code.starts_with('2') {
+                continue;
+            }
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
                 continue;
             };
-            for (code, response) in responses.iter_mut() {
-                if !code.starts_with('2') {
-                    continue;
-                }
-                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
-                else {
-                    continue;
-                };
-                if content.contains_key("application/json") {
-                    continue;
-                }
-                if let Some(media) = content.remove("*/*") {
-                    content.insert("application/json".to_string(), media);
-                    out.push(format!(
-                        "prism: {method} {path} {code}: */* -> application/json"
-                    ));
-                }
+            if content.contains_key("application/json") {
+                continue;
+            }
+            if let Some(media) = content.remove("*/*") {
+                content.insert("application/json".to_string(), media);
+                out.push(format!(
+                    "prism: {method} {path} {code}: */* -> application/json"
+                ));
             }
         }
-    }
+    });
 }
