@@ -15,6 +15,7 @@ mod call {
     mod facade;
     mod operation_servers;
     mod optional_bodies;
+    mod pause;
     mod refused;
     mod resend;
     mod responses;
