@@ -110,10 +110,6 @@ impl Variant {
         matches!(self, Variant::Http1Only | Variant::Bare)
     }
 
-    fn gate(self) -> bool {
-        !matches!(self, Variant::NoGate | Variant::Bare)
-    }
-
     fn credential(self) -> bool {
         !matches!(self, Variant::NoCredential | Variant::Bare)
     }
@@ -127,34 +123,24 @@ impl Variant {
                 .oauth_url(server.token_url())
                 .client_credentials("compare", "compare-secret");
         }
-        if !self.gate() {
-            config = config.retry_policy(RetryPolicy::new().gate(GateSettings::off()));
-        }
-        match self {
-            Variant::Gate256 => {
-                config = config.retry_policy(
-                    RetryPolicy::new().gate(GateSettings::default().max_permits(256)),
-                );
-            }
-            Variant::NoPause => {
-                config = config.retry_policy(
-                    RetryPolicy::new().gate(GateSettings::default().yield_above(u32::MAX)),
-                );
-            }
-            _ => {}
-        }
+        let gate = match self {
+            Variant::NoGate | Variant::Bare => GateSettings::off(),
+            Variant::Gate256 => GateSettings::default().max_permits(256),
+            Variant::NoPause => GateSettings::default().yield_above(u32::MAX),
+            _ => GateSettings::default(),
+        };
+        config = config.retry_policy(RetryPolicy::new().gate(gate));
         let resolved = config.resolve().map_err(|e| e.to_string())?;
-        let mut http = resolved
-            .http_client_builder()
-            .map_err(|e| e.to_string())?
-            .retry(reqwest::retry::never().max_retries_per_request(0));
-        if !self.timeout() {
-            // `http_client_builder` carries the configured timeout; a
-            // builder without it, with the same proxy policy.
-            http = camunda8::config::proxy_settings(reqwest::Client::builder())
+        // `http_client_builder` carries the configured timeouts; without
+        // the request timeout, a builder with the same proxy policy and
+        // connect timeout.
+        let http = if self.timeout() {
+            resolved.http_client_builder().map_err(|e| e.to_string())?
+        } else {
+            camunda8::config::proxy_settings(reqwest::Client::builder())
                 .connect_timeout(resolved.connect_timeout)
-                .retry(reqwest::retry::never().max_retries_per_request(0));
-        }
+        };
+        let mut http = http.retry(reqwest::retry::never().max_retries_per_request(0));
         if self.http1_only() {
             http = http.http1_only();
         }

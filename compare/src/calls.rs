@@ -193,8 +193,9 @@ pub fn official_options(base: &str, token_url: &str) -> CamundaOptions {
 /// What one run took: wall seconds and client CPU nanoseconds.
 pub struct Spent {
     pub seconds: f64,
-    /// How many times a request's future was polled, on average.
-    pub polls_per_request: f64,
+    /// How many times a request's future was polled, on average (call
+    /// runs only; a worker run has no request futures of its own).
+    pub polls_per_request: Option<f64>,
     pub cpu_ns: Option<u64>,
 }
 
@@ -282,7 +283,7 @@ pub fn run_with<C: Caller>(
     let polls = outcome?;
     Ok(Spent {
         seconds,
-        polls_per_request: polls as f64 / (per_task * concurrency) as f64,
+        polls_per_request: Some(polls as f64 / (per_task * concurrency) as f64),
         cpu_ns: cpu.zip(threads.nanos()).map(|(a, b)| b.saturating_sub(a)),
     })
 }

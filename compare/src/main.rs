@@ -397,7 +397,7 @@ fn one(options: &Options) -> Result<(), String> {
         "{}: {requests} requests at {level} in flight in {:.3} s, {:.2} polls per request, future {} bytes, {} connections opened ({} in warm-up)",
         client.name(),
         spent.seconds,
-        spent.polls_per_request,
+        spent.polls_per_request.unwrap_or(f64::NAN),
         clients.future_size(client),
         server.connections() - opened,
         opened,

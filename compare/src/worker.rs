@@ -155,7 +155,7 @@ pub fn run(
     setup.engine.forget_finished();
     Ok(Spent {
         seconds,
-        polls_per_request: f64::NAN,
+        polls_per_request: None,
         cpu_ns,
     })
 }
